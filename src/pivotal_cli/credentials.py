@@ -1,0 +1,139 @@
+"""API keys: stored in the OS keyring, one per (workspace, mode).
+
+Keyring calls are time-boxed: a locked or hung Secret Service must not freeze the
+CLI. Where no keyring backend exists (headless Linux, containers, CI) the user is told
+the two ways out: `PIVOTAL_API_KEY`, or `auth login --insecure-storage`, which keeps
+the key in a 0600 file inside a 0700 directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pivotal_cli.errors import CredentialsError
+
+SERVICE = "pivotal-cli"
+KEYRING_TIMEOUT = 8.0
+T = TypeVar("T")
+
+NO_KEYRING_HINT = (
+    "Set PIVOTAL_API_KEY for this shell, or run `pivotal auth login --insecure-storage` "
+    "to keep the key in a file readable only by you."
+)
+
+
+def account(workspace: str, mode: str) -> str:
+    return f"{workspace}:{mode}"
+
+
+def _time_boxed(call: Callable[[], T], what: str, timeout: float) -> T:
+    """Run a keyring call in a daemon thread; give up after `timeout` seconds."""
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = call()
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True, name="keyring")
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise CredentialsError(
+            f"The system keyring did not answer within {timeout:.0f} s while {what}.",
+            hint="Unlock it and retry. " + NO_KEYRING_HINT,
+        )
+    if "error" in result:
+        error = result["error"]
+        if isinstance(error, CredentialsError):
+            raise error
+        raise CredentialsError(
+            f"The system keyring failed while {what}: {error}.", hint=NO_KEYRING_HINT
+        ) from None
+    value: T = result["value"]
+    return value
+
+
+def _backend() -> Any:
+    import keyring
+
+    backend = keyring.get_keyring()
+    module = type(backend).__module__
+    if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        raise CredentialsError(
+            "No system keyring is available on this machine.", hint=NO_KEYRING_HINT
+        )
+    return backend
+
+
+class KeyStore:
+    """Reads and writes keys, in the keyring or (when asked) in a private file."""
+
+    def __init__(self, directory: Path, *, timeout: float = KEYRING_TIMEOUT) -> None:
+        self.file = directory / "credentials.json"
+        self.timeout = timeout
+
+    def get(self, workspace: str, mode: str, storage: str = "keyring") -> str | None:
+        name = account(workspace, mode)
+        if storage == "file":
+            return self._read_file().get(name)
+        return _time_boxed(
+            lambda: _backend().get_password(SERVICE, name), "reading a key", self.timeout
+        )
+
+    def set(self, workspace: str, mode: str, key: str, *, insecure: bool = False) -> str:
+        """Store a key; returns where it went ("keyring" or "file")."""
+        name = account(workspace, mode)
+        if insecure:
+            data = self._read_file()
+            data[name] = key
+            self._write_file(data)
+            return "file"
+        _time_boxed(
+            lambda: _backend().set_password(SERVICE, name, key), "storing a key", self.timeout
+        )
+        return "keyring"
+
+    def delete(self, workspace: str, mode: str, storage: str = "keyring") -> None:
+        name = account(workspace, mode)
+        if storage == "file":
+            data = self._read_file()
+            if data.pop(name, None) is not None:
+                self._write_file(data)
+            return
+
+        def remove() -> None:
+            import keyring.errors
+
+            # Already gone is fine: logging out twice must not fail.
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                _backend().delete_password(SERVICE, name)
+
+        _time_boxed(remove, "removing a key", self.timeout)
+
+    def _read_file(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise CredentialsError(
+                f"Cannot read {self.file}: {exc}.", hint="Delete it and run `pivotal auth login`."
+            ) from None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def _write_file(self, data: dict[str, str]) -> None:
+        self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(self.file.parent, 0o700)
+        tmp = self.file.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+        os.replace(tmp, self.file)

@@ -1,0 +1,329 @@
+"""The one renderer: table / plain / json / jsonl / csv, on two streams.
+
+Data goes to stdout; everything else (progress, hints, warnings, errors) to stderr.
+On a terminal lists are Rich tables; piped, they are plain tab-separated rows with no
+colour and no decoration, stable for `cut` and `awk`; `--json`, `--jsonl` and `--csv`
+always win. `NO_COLOR` is honoured. Rich is imported only when a table or a styled
+message is actually drawn.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import IO, TYPE_CHECKING, Any
+
+from pivotal_cli.errors import CancelledError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class Format(str, Enum):
+    table = "table"  # Rich table on a terminal, plain rows when piped
+    plain = "plain"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: where its value comes from and how people see it."""
+
+    key: str
+    header: str
+    human: Callable[[dict[str, Any]], str] | None = None  # terminal text (may hold markup)
+    justify: str = "left"
+
+    def raw(self, row: dict[str, Any]) -> str:
+        value = _lookup(row, self.key)
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, separators=(",", ":"))
+        return str(value)
+
+    def text(self, row: dict[str, Any]) -> str:
+        return self.human(row) if self.human else _escape(self.raw(row))
+
+
+def _lookup(row: dict[str, Any], key: str) -> Any:
+    value: Any = row
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def select_columns(
+    available: Sequence[Column], default: Sequence[str], requested: str | None
+) -> list[Column]:
+    """The columns to show: `--columns a,b` if given (any API field works), else defaults."""
+    by_key = {c.key: c for c in available}
+    names = [n.strip() for n in requested.split(",")] if requested else list(default)
+    names = [n for n in names if n]
+    if not names:
+        raise UsageError("--columns: name at least one column.")
+    return [by_key.get(n) or Column(n, n.upper()) for n in names]
+
+
+def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = False) -> Format:
+    picked = [
+        f for f, on in ((Format.json, json_), (Format.jsonl, jsonl), (Format.csv, csv_)) if on
+    ]
+    if len(picked) > 1:
+        raise UsageError("Pick one of --json, --jsonl and --csv.")
+    return picked[0] if picked else Format.table
+
+
+class Output:
+    """Where a command's results and messages go. One per invocation, never global."""
+
+    def __init__(
+        self,
+        *,
+        stdout: IO[str] | None = None,
+        stderr: IO[str] | None = None,
+        no_color: bool = False,
+    ) -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        forced = os.environ.get("PIVOTAL_FORCE_TTY", "")
+        self.is_tty = forced not in ("", "0") or _isatty(self.stdout)
+        self.err_is_tty = forced not in ("", "0") or _isatty(self.stderr)
+        # Someone can answer a prompt only if both the keyboard and stderr are a terminal.
+        self.interactive = forced not in ("", "0") or (_isatty(sys.stdin) and self.err_is_tty)
+        self.color = not (
+            no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
+        )
+        self._console: Console | None = None
+        self._err_console: Console | None = None
+
+    # -- consoles, built on first use -----------------------------------------------
+
+    def _make_console(self, stream: IO[str], tty: bool) -> Console:
+        from rich.console import Console
+
+        width = None
+        if os.environ.get("PIVOTAL_FORCE_TTY") and os.environ.get("COLUMNS"):
+            width = int(os.environ["COLUMNS"])
+        return Console(
+            file=stream,
+            force_terminal=tty,
+            no_color=not self.color,
+            color_system="auto" if self.color else None,
+            highlight=False,
+            soft_wrap=False,
+            width=width,
+        )
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = self._make_console(self.stdout, self.is_tty)
+        return self._console
+
+    @property
+    def err_console(self) -> Console:
+        if self._err_console is None:
+            self._err_console = self._make_console(self.stderr, self.err_is_tty)
+        return self._err_console
+
+    # -- messages on stderr ---------------------------------------------------------
+
+    def _message(self, text: str, style: str, symbol: str, plain_prefix: str = "") -> None:
+        if self.err_is_tty and self.color:
+            self.err_console.print(
+                f"[{style}]{symbol}[/] {_escape(text)}"
+                if symbol
+                else f"[{style}]{_escape(text)}[/]"
+            )
+        else:
+            print(plain_prefix + text, file=self.stderr, flush=True)
+
+    def info(self, text: str) -> None:
+        self._message(text, "dim", "")
+
+    def success(self, text: str) -> None:
+        self._message(text, "green", "✓")
+
+    def warn(self, text: str) -> None:
+        self._message(text, "yellow", "!", "Warning: ")
+
+    def error(self, text: str) -> None:
+        self._message(text, "bold red", "✗", "Error: ")
+
+    # -- data on stdout ---------------------------------------------------------------
+
+    def json(self, data: Any) -> None:
+        """Exact JSON on stdout: the API's object as it came, pretty-printed."""
+        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        self.stdout.flush()
+
+    def line(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def record(
+        self, row: dict[str, Any], fields: Sequence[Column], *, title: str | None = None
+    ) -> None:
+        """One object as `field  value` lines (a two-column grid on a terminal)."""
+        if not self.is_tty:
+            for col in fields:
+                self.line(f"{col.key}\t{col.raw(row)}")
+            return
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        for col in fields:
+            grid.add_row(col.header, col.text(row))
+        if title:
+            self.console.print(title)
+        self.console.print(grid)
+
+    def rows(
+        self,
+        rows: Iterable[dict[str, Any]],
+        columns: Sequence[Column],
+        fmt: Format,
+        *,
+        empty_message: str = "Nothing to show.",
+        progress_label: str | None = None,
+    ) -> int:
+        """Stream a list in the chosen format; returns how many rows were written.
+
+        Nothing is held in memory beyond one page for the streaming formats, so
+        `--all` over a large workspace stays flat.
+        """
+        rows = self._with_progress(rows, progress_label)
+        if fmt is Format.json:
+            return self._json_array(rows)
+        if fmt is Format.jsonl:
+            return self._each(rows, lambda r: json.dumps(r, ensure_ascii=False))
+        if fmt is Format.csv:
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow([c.key for c in columns])
+            return self._each(rows, lambda r: writer.writerow([c.raw(r) for c in columns]) and None)
+        if fmt is Format.plain or not self.is_tty:
+            return self._each(
+                rows, lambda r: "\t".join(c.raw(r).replace("\t", " ") for c in columns)
+            )
+        return self._table(rows, columns, empty_message)
+
+    def _each(
+        self, rows: Iterable[dict[str, Any]], render: Callable[[dict[str, Any]], str | None]
+    ) -> int:
+        count = 0
+        for row in rows:
+            text = render(row)
+            if text is not None:
+                self.stdout.write(text + "\n")
+            count += 1
+        self.stdout.flush()
+        return count
+
+    def _json_array(self, rows: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        self.stdout.write("[")
+        for row in rows:
+            body = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            self.stdout.write(("," if count else "") + "\n  " + body)
+            count += 1
+        self.stdout.write("\n]\n" if count else "]\n")
+        self.stdout.flush()
+        return count
+
+    def _table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column], empty: str) -> int:
+        from rich.table import Table
+
+        # Rows are drawn a page at a time so a long `--all` on a terminal starts
+        # showing at once and never holds the whole list.
+        count = 0
+        batch: list[dict[str, Any]] = []
+        widths: list[int] | None = None
+        for row in _chunked(rows, 100):
+            batch = row
+            table = Table(
+                box=None, pad_edge=False, show_header=count == 0, header_style="bold", expand=False
+            )
+            for i, col in enumerate(columns):
+                table.add_column(
+                    col.header,
+                    justify=col.justify,  # type: ignore[arg-type]
+                    min_width=widths[i] if widths else None,
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            for item in batch:
+                table.add_row(*(c.text(item) for c in columns))
+            self.console.print(table)
+            if widths is None:
+                widths = [max(len(c.header), *(len(c.raw(r)) for r in batch)) for c in columns]
+            count += len(batch)
+        if count == 0:
+            self.info(empty)
+        return count
+
+    def _with_progress(
+        self, rows: Iterable[dict[str, Any]], label: str | None
+    ) -> Iterator[dict[str, Any]]:
+        if not label or not self.err_is_tty:
+            yield from rows
+            return
+        from rich.status import Status
+
+        with Status(f"{label}…", console=self.err_console) as status:
+            for n, row in enumerate(rows, 1):
+                if n % 100 == 0:
+                    status.update(f"{label}… {n:,}")
+                yield row
+
+    # -- prompts ------------------------------------------------------------------------
+
+    def confirm(self, question: str, *, assume_yes: bool) -> None:
+        """Ask a yes/no question; raise CancelledError on no or when nobody can answer."""
+        if assume_yes:
+            return
+        if not self.interactive:
+            raise CancelledError(
+                "Refusing to continue without confirmation: no terminal to ask on.",
+                hint="Pass --yes to confirm.",
+            )
+        self.stderr.write(f"{question} [y/N]: ")
+        self.stderr.flush()
+        answer = sys.stdin.readline().strip().lower()
+        if answer not in ("y", "yes"):
+            raise CancelledError("Cancelled; nothing was changed.")
+
+
+def _chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
