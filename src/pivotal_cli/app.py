@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pivotal_cli import __version__
-from pivotal_cli.commands import auth, health, me
+from pivotal_cli.commands import auth, contacts, customers, health, me, onboardings
 from pivotal_cli.commands._common import ModeOpt
 
 app = typer.Typer(
@@ -87,6 +87,9 @@ def main(
     )
 
 
+app.add_typer(customers.app, name="customers")
+app.add_typer(contacts.app, name="contacts")
+app.add_typer(onboardings.app, name="onboardings")
 app.add_typer(auth.app, name="auth")
 app.add_typer(me.app)
 app.add_typer(health.app)

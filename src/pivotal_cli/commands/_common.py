@@ -85,3 +85,64 @@ def _report(app_ctx: Any, text: str) -> None:
         app_ctx.output.error(text)
     else:
         typer.echo(f"Error: {text}", err=True)
+
+
+def emit_record(app_ctx: Any, obj: dict[str, Any], columns: Any, json_: bool) -> None:
+    """One object: exact JSON with --json, else every field, humanely on a terminal."""
+    from pivotal_cli.views import record_fields
+
+    if json_:
+        app_ctx.output.json(obj)
+    else:
+        app_ctx.output.record(obj, record_fields(obj, columns))
+
+
+def emit_list(
+    app_ctx: Any,
+    rows: Any,
+    *,
+    columns: Any,
+    default: list[str],
+    requested: str | None,
+    json_: bool,
+    jsonl: bool,
+    csv_: bool,
+    noun: str,
+    next_cursor: str | None = None,
+    progress: bool = False,
+) -> None:
+    """A list in the chosen format, with a friendly line when it is empty."""
+    from pivotal_cli.output import choose_format, select_columns
+
+    out = app_ctx.output
+    fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
+    count = out.rows(
+        rows,
+        select_columns(columns, default, requested),
+        fmt,
+        empty_message=f"No {noun} found.",
+        progress_label=f"Fetching {noun}" if progress else None,
+    )
+    if next_cursor and count and out.err_is_tty:
+        out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
+
+
+def confirm_delete(app_ctx: Any, target: Any, what: str, yes: bool) -> None:
+    """Say exactly what will be deleted, where, and ask (refusing without a terminal)."""
+    mode = "LIVE" if target.mode == "live" else (target.mode or "unknown mode")
+    app_ctx.output.confirm(
+        f"Delete {what} from {target.workspace or 'this workspace'} ({mode})?", assume_yes=yes
+    )
+
+
+def confirm_launch(app_ctx: Any, target: Any, label: str, yes: bool) -> None:
+    """Entering `launch` with a live key fires real automations: warn and ask first."""
+    if target.mode != "live" or target.source == "sandbox":
+        return
+    out = app_ctx.output
+    out.warn(
+        f"Moving {label} into launch fires launch-day automations: a Slack DM to the CSM, "
+        "a calendar entry, and possibly a launch-recap email."
+    )
+    out.info("Backfilling history? Use a test key (--test) to suppress them.")
+    out.confirm("Enter launch with the live key?", assume_yes=yes)

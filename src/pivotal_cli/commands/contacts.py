@@ -1,0 +1,185 @@
+"""`pivotal contacts`: the people at a customer. One of them is the primary."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.commands._common import (
+    ColumnsOpt,
+    CsvOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    YesOpt,
+    confirm_delete,
+    emit_list,
+    emit_record,
+    handle_errors,
+)
+
+app = typer.Typer(help="List, add, update and delete a customer's contacts.", no_args_is_help=True)
+
+CustomerRef = Annotated[
+    str, typer.Argument(help="The customer: display_id, cuid or slug.", show_default=False)
+]
+ContactId = Annotated[str, typer.Argument(help="Contact display_id or cuid.", show_default=False)]
+
+
+def _email(value: str | None) -> str | None:
+    from pivotal_cli.validate import is_email
+
+    if value is not None and not is_email(value):
+        raise typer.BadParameter(f"'{value}' is not an email address.")
+    return value
+
+
+NameOpt = Annotated[str | None, typer.Option("--name", help="Full name.")]
+EmailOpt = Annotated[
+    str | None, typer.Option("--email", callback=_email, help="Email (stored lowercased).")
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
+LabelOpt = Annotated[
+    list[str] | None,
+    typer.Option("--label", "-l", help="A label (repeatable); replaces all labels."),
+]
+
+
+def _fields(
+    name: str | None,
+    email: str | None,
+    title: str | None,
+    primary: bool | None,
+    labels: list[str] | None,
+) -> dict[str, object]:
+    return {"name": name, "email": email, "title": title, "is_primary": primary, "labels": labels}
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List a customer's contacts, primary first, then newest."""
+    from pivotal_cli.api import contacts
+    from pivotal_cli.views import CONTACT_COLUMNS, CONTACT_DEFAULT
+
+    with ctx.obj.client() as client:
+        rows = contacts.list_for(client, customer)
+    emit_list(
+        ctx.obj,
+        rows,
+        columns=CONTACT_COLUMNS,
+        default=CONTACT_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="contacts",
+    )
+
+
+@app.command("add")
+@handle_errors
+def add(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    name: NameOpt = None,
+    email: EmailOpt = None,
+    title: TitleOpt = None,
+    primary: Annotated[
+        bool | None, typer.Option("--primary", help="Make this the primary contact.")
+    ] = None,
+    label: LabelOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a contact to a customer (--name and --email, or both in --data)."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import contacts
+    from pivotal_cli.models import ContactCreate
+    from pivotal_cli.views import CONTACT_COLUMNS
+
+    body = bodies.build(ContactCreate, _fields(name, email, title, primary, label), data)
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    with app_ctx.client(target=target) as client:
+        created = contacts.create(client, customer, body, idempotency_key=idempotency_key).data
+    app_ctx.output.success(f"Added contact {created.get('display_id')} ({created.get('email')}).")
+    emit_record(app_ctx, created, CONTACT_COLUMNS, json_)
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, contact: ContactId, json_: JsonOpt = False) -> None:
+    """Show one contact."""
+    from pivotal_cli.api import contacts
+    from pivotal_cli.views import CONTACT_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, contacts.get(client, contact), CONTACT_COLUMNS, json_)
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    contact: ContactId,
+    name: NameOpt = None,
+    email: EmailOpt = None,
+    title: TitleOpt = None,
+    primary: Annotated[
+        bool | None,
+        typer.Option("--primary/--not-primary", help="Make (or stop making) this the primary."),
+    ] = None,
+    label: LabelOpt = None,
+    data: DataOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of a contact; the others stay as they are."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import contacts
+    from pivotal_cli.models import ContactWrite
+    from pivotal_cli.views import CONTACT_COLUMNS
+
+    body = bodies.build(
+        ContactWrite, _fields(name, email, title, primary, label), data, require_change=True
+    )
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    with app_ctx.client(target=target) as client:
+        updated = contacts.update(client, contact, body)
+    app_ctx.output.success(f"Updated contact {updated.get('display_id')} ({updated.get('email')}).")
+    emit_record(app_ctx, updated, CONTACT_COLUMNS, json_)
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, contact: ContactId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete a contact (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.api import contacts
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = contacts.get(client, contact)
+        label = f"contact {found['display_id']} '{found.get('name')}' <{found.get('email')}>"
+        confirm_delete(app_ctx, target, label, yes)
+        deleted = contacts.delete(client, str(found["id"]))
+    if json_:
+        app_ctx.output.json(deleted)
+    app_ctx.output.success(
+        f"Deleted {label}. This is a soft delete: hidden from reads, kept for audit."
+    )

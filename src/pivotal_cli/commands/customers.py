@@ -1,0 +1,308 @@
+"""`pivotal customers`: list, get, create, update, delete and open customers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.commands._common import (
+    AllOpt,
+    ColumnsOpt,
+    CsvOpt,
+    CursorOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    LimitOpt,
+    YesOpt,
+    confirm_delete,
+    emit_list,
+    emit_record,
+    handle_errors,
+)
+from pivotal_cli.enums import CustomerStatus
+
+app = typer.Typer(help="List, create, update and delete customers.", no_args_is_help=True)
+
+CustomerRef = Annotated[str, typer.Argument(help="display_id, cuid or slug.", show_default=False)]
+StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]
+MetadataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metadata", "-m", help="KEY=VALUE into metadata (repeatable; JSON values kept)."
+    ),
+]
+
+
+def _fields(
+    name: str | None,
+    slug: str | None,
+    domain: str | None,
+    status: CustomerStatus | None,
+    plan: str | None,
+    mrr: int | None,
+    monthly_orders: int | None,
+    hubspot_company_id: str | None,
+    hubspot_deal_id: str | None,
+    stripe_customer_id: str | None,
+    intercom_company_id: str | None,
+    slack_channel_id: str | None,
+    metadata: list[str] | None,
+) -> dict[str, object]:
+    from pivotal_cli.validate import parse_key_values
+
+    return {
+        "name": name,
+        "slug": slug,
+        "domain": domain,
+        "status": status.value if status else None,
+        "plan": plan,
+        "mrr": mrr,
+        "monthly_orders": monthly_orders,
+        "hubspot_company_id": hubspot_company_id,
+        "hubspot_deal_id": hubspot_deal_id,
+        "stripe_customer_id": stripe_customer_id,
+        "intercom_company_id": intercom_company_id,
+        "slack_channel_id": slack_channel_id,
+        "metadata": parse_key_values(metadata, flag="--metadata") if metadata else None,
+    }
+
+
+NameOpt = Annotated[str | None, typer.Option("--name", help="Customer name.")]
+SlugOpt = Annotated[
+    str | None, typer.Option("--slug", help="URL-safe handle, unique in the workspace.")
+]
+DomainOpt = Annotated[str | None, typer.Option("--domain", help="Primary domain (unique).")]
+PlanOpt = Annotated[str | None, typer.Option("--plan", help="Plan name.")]
+MrrOpt = Annotated[
+    int | None, typer.Option("--mrr", min=0, help="Monthly recurring revenue in cents.")
+]
+OrdersOpt = Annotated[int | None, typer.Option("--monthly-orders", min=0, help="Orders per month.")]
+HubspotCompanyOpt = Annotated[
+    str | None, typer.Option("--hubspot-company-id", help="HubSpot company id.")
+]
+HubspotDealOpt = Annotated[str | None, typer.Option("--hubspot-deal-id", help="HubSpot deal id.")]
+StripeOpt = Annotated[str | None, typer.Option("--stripe-customer-id", help="Stripe customer id.")]
+IntercomOpt = Annotated[
+    str | None, typer.Option("--intercom-company-id", help="Intercom company id.")
+]
+SlackOpt = Annotated[str | None, typer.Option("--slack-channel-id", help="Slack channel id.")]
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    status: StatusOpt = None,
+    slug: Annotated[
+        str | None, typer.Option("--slug", help="Only the customer with this slug.")
+    ] = None,
+    limit: LimitOpt = None,
+    cursor: CursorOpt = None,
+    all_: AllOpt = False,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List customers, newest first. Pipes get tab-separated rows; --json an array."""
+    from pivotal_cli.api import customers
+    from pivotal_cli.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
+
+    app_ctx = ctx.obj
+    status_value = status.value if status else None
+    with app_ctx.client() as client:
+        next_cursor = None
+        if all_:
+            rows = customers.iter_all(
+                client, status=status_value, slug=slug, page_size=limit or 100
+            )
+        else:
+            page = customers.list_page(
+                client, status=status_value, slug=slug, limit=limit, cursor=cursor
+            )
+            rows, next_cursor = (
+                page["data"],
+                page.get("next_cursor") if page.get("has_more") else None,
+            )
+        emit_list(
+            app_ctx,
+            rows,
+            columns=CUSTOMER_COLUMNS,
+            default=CUSTOMER_DEFAULT,
+            requested=columns,
+            json_=json_,
+            jsonl=jsonl,
+            csv_=csv_,
+            noun="customers",
+            next_cursor=next_cursor,
+            progress=all_,
+        )
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False) -> None:
+    """Show one customer, by display_id, cuid or slug."""
+    from pivotal_cli.api import customers
+    from pivotal_cli.views import CUSTOMER_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, customers.get(client, customer), CUSTOMER_COLUMNS, json_)
+
+
+@app.command("create")
+@handle_errors
+def create(
+    ctx: typer.Context,
+    name: NameOpt = None,
+    slug: SlugOpt = None,
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    plan: PlanOpt = None,
+    mrr: MrrOpt = None,
+    monthly_orders: OrdersOpt = None,
+    hubspot_company_id: HubspotCompanyOpt = None,
+    hubspot_deal_id: HubspotDealOpt = None,
+    stripe_customer_id: StripeOpt = None,
+    intercom_company_id: IntercomOpt = None,
+    slack_channel_id: SlackOpt = None,
+    metadata: MetadataOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Create a customer. Safe to retry: every create carries an Idempotency-Key."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import customers
+    from pivotal_cli.models import CustomerCreate
+    from pivotal_cli.views import CUSTOMER_COLUMNS
+
+    fields = _fields(
+        name,
+        slug,
+        domain,
+        status,
+        plan,
+        mrr,
+        monthly_orders,
+        hubspot_company_id,
+        hubspot_deal_id,
+        stripe_customer_id,
+        intercom_company_id,
+        slack_channel_id,
+        metadata,
+    )
+    body = bodies.build(CustomerCreate, fields, data)
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    with app_ctx.client(target=target) as client:
+        reply = customers.create(client, body, idempotency_key=idempotency_key)
+    created = reply.data
+    if reply.replayed:
+        app_ctx.output.info(
+            "Replayed: the API returned the result of an earlier request with this key."
+        )
+    app_ctx.output.success(f"Created customer {created.get('display_id')} ({created.get('name')}).")
+    emit_record(app_ctx, created, CUSTOMER_COLUMNS, json_)
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    name: NameOpt = None,
+    slug: SlugOpt = None,
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    plan: PlanOpt = None,
+    mrr: MrrOpt = None,
+    monthly_orders: OrdersOpt = None,
+    hubspot_company_id: HubspotCompanyOpt = None,
+    hubspot_deal_id: HubspotDealOpt = None,
+    stripe_customer_id: StripeOpt = None,
+    intercom_company_id: IntercomOpt = None,
+    slack_channel_id: SlackOpt = None,
+    metadata: MetadataOpt = None,
+    data: DataOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of a customer; the others stay as they are."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import customers
+    from pivotal_cli.models import CustomerWrite
+    from pivotal_cli.views import CUSTOMER_COLUMNS
+
+    fields = _fields(
+        name,
+        slug,
+        domain,
+        status,
+        plan,
+        mrr,
+        monthly_orders,
+        hubspot_company_id,
+        hubspot_deal_id,
+        stripe_customer_id,
+        intercom_company_id,
+        slack_channel_id,
+        metadata,
+    )
+    body = bodies.build(CustomerWrite, fields, data, require_change=True)
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    with app_ctx.client(target=target) as client:
+        updated = customers.update(client, customer, body)
+    app_ctx.output.success(f"Updated customer {updated.get('display_id')} ({updated.get('name')}).")
+    emit_record(app_ctx, updated, CUSTOMER_COLUMNS, json_)
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, customer: CustomerRef, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete a customer (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.api import customers
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = customers.get(client, customer)
+        confirm_delete(
+            app_ctx, target, f"customer {found['display_id']} '{found.get('name')}'", yes
+        )
+        deleted = customers.delete(client, str(found["id"]))
+    if json_:
+        app_ctx.output.json(deleted)
+    app_ctx.output.success(
+        f"Deleted customer {found['display_id']} ('{found.get('name')}'). This is a soft delete: "
+        "hidden from reads, kept for audit; its contacts and onboardings stay stored."
+    )
+
+
+@app.command("open")
+@handle_errors
+def open_(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    print_only: Annotated[bool, typer.Option("--print", help="Only print the URL.")] = False,
+) -> None:
+    """Open the customer's page in the Pivotal app (or print its URL)."""
+    from pivotal_cli.api import customers
+    from pivotal_cli.links import customer_url, open_in_browser
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = customers.get(client, customer)
+    url = customer_url(target.base_url, found)
+    if print_only or not open_in_browser(url, app_ctx.output):
+        app_ctx.output.line(url)
+    else:
+        app_ctx.output.info(f"Opened {url}")

@@ -1,0 +1,427 @@
+"""`pivotal onboardings`: onboardings, their phase workflow and their state."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pivotal_cli.commands._common import (
+    AllOpt,
+    ColumnsOpt,
+    CsvOpt,
+    CursorOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    LimitOpt,
+    YesOpt,
+    confirm_delete,
+    confirm_launch,
+    emit_list,
+    emit_record,
+    handle_errors,
+)
+from pivotal_cli.enums import Phase, State
+
+app = typer.Typer(
+    help="List and change onboardings; move them through phases.", no_args_is_help=True
+)
+
+OnboardingId = Annotated[
+    str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
+]
+PhaseOpt = Annotated[Phase | None, typer.Option("--phase", help="Phase.")]
+StateOpt = Annotated[State | None, typer.Option("--state", help="State (engagement health).")]
+
+
+def _date(value: str | None) -> str | None:
+    from pivotal_cli.validate import iso_datetime
+
+    if value is None:
+        return None
+    try:
+        return iso_datetime(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+TargetOpt = Annotated[
+    str | None,
+    typer.Option("--target-launch", callback=_date, help="Target launch: YYYY-MM-DD or ISO 8601."),
+]
+TemplateOpt = Annotated[str | None, typer.Option("--template", help="Template id.")]
+CsmOpt = Annotated[str | None, typer.Option("--csm", help="CSM user id.")]
+SeOpt = Annotated[str | None, typer.Option("--se", help="Solutions engineer user id.")]
+DesignerOpt = Annotated[str | None, typer.Option("--designer", help="Designer user id.")]
+ProductOpsOpt = Annotated[str | None, typer.Option("--product-ops", help="Product-ops user id.")]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free-text notes.")]
+ReminderEmailOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--reminder-email/--no-reminder-email", help="Email reminders.", show_default=False
+    ),
+]
+ReminderSlackOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--reminder-slack/--no-reminder-slack", help="Slack reminders.", show_default=False
+    ),
+]
+ReminderEveryOpt = Annotated[
+    int | None, typer.Option("--reminder-every", min=1, help="Days between reminders.")
+]
+
+
+def _fields(**values: Any) -> dict[str, Any]:
+    """Flag values keyed by API field; enum members become their values."""
+    renames = {
+        "target_launch": "target_launch_date",
+        "template": "template_id",
+        "csm": "csm_id",
+        "se": "se_id",
+        "designer": "designer_id",
+        "product_ops": "product_ops_id",
+        "reminder_every": "reminder_frequency_days",
+        "customer": "customer_id",
+    }
+    return {
+        renames.get(k, k): (v.value if isinstance(v, (Phase, State)) else v)
+        for k, v in values.items()
+    }
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer's (id or slug).")
+    ] = None,
+    state: StateOpt = None,
+    phase: PhaseOpt = None,
+    limit: LimitOpt = None,
+    cursor: CursorOpt = None,
+    all_: AllOpt = False,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List onboardings, newest first, filtered by customer, state and phase."""
+    from pivotal_cli.api import onboardings
+    from pivotal_cli.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
+
+    app_ctx = ctx.obj
+    state_v, phase_v = (state.value if state else None), (phase.value if phase else None)
+    with app_ctx.client() as client:
+        next_cursor = None
+        if customer and not (state or phase or cursor):
+            # One customer's onboardings have their own, unpaginated endpoint.
+            rows: Any = onboardings.list_for_customer(client, customer)
+        elif all_:
+            rows = onboardings.iter_all(
+                client, customer=customer, state=state_v, phase=phase_v, page_size=limit or 100
+            )
+        else:
+            page = onboardings.list_page(
+                client, customer=customer, state=state_v, phase=phase_v, limit=limit, cursor=cursor
+            )
+            rows, next_cursor = (
+                page["data"],
+                page.get("next_cursor") if page.get("has_more") else None,
+            )
+        emit_list(
+            app_ctx,
+            rows,
+            columns=ONBOARDING_COLUMNS,
+            default=ONBOARDING_DEFAULT,
+            requested=columns,
+            json_=json_,
+            jsonl=jsonl,
+            csv_=csv_,
+            noun="onboardings",
+            next_cursor=next_cursor,
+            progress=all_,
+        )
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
+    """Show one onboarding."""
+    from pivotal_cli.api import onboardings
+    from pivotal_cli.views import ONBOARDING_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, onboardings.get(client, onboarding), ONBOARDING_COLUMNS, json_)
+
+
+@app.command("create")
+@handle_errors
+def create(
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="The customer: display_id, cuid or slug.")
+    ] = None,
+    phase: PhaseOpt = None,
+    state: StateOpt = None,
+    target_launch: TargetOpt = None,
+    template: TemplateOpt = None,
+    csm: CsmOpt = None,
+    se: SeOpt = None,
+    designer: DesignerOpt = None,
+    product_ops: ProductOpsOpt = None,
+    notes: NotesOpt = None,
+    reminder_email: ReminderEmailOpt = None,
+    reminder_slack: ReminderSlackOpt = None,
+    reminder_every: ReminderEveryOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Open an onboarding. Defaults: phase before_getting_started, state active."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import onboardings
+    from pivotal_cli.models import OnboardingCreate
+    from pivotal_cli.views import ONBOARDING_COLUMNS
+
+    fields = _fields(
+        customer=customer,
+        phase=phase,
+        state=state,
+        target_launch=target_launch,
+        template=template,
+        csm=csm,
+        se=se,
+        designer=designer,
+        product_ops=product_ops,
+        notes=notes,
+        reminder_email=reminder_email,
+        reminder_slack=reminder_slack,
+        reminder_every=reminder_every,
+    )
+    body = bodies.build(OnboardingCreate, fields, data)
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    if body.get("phase") == "launch":
+        confirm_launch(app_ctx, target, "the new onboarding", yes)
+    with app_ctx.client(target=target) as client:
+        created = onboardings.create(client, body, idempotency_key=idempotency_key).data
+    app_ctx.output.success(
+        f"Created onboarding {created.get('display_id')} in {created.get('phase')}."
+    )
+    emit_record(app_ctx, created, ONBOARDING_COLUMNS, json_)
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    phase: PhaseOpt = None,
+    state: StateOpt = None,
+    target_launch: TargetOpt = None,
+    completed_at: Annotated[
+        str | None,
+        typer.Option(
+            "--completed-at", callback=_date, help="Completion date: YYYY-MM-DD or ISO 8601."
+        ),
+    ] = None,
+    template: TemplateOpt = None,
+    csm: CsmOpt = None,
+    se: SeOpt = None,
+    designer: DesignerOpt = None,
+    product_ops: ProductOpsOpt = None,
+    notes: NotesOpt = None,
+    waiting_on_customer: Annotated[
+        bool | None,
+        typer.Option(
+            "--waiting-on-customer/--not-waiting-on-customer",
+            help="A customer task blocks it.",
+            show_default=False,
+        ),
+    ] = None,
+    reminder_email: ReminderEmailOpt = None,
+    reminder_slack: ReminderSlackOpt = None,
+    reminder_every: ReminderEveryOpt = None,
+    data: DataOpt = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of an onboarding. To move phases, prefer `advance`."""
+    from pivotal_cli import bodies
+    from pivotal_cli.api import onboardings
+    from pivotal_cli.models import OnboardingWrite
+    from pivotal_cli.views import ONBOARDING_COLUMNS
+
+    fields = _fields(
+        phase=phase,
+        state=state,
+        target_launch=target_launch,
+        completed_at=completed_at,
+        template=template,
+        csm=csm,
+        se=se,
+        designer=designer,
+        product_ops=product_ops,
+        notes=notes,
+        waiting_on_customer=waiting_on_customer,
+        reminder_email=reminder_email,
+        reminder_slack=reminder_slack,
+        reminder_every=reminder_every,
+    )
+    body = bodies.build(OnboardingWrite, fields, data, require_change=True)
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    if body.get("phase") == "launch":
+        confirm_launch(app_ctx, target, f"onboarding {onboarding}", yes)
+    with app_ctx.client(target=target) as client:
+        updated = onboardings.update(client, onboarding, body)
+    app_ctx.output.success(f"Updated onboarding {updated.get('display_id')}.")
+    emit_record(app_ctx, updated, ONBOARDING_COLUMNS, json_)
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete an onboarding (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.api import onboardings
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = onboardings.get(client, onboarding)
+        label = f"onboarding {found['display_id']} ({found.get('phase')})"
+        confirm_delete(app_ctx, target, label, yes)
+        deleted = onboardings.delete(client, str(found["id"]))
+    if json_:
+        app_ctx.output.json(deleted)
+    app_ctx.output.success(
+        f"Deleted {label}. This is a soft delete: hidden from reads, kept for audit."
+    )
+
+
+@app.command("advance")
+@handle_errors
+def advance(
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    to: Annotated[
+        Phase | None, typer.Option("--to", help="Walk every phase up to this one.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the steps; change nothing.")
+    ] = False,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Move to the next phase, or with --to through every phase in between (one PATCH each)."""
+    from pivotal_cli.workflow import LAUNCH_PHASE, plan_advance
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        from pivotal_cli.api import onboardings
+
+        current = onboardings.get(client, onboarding)
+        label = f"Onboarding {current['display_id']}"
+        steps = plan_advance(str(current["phase"]), to.value if to else None, label)
+        if dry_run:
+            _print_plan(app_ctx, label, str(current["phase"]), steps)
+            return
+        app_ctx.mark_target(target)
+        if LAUNCH_PHASE in steps:
+            confirm_launch(app_ctx, target, label.lower(), yes)
+        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
+    if json_:
+        app_ctx.output.json(final)
+
+
+@app.command("back")
+@handle_errors
+def back(
+    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Move one phase back."""
+    from pivotal_cli.api import onboardings
+    from pivotal_cli.workflow import LAUNCH_PHASE, plan_back
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        current = onboardings.get(client, onboarding)
+        label = f"Onboarding {current['display_id']}"
+        step = plan_back(str(current["phase"]), label)
+        app_ctx.mark_target(target)
+        if step == LAUNCH_PHASE:
+            confirm_launch(app_ctx, target, label.lower(), yes)
+        final = _walk(app_ctx, client, current, [step], quiet_stdout=json_)
+    if json_:
+        app_ctx.output.json(final)
+
+
+def _print_plan(app_ctx: Any, label: str, current: str, steps: list[str]) -> None:
+    out = app_ctx.output
+    out.info(
+        f"{label}: {len(steps)} PATCH{'es' if len(steps) > 1 else ''} would be sent (dry run):"
+    )
+    previous = current
+    for phase in steps:
+        out.line(f"{previous} → {phase}")
+        previous = phase
+
+
+def _walk(
+    app_ctx: Any, client: Any, current: dict[str, Any], steps: list[str], *, quiet_stdout: bool
+) -> dict[str, Any]:
+    """One PATCH per phase, printing each transition as it lands.
+
+    With --json, stdout holds only the final object, so transitions go to stderr.
+    """
+    from pivotal_cli.api import onboardings
+
+    out = app_ctx.output
+    previous, final = str(current["phase"]), current
+    for phase in steps:
+        final = onboardings.update(client, str(current["id"]), {"phase": phase})
+        line = f"{previous} → {final.get('phase', phase)}"
+        out.info(line) if quiet_stdout else out.line(line)
+        previous = str(final.get("phase", phase))
+    return final
+
+
+def _state_command(name: str, summary: str) -> None:
+    """Register a state shortcut (`pause`, `resume`, `at-risk`, `wait`)."""
+
+    @app.command(name, help=summary)
+    @handle_errors
+    def command(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
+        from pivotal_cli.api import onboardings
+        from pivotal_cli.views import ONBOARDING_COLUMNS
+        from pivotal_cli.workflow import STATE_SHORTCUTS
+
+        app_ctx = ctx.obj
+        target = app_ctx.target()
+        app_ctx.mark_target(target)
+        with app_ctx.client(target=target) as client:
+            updated = onboardings.update(client, onboarding, STATE_SHORTCUTS[name])
+        app_ctx.output.success(
+            f"Onboarding {updated.get('display_id')} is now {updated.get('state')}."
+        )
+        if json_:
+            app_ctx.output.json(updated)
+        else:
+            emit_record(app_ctx, updated, ONBOARDING_COLUMNS, False)
+
+
+_state_command("pause", "Set state paused (the phase stays).")
+_state_command("resume", "Set state active again, clearing waiting_on_customer.")
+_state_command("at-risk", "Set state at_risk (the phase stays).")
+_state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
