@@ -1,0 +1,106 @@
+"""Time for the sandbox: an injectable clock, microsecond integers, ISO 8601 in and out.
+
+The store keeps every instant as integer microseconds since the Unix epoch (UTC): they
+sort, compare and bump by one without any float or string surprises. Objects show
+instants with millisecond precision (`2026-05-26T17:21:09.412Z`, as the docs do); only
+pagination cursors carry the full microseconds, so rows created within one millisecond
+are never skipped or repeated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+
+Clock = Callable[[], datetime]
+"""Returns the current time as an aware UTC datetime."""
+
+Sleep = Callable[[float], None]
+"""Waits the given number of seconds (injected so tests never wait)."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ONE_US = timedelta(microseconds=1)
+
+# Accepts what real clients send: `Z`/`z`, `+02:00`, `+0200` or no offset (read as
+# UTC), 0-9 fraction digits. A `+` in a query string arrives as a space, so a space
+# before the offset is accepted too.
+_DATETIME_RE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?"
+    r"(?:([Zz])|[+ \-]\d{2}:?\d{2})?"
+)
+_OFFSET_RE = re.compile(r"([+ \-])(\d{2}):?(\d{2})$")
+_DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(timezone.utc)
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since the epoch for an aware datetime."""
+    return (moment - _EPOCH) // _ONE_US
+
+
+def from_us(us: int) -> datetime:
+    """The aware UTC datetime for microseconds since the epoch."""
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def format_ms(us: int) -> str:
+    """`2026-05-26T17:21:09.412Z`: how objects show instants."""
+    moment = from_us(us)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def format_us(us: int) -> str:
+    """`2026-05-26T17:21:09.412345Z`: how pagination cursors show instants."""
+    return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def format_optional_ms(us: int | None) -> str | None:
+    """`format_ms`, passing null through."""
+    return None if us is None else format_ms(us)
+
+
+def truncate_to_ms(us: int) -> int:
+    """Drops sub-millisecond digits so a stored date reads back exactly as shown."""
+    return us - us % 1000
+
+
+def parse_datetime(text: str) -> int | None:
+    """Microseconds for an ISO 8601 date-time, or None when it is not one."""
+    match = _DATETIME_RE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction = match.groups()[:7]
+    offset = _offset_of(text) if match.group(8) is None else timedelta(0)
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        naive = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
+        )
+        return to_us(naive.replace(tzinfo=timezone.utc) - offset)
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_date_or_datetime(text: str) -> int | None:
+    """Like `parse_datetime`, also taking a bare `YYYY-MM-DD` as midnight UTC."""
+    match = _DATE_RE.fullmatch(text)
+    if match is None:
+        return parse_datetime(text)
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+    return to_us(datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+
+
+def _offset_of(text: str) -> timedelta:
+    match = _OFFSET_RE.search(text)
+    if match is None:
+        return timedelta(0)
+    sign = -1 if match.group(1) == "-" else 1
+    return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
