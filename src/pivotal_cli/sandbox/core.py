@@ -146,6 +146,22 @@ class Sandbox:
                 return entry.key
         raise LookupError(f"no {'revoked ' if revoked else ''}{mode} key for {workspace!r}")
 
+    def workspaces(self) -> list[tuple[str, str]]:
+        """(slug, name) of every workspace, in creation order."""
+        with self.store.read() as tx:
+            rows = tx.execute("SELECT slug, name FROM workspaces ORDER BY rowid").fetchall()
+        return [(row["slug"], row["name"]) for row in rows]
+
+    def count_customers(self, workspace: str) -> int:
+        """How many live (not deleted) customers the workspace (slug) holds."""
+        with self.store.read() as tx:
+            row = tx.execute(
+                "SELECT COUNT(*) AS n FROM customers c JOIN workspaces w ON w.id = c.workspace_id"
+                " WHERE w.slug = ? AND c.deleted_us IS NULL",
+                (workspace,),
+            ).fetchone()
+        return int(row["n"])
+
     def close(self) -> None:
         self.store.close()
 
