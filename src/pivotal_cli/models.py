@@ -142,7 +142,10 @@ class Identity(APIObject):
             return data
         key = data.get("api_key") or {}
         org = data.get("organization") or {}
+        # Fields this version does not know stay on the model (extra="allow"), as
+        # they do for the flat shape; the nested objects are kept as they came.
         return {
+            **data,
             "key_id": key.get("id"),
             "key_name": key.get("name"),
             "key_prefix": key.get("prefix"),
