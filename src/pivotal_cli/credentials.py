@@ -47,7 +47,7 @@ def _time_boxed(call: Callable[[], T], what: str, timeout: float) -> T:
     worker.join(timeout)
     if worker.is_alive():
         raise CredentialsError(
-            f"The system keyring did not answer within {timeout:.0f} s while {what}.",
+            f"The system keyring did not answer within {timeout:g} s while {what}.",
             hint="Unlock it and retry. " + NO_KEYRING_HINT,
         )
     if "error" in result:
