@@ -8,31 +8,17 @@ says so. Clients go through the in-process httpx transport: no network, no threa
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
+from sandbox_helpers import FrozenClock
 
 from pivotal_cli.sandbox.core import Sandbox
 from pivotal_cli.sandbox.transport import SandboxTransport
 
 BASE_URL = "http://localhost/api/v1"
 ITERATIONS = 1_000
-START = datetime(2026, 5, 26, 17, 21, 9, 412345, tzinfo=timezone.utc)
-
-
-class FrozenClock:
-    """A clock that stands still until `advance` is called."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture

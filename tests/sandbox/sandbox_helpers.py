@@ -1,4 +1,4 @@
-"""Exact response shapes from the docs' OpenAPI blocks, and helpers to assert them.
+"""Test helpers: a frozen clock, and the exact response shapes of the docs' OpenAPI blocks.
 
 Each shape maps every documented field to the JSON types it may take (None for null).
 `assert_shape` fails on a missing field, an extra field, or a wrong type; booleans are
@@ -8,9 +8,26 @@ never accepted where integers are documented.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
+
+START = datetime(2026, 5, 26, 17, 21, 9, 412345, tzinfo=timezone.utc)
+
+
+class FrozenClock:
+    """A clock that stands still until `advance` is called."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
 
 S, INT, B, N = str, int, bool, type(None)
 MS_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sandbox_shapes import assert_error
+from sandbox_helpers import assert_error
 
 from pivotal_cli.sandbox import auth
 from pivotal_cli.sandbox.core import Sandbox

@@ -6,7 +6,7 @@ import json
 
 import httpx
 import pytest
-from sandbox_shapes import CUSTOMER, assert_error, assert_shape, invalid
+from sandbox_helpers import CUSTOMER, assert_error, assert_shape, invalid
 
 from pivotal_cli.sandbox import core
 from pivotal_cli.sandbox.core import Sandbox
