@@ -53,7 +53,11 @@ def body_hash(body: bytes) -> str:
 
 def check_key(key: str) -> None:
     """400 for a key the docs do not allow (empty, or over 255 bytes)."""
-    size = len(key.encode("utf-8", "surrogateescape"))
+    try:
+        # Adapters pass header values decoded as latin-1, so this is the wire byte count.
+        size = len(key.encode("latin-1"))
+    except UnicodeEncodeError:
+        size = len(key.encode("utf-8", "surrogateescape"))
     if size == 0:
         raise invalid("too_small", f"{HEADER} must not be empty.", HEADER)
     if size > MAX_KEY_BYTES:

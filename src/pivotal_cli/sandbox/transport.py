@@ -22,8 +22,9 @@ class SandboxTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         path, _, query = request.url.raw_path.partition(b"?")
         headers: dict[str, str] = {}
-        for name, value in request.headers.multi_items():
-            lowered = name.lower()
+        # Header values as raw bytes read as latin-1, exactly as ASGI servers pass them.
+        for raw_name, raw_value in request.headers.raw:
+            lowered, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
             headers[lowered] = f"{headers[lowered]}, {value}" if lowered in headers else value
         response = self.sandbox.handle(
             request.method, path.decode("ascii"), query, headers, request.read()
