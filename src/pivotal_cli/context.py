@@ -94,7 +94,11 @@ class AppContext:
         return (stored.base_url if stored else None) or DEFAULT_BASE_URL
 
     def target(self, *, require_key: bool = True) -> Target:
-        """Resolve the key and base URL in the documented order."""
+        """Resolve the key and base URL in the documented order.
+
+        With `require_key=False` (a call that sends no key, such as /health) a stored
+        key is not read: a locked or missing keyring must not stop such a command.
+        """
         if self.settings.sandbox:
             from pivotal_cli.sandbox.embedded import connect
 
@@ -119,10 +123,10 @@ class AppContext:
         slug, mode = self.config.resolve(self.settings.workspace, self.settings.mode)
         stored = self.config.workspaces.get(slug) if slug else None
         record = stored.keys.get(mode) if stored and mode else None
-        if record is None or slug is None or mode is None:
-            if require_key:
-                raise self._not_logged_in(slug, mode)
+        if not require_key:
             return Target(self.base_url_for(slug), None, slug, mode, "none")
+        if record is None or slug is None or mode is None:
+            raise self._not_logged_in(slug, mode)
         key = self.keystore.get(slug, mode, record.storage)
         if not key:
             raise CredentialsError(
