@@ -95,8 +95,8 @@ class APIError(PivotalError):
         self.retry_after = retry_after
 
     def one_line(self) -> str:
-        label = self.code or self.type or f"HTTP {self.status}"
-        text = f"{self.message} ({label}, HTTP {self.status})"
+        label = self.code or self.type
+        text = f"{self.message} ({label + ', ' if label else ''}HTTP {self.status})"
         if self.request_id:
             text += f" [request {self.request_id}]"
         return f"{text} {self.hint}" if self.hint else text
