@@ -257,8 +257,10 @@ class Client:
                     continue
                 raise self._network_error(exc, attempt) from None
             self.rate_limit.update(reply.headers)
-            if reply.status_code < 400:
+            if reply.status_code < 300:
                 return Response(reply.status_code, _decode_success(reply), reply.headers)
+            if reply.status_code < 400:
+                raise self._redirect_error(reply)
             error = self._error_for(reply)
             wait = self._retry_wait(error, retry_safe, attempt)
             if wait is None:
@@ -293,12 +295,24 @@ class Client:
             body = reply.json()
         except ValueError:
             body = None
-        return error_from_response(
+        error = error_from_response(
             reply.status_code,
             body,
             reply.text if body is None else "",
             request_id=reply.headers.get("x-request-id"),
             retry_after=parse_retry_after(reply.headers.get("retry-after"), self._clock()),
+        )
+        # A server or proxy that echoes the request back must not put the key on screen.
+        error.message = self._redact(error.message)
+        return error
+
+    def _redirect_error(self, reply: httpx.Response) -> APIError:
+        """The API never redirects; a redirect means the base URL points elsewhere."""
+        where = self._redact(reply.headers.get("location", "somewhere else"))
+        return APIError(
+            f"The server answered HTTP {reply.status_code}, redirecting to {where}.",
+            status=reply.status_code,
+            hint="Check the base URL (--base-url / PIVOTAL_BASE_URL); the API never redirects.",
         )
 
     def _retry_wait(self, error: APIError, retry_safe: bool, attempt: int) -> float | None:
