@@ -44,6 +44,25 @@ PHASES = [
 STATES = ["active", "paused", "at_risk", "waiting"]
 CUSTOMER_STATUSES = ["active", "onboarding", "at_risk", "churned", "low_touch"]
 
+# The sandbox rejects integers a JavaScript client could not hold exactly (2**53 - 1).
+MAX_SAFE_INTEGER = 2**53 - 1
+SAFE_INTEGER = {"type": "integer", "minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER}
+NON_EMPTY = {"type": "string", "minLength": 1}
+# Zod's email rule, which the API validates with (`invalid_string` "Invalid email"),
+# rewritten without lookaheads: no leading dot, no `..`, the character before `@` not a
+# dot or quote, a dotted domain ending in two or more letters. Stricter than the RFC
+# addresses `format: email` alone would allow.
+ZOD_EMAIL = (
+    r"^([A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]"
+    r"@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$"
+)
+EMAIL_INPUT = {
+    "type": "string",
+    "format": "email",
+    "pattern": ZOD_EMAIL,
+    "description": "Lowercased on the way in; unique per customer.",
+}
+
 INFO_DESCRIPTION = """\
 The Pivotal customer-onboarding REST API v1, as one document.
 
@@ -59,12 +78,13 @@ pick a behaviour. The extensions:
   `cursor` (`invalid_string`), a `limit` outside 1-100, an unknown `status`, `state` or
   `phase` filter.
 * `404` wherever a path id or a referenced customer can be missing (including the
-  `customer_id` filter of list-onboardings and the body of create-onboarding).
+  `customer_id` of create-onboarding; the `customer_id` filter of list-onboardings
+  gives an empty list instead).
 * `409` on every POST for idempotency (`idempotency_key_reused`,
   `idempotency_key_in_flight`), plus `slug_taken` / `shopify_domain_taken` on
   create/update customer and `email_taken` on create/update contact.
 * Headers from the Rate limits and Idempotency guides: the `Idempotency-Key` request
-  header (at most 255 characters) on POSTs; `X-RateLimit-Limit`, `X-RateLimit-Remaining`
+  header (1 to 255 bytes) on POSTs; `X-RateLimit-Limit`, `X-RateLimit-Remaining`
   and `X-RateLimit-Reset` on authenticated responses; `Retry-After` on 429;
   `Idempotent-Replay: true` on a replayed POST 201.
 * `limit` is an integer 1-100, default 25 (the reference's value; the Pagination table's
@@ -79,7 +99,13 @@ pick a behaviour. The extensions:
 * `ContactList` may carry `has_more` and `next_cursor` like the other lists (the
   sandbox sends `false` / `null`: contacts are not paginated).
 * Create defaults of onboardings (prose of create-onboarding) are `default` keywords.
-* Request bodies are marked required (an empty POST or PATCH body is a 400).
+* Constraints the validation enforces: `name`, `slug` and `domain` are non-empty
+  strings; a contact `email` also matches Zod's email rule (a `pattern`); integers stay
+  within +/-(2^53 - 1), what a JavaScript client holds exactly;
+  `reminder_frequency_days` is at least 1; an OnboardingUpdate must not contradict
+  itself (`state` other than `waiting` with `waiting_on_customer: true`, or the
+  reverse, is a 400 `invalid_field`).
+* POST bodies are marked required; a PATCH without a body is an empty partial update.
 * The `Authorization` header is declared once, as the `BearerAuth` security scheme,
   instead of as a per-operation header parameter (OpenAPI ignores such a parameter).
 * Operations carry `links` (create -> read/update/delete) for stateful testing.
@@ -128,6 +154,7 @@ def obj(
 
 
 DATE_TIME = {"type": "string", "format": "date-time"}
+REMINDER_DAYS = {"type": "integer", "minimum": 1, "maximum": MAX_SAFE_INTEGER}
 DATE_TIME_OR_NULL = nullable("string", format="date-time")
 
 # ----------------------------------------------------------------------------- schemas
@@ -294,13 +321,13 @@ def schemas() -> dict[str, Any]:
         return obj(
             title,
             {
-                "name": {"type": "string"},
-                "slug": {"type": "string"},
-                "domain": {"type": "string"},
+                "name": dict(NON_EMPTY),
+                "slug": dict(NON_EMPTY),
+                "domain": dict(NON_EMPTY),
                 "status": ref(status_enum),
                 "plan": {"type": "string"},
-                "mrr": {"type": "integer"},
-                "monthly_orders": {"type": "integer"},
+                "mrr": {**SAFE_INTEGER, "description": "Monthly recurring revenue in cents."},
+                "monthly_orders": dict(SAFE_INTEGER),
                 "hubspot_company_id": {"type": "string"},
                 "hubspot_deal_id": {"type": "string"},
                 "stripe_customer_id": {"type": "string"},
@@ -370,8 +397,8 @@ def schemas() -> dict[str, Any]:
         return obj(
             title,
             {
-                "name": {"type": "string"},
-                "email": {"type": "string", "format": "email"},
+                "name": dict(NON_EMPTY),
+                "email": dict(EMAIL_INPUT),
                 "title": {"type": "string"},
                 "is_primary": {"type": "boolean"},
                 "labels": {"type": "array", "items": {"type": "string"}},
@@ -478,7 +505,7 @@ def schemas() -> dict[str, Any]:
             "notes": {"type": "string"},
             "reminder_email": {"type": "boolean", "default": True},
             "reminder_slack": {"type": "boolean", "default": True},
-            "reminder_frequency_days": {"type": "integer", "default": 1},
+            "reminder_frequency_days": {**REMINDER_DAYS, "default": 1},
         },
         ["customer_id"],
     )
@@ -499,12 +526,37 @@ def schemas() -> dict[str, Any]:
             "designer_id": nullable("string"),
             "product_ops_id": nullable("string"),
             "notes": nullable("string"),
-            "waiting_on_customer": {"type": "boolean"},
+            "waiting_on_customer": {
+                "type": "boolean",
+                "description": "`true` moves the state to `waiting`; `false` on a waiting "
+                "onboarding moves it to `active`. Given together with `state`, the two "
+                "must agree.",
+            },
             "reminder_email": {"type": "boolean"},
             "reminder_slack": {"type": "boolean"},
-            "reminder_frequency_days": {"type": "integer"},
+            "reminder_frequency_days": dict(REMINDER_DAYS),
         },
     )
+    # `state` and `waiting_on_customer` must not contradict each other (the sandbox's
+    # reading of the docs' three accounts, API_NOTES #16): 400 `invalid_field`.
+    s["OnboardingUpdate"]["not"] = {
+        "anyOf": [
+            {
+                "properties": {
+                    "state": {"const": "waiting"},
+                    "waiting_on_customer": {"const": False},
+                },
+                "required": ["state", "waiting_on_customer"],
+            },
+            {
+                "properties": {
+                    "state": {"enum": [state for state in STATES if state != "waiting"]},
+                    "waiting_on_customer": {"const": True},
+                },
+                "required": ["state", "waiting_on_customer"],
+            },
+        ]
+    }
     return s
 
 
@@ -552,9 +604,9 @@ def components_parameters() -> dict[str, Any]:
             "instead of creating a duplicate; the same key with a different body is a 409 "
             "`idempotency_key_reused`, a concurrent one 409 `idempotency_key_in_flight`. "
             "Keys are scoped to one workspace and one endpoint. Any opaque string up to "
-            "255 characters.",
+            "255 bytes; an empty key is a 400.",
             "required": False,
-            "schema": {"type": "string", "maxLength": 255},
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
         },
     }
 
@@ -681,8 +733,8 @@ def created(schema: str, links: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-def body(schema: str) -> dict[str, Any]:
-    return {"required": True, "content": {JSON: {"schema": ref(schema)}}}
+def body(schema: str, *, required: bool = True) -> dict[str, Any]:
+    return {"required": required, "content": {JSON: {"schema": ref(schema)}}}
 
 
 def link(operation_id: str, param: str, description: str) -> dict[str, Any]:
@@ -877,7 +929,7 @@ def paths() -> dict[str, Any]:
                 customers,
                 description="Partial update. Send only the fields you want to change.",
                 parameters=[path_id("id", CUSTOMER_ID)],
-                request_body=body("CustomerUpdate"),
+                request_body=body("CustomerUpdate", required=False),
                 responses={
                     "200": json_response("OK", "Customer"),
                     **error_responses(
@@ -946,7 +998,7 @@ def paths() -> dict[str, Any]:
                 contacts,
                 description="Partial update. Send only the fields you want to change.",
                 parameters=[path_id("id", CONTACT_ID)],
-                request_body=body("ContactUpdate"),
+                request_body=body("ContactUpdate", required=False),
                 responses={
                     "200": json_response("OK", "Contact"),
                     **error_responses(
@@ -970,17 +1022,15 @@ def paths() -> dict[str, Any]:
                     query(
                         "customer_id",
                         {"type": "string"},
-                        "Filter by customer (display_id or cuid).",
+                        "Filter by customer (display_id or cuid). An unknown customer "
+                        "gives an empty list, not a 404.",
                     ),
                     query("state", ref("ApiV1OnboardingsGetParametersState")),
                     query("phase", ref("ApiV1OnboardingsGetParametersPhase")),
                 ],
                 responses={
                     "200": json_response("OK", "OnboardingList"),
-                    **error_responses(
-                        bad_request=LIST_400,
-                        not_found="Customer of the `customer_id` filter not found",
-                    ),
+                    **error_responses(bad_request=LIST_400),
                 },
             ),
             "post": op(
@@ -1044,7 +1094,7 @@ def paths() -> dict[str, Any]:
                 description="Partial update. Setting `state=waiting` flips "
                 "`waiting_on_customer=true`; setting any other state clears it.",
                 parameters=[path_id("id", ONBOARDING_ID)],
-                request_body=body("OnboardingUpdate"),
+                request_body=body("OnboardingUpdate", required=False),
                 responses={
                     "200": json_response("OK", "Onboarding"),
                     **error_responses(

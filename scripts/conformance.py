@@ -1,0 +1,281 @@
+"""Conformance run: schemathesis against a live sandbox, judged by our OpenAPI document.
+
+Starts the sandbox on loopback (`running_server(rate_limit="off")`, demo seed, in-memory
+database), checks that the document it serves at `/api/v1/openapi.json` is the
+checked-in `src/pivotal_cli/sandbox/openapi.json`, then runs the schemathesis CLI on it
+with every check, all four phases (examples, coverage, fuzzing, stateful via the
+document's `links` and the links schemathesis infers) and a fixed seed. Requests carry
+the `acme` workspace's live key; the `globex` workspace's key is declared as its peer
+(a Web Fuzzing Commons auth file), so `object_level_authorization` replays reads of one
+workspace's objects with the other's key and fails on any cross-workspace leak.
+Exits with schemathesis' exit code: non-zero on any failure.
+
+    .venv/bin/python scripts/conformance.py                     # full run, ~1,800 cases
+    .venv/bin/python scripts/conformance.py --max-examples 5    # quick look
+    .venv/bin/python scripts/conformance.py --report-dir out/   # + JUnit and NDJSON
+    .venv/bin/python scripts/conformance.py --baseline tests/sandbox/conformance_baseline.json
+
+`--max-examples` bounds the fuzzing and stateful phases per operation; the coverage
+phase adds a fixed set of boundary cases (about 800) on top. With `--baseline`, failures
+recorded in that file (known sandbox bugs, each with a note) are reported but do not
+fail the run; anything else still does.
+
+Nothing leaves the machine: the server binds 127.0.0.1 and proxies are switched off
+for the schemathesis process. `tests/sandbox/test_conformance.py` runs the same thing
+with a smaller budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_PATH = ROOT / "src" / "pivotal_cli" / "sandbox" / "openapi.json"
+
+# Per operation and phase. 18 operations: the fuzzing phase alone is 18 x this, and the
+# coverage and stateful phases add their own cases on top.
+DEFAULT_MAX_EXAMPLES = 50
+DEFAULT_SEED = 20260526
+PHASES = "examples,coverage,fuzzing,stateful"
+# Any single request slower than this is a failure: the sandbox answers in milliseconds.
+MAX_RESPONSE_TIME = 5.0
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy")
+
+
+@dataclass
+class Result:
+    """What one conformance run produced."""
+
+    returncode: int
+    output: str
+    seconds: float
+    command: list[str]
+
+
+def st_executable() -> list[str]:
+    """The schemathesis CLI of this interpreter's environment."""
+    beside = Path(sys.executable).with_name("st")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("st")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "schemathesis.cli"]
+
+
+def origin_of(base_url: str) -> str:
+    """`http://127.0.0.1:PORT` from `http://127.0.0.1:PORT/api/v1`.
+
+    The document's paths carry the `/api/v1` prefix (as the docs' blocks do), so the
+    base URL schemathesis needs is the bare origin.
+    """
+    suffix = "/api/v1"
+    trimmed = base_url.rstrip("/")
+    return trimmed[: -len(suffix)] if trimmed.endswith(suffix) else trimmed
+
+
+def write_auth_config(directory: Path, server: Any) -> Path:
+    """The schemathesis config and WFC auth file that give it two peer workspaces.
+
+    Written into a private scratch directory (the keys are sandbox keys, but they still
+    stay out of the repository and of command lines).
+    """
+    auth = {
+        "auth": [
+            {
+                "name": "acme",
+                "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {server.live_key}"}],
+            },
+            {
+                "name": "globex",
+                "fixedHeaders": [
+                    {"name": "Authorization", "value": f"Bearer {server.other_workspace_key}"}
+                ],
+            },
+        ]
+    }
+    auth_file = directory / "auth.json"
+    auth_file.write_text(json.dumps(auth), encoding="utf-8")
+    auth_file.chmod(0o600)
+    config = directory / "schemathesis.toml"
+    config.write_text(
+        "[auth]\n"
+        # Never try to create accounts: the sandbox has none to create.
+        "auto-signup = false\n"
+        "[auth.wfc]\n"
+        'path = "auth.json"\n'
+        # Workspaces that must never see each other's objects.
+        'peers = ["acme", "globex"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def build_command(
+    base_url: str,
+    config_file: Path,
+    *,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    seed: int = DEFAULT_SEED,
+    workers: int = 1,
+    phases: str = PHASES,
+    checks: str = "all",
+    report_dir: Path | None = None,
+    baseline: Path | None = None,
+) -> list[str]:
+    """The `st run` command line for one sandbox."""
+    command = [
+        *st_executable(),
+        "--config-file",
+        str(config_file),
+        "run",
+        f"{base_url.rstrip('/')}/openapi.json",
+        "--url",
+        origin_of(base_url),
+        "--checks",
+        checks,
+        "--phases",
+        phases,
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--workers",
+        str(workers),
+        # No example database: a run must not depend on what an earlier run found.
+        "--generation-database",
+        "none",
+        "--max-response-time",
+        str(MAX_RESPONSE_TIME),
+        "--request-timeout",
+        "10",
+        "--no-color",
+        # Keys in failure output would be sandbox keys only, but keep logs clean anyway.
+        "--output-sanitize",
+        "true",
+    ]
+    if baseline is not None:
+        command += ["--baseline", str(baseline)]
+    if report_dir is not None:
+        command += [
+            "--report",
+            "junit,ndjson",
+            "--report-dir",
+            str(report_dir),
+        ]
+    return command
+
+
+def served_document_matches(base_url: str) -> str | None:
+    """None when the server serves the checked-in document, else what differs."""
+    with urllib.request.urlopen(f"{base_url.rstrip('/')}/openapi.json", timeout=10) as reply:
+        served = json.loads(reply.read())
+    expected = json.loads(DOC_PATH.read_text(encoding="utf-8"))
+    if served == expected:
+        return None
+    return "the sandbox serves a different openapi.json than src/pivotal_cli/sandbox/openapi.json"
+
+
+def run(
+    *,
+    max_examples: int = DEFAULT_MAX_EXAMPLES,
+    seed: int = DEFAULT_SEED,
+    workers: int = 1,
+    phases: str = PHASES,
+    checks: str = "all",
+    report_dir: Path | None = None,
+    baseline: Path | None = None,
+    echo: bool = True,
+) -> Result:
+    """Starts a sandbox, runs schemathesis against it, stops the sandbox."""
+    from pivotal_cli.sandbox.testing import running_server
+
+    started = time.monotonic()
+    with running_server(rate_limit="off") as server:
+        mismatch = served_document_matches(server.base_url)
+        if mismatch:
+            return Result(1, mismatch, time.monotonic() - started, [])
+        env = {k: v for k, v in os.environ.items() if k not in _PROXY_VARIABLES}
+        env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+        # A scratch working directory: only our config is read, and no report or cache
+        # files land in the repository.
+        with tempfile.TemporaryDirectory(prefix="pivotal-conformance-") as scratch:
+            command = build_command(
+                server.base_url,
+                write_auth_config(Path(scratch), server),
+                max_examples=max_examples,
+                seed=seed,
+                workers=workers,
+                phases=phases,
+                checks=checks,
+                report_dir=report_dir.resolve() if report_dir else None,
+                baseline=baseline.resolve() if baseline else None,
+            )
+            process = subprocess.Popen(
+                command,
+                cwd=scratch,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            lines: list[str] = []
+            assert process.stdout is not None
+            for line in process.stdout:
+                lines.append(line)
+                if echo:
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+            returncode = process.wait()
+    return Result(returncode, "".join(lines), time.monotonic() - started, command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"cases per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="hypothesis seed")
+    parser.add_argument("--workers", type=int, default=1, help="concurrent schemathesis workers")
+    parser.add_argument("--phases", default=PHASES, help=f"default {PHASES}")
+    parser.add_argument("--checks", default="all", help="schemathesis checks (default all)")
+    parser.add_argument("--report-dir", type=Path, help="write JUnit and NDJSON reports here")
+    parser.add_argument(
+        "--baseline", type=Path, help="accept the failures recorded in this schemathesis baseline"
+    )
+    args = parser.parse_args(argv)
+    result = run(
+        max_examples=args.max_examples,
+        seed=args.seed,
+        workers=args.workers,
+        phases=args.phases,
+        checks=args.checks,
+        report_dir=args.report_dir,
+        baseline=args.baseline,
+    )
+    if not result.command:
+        print(result.output, file=sys.stderr)
+    print(
+        f"\nconformance: exit {result.returncode} in {result.seconds:.1f} s\n"
+        f"command: {' '.join(result.command)}",
+        file=sys.stderr,
+    )
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

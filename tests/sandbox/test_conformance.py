@@ -1,0 +1,85 @@
+"""Conformance of the sandbox to our OpenAPI document, on a small schemathesis budget.
+
+The same harness as `scripts/conformance.py` (real server on loopback, every check, all
+phases, fixed seed, two peer workspaces), with 20 examples per operation so it fits in
+the suite (~25 s). Failures listed in `conformance_baseline.json` are known sandbox bugs
+(each entry says which and how to fix it); any other failure fails this test. A second,
+cheaper run against a deliberately broken sandbox proves the harness still has teeth.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("schemathesis")
+pytest.importorskip("pivotal_cli.sandbox.testing")
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = Path(__file__).with_name("conformance_baseline.json")
+
+
+def load_conformance() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "conformance", ROOT / "scripts" / "conformance.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    # Registered first: dataclasses resolve their string annotations through sys.modules.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def generated_cases(output: str) -> int:
+    match = re.search(r"(\d+) generated", output)
+    return int(match.group(1)) if match else 0
+
+
+def test_sandbox_conforms_to_the_openapi_document() -> None:
+    conformance = load_conformance()
+    result = conformance.run(max_examples=20, baseline=BASELINE, echo=False)
+    assert result.returncode == 0, result.output[-12000:]
+    # A run that tested (almost) nothing must not pass: all 18 operations, all phases.
+    assert "Tested: 18" in result.output, result.output[-3000:]
+    assert generated_cases(result.output) >= 1000, result.output[-3000:]
+
+
+def test_baseline_holds_only_documented_sandbox_bugs() -> None:
+    document = json.loads((ROOT / "src/pivotal_cli/sandbox/openapi.json").read_text("utf-8"))
+    labels = {
+        f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
+    }
+    entries = json.loads(BASELINE.read_text("utf-8"))["entries"]
+    for entry in entries:
+        assert entry["operation"] in labels, entry
+        assert entry.get("bug", "").startswith("Sandbox bug: "), entry
+
+
+def test_harness_catches_a_cross_workspace_leak(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sandbox whose customer lookup ignores the workspace must fail conformance."""
+    from pivotal_cli.sandbox import customers, ids
+
+    def leaky_find(tx: Any, workspace_id: str, id_like: str, *, include_deleted: bool = False):
+        column, value = ids.parse_id(id_like)
+        hidden = "" if include_deleted else " AND deleted_us IS NULL"
+        sql = f"SELECT * FROM customers WHERE {column} = ?{hidden}"
+        return tx.execute(sql, (value,)).fetchone()
+
+    # running_server runs in this process, so the patch reaches the live handlers.
+    monkeypatch.setattr(customers, "find", leaky_find)
+    conformance = load_conformance()
+    result = conformance.run(
+        max_examples=10,
+        phases="fuzzing,stateful",
+        checks="object_level_authorization",
+        echo=False,
+    )
+    assert result.returncode != 0, result.output[-3000:]
+    assert "ST402" in result.output, result.output[-3000:]
