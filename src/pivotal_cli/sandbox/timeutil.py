@@ -48,15 +48,24 @@ def from_us(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
 
+def _format(us: int, digits: int) -> str:
+    # Not strftime: its %Y drops leading zeros (year 307, not 0307) on some platforms.
+    m = from_us(us)
+    fraction = f"{m.microsecond:06d}"[:digits]
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f".{fraction}Z"
+    )
+
+
 def format_ms(us: int) -> str:
     """`2026-05-26T17:21:09.412Z`: how objects show instants."""
-    moment = from_us(us)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return _format(us, 3)
 
 
 def format_us(us: int) -> str:
     """`2026-05-26T17:21:09.412345Z`: how pagination cursors show instants."""
-    return from_us(us).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _format(us, 6)
 
 
 def format_optional_ms(us: int | None) -> str | None:

@@ -129,7 +129,10 @@ def _check_string(spec: Field, value: Any) -> str:
 
 def _check_email(spec: Field, value: Any) -> str:
     text = _check_string(spec, value)
-    if _EMAIL_RE.fullmatch(text) is None:
+    local, _, domain = text.rpartition("@")
+    # Zod's pattern plus RFC 5321's lengths, which JSON Schema `format: email` enforces.
+    too_long = len(local) > 64 or len(text) > 254 or any(len(p) > 63 for p in domain.split("."))
+    if _EMAIL_RE.fullmatch(text) is None or too_long:
         raise invalid("invalid_string", "Invalid email", spec.name)
     return text
 
