@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pivotal_cli import __version__
-from pivotal_cli.commands import auth, contacts, customers, health, me, onboardings
+from pivotal_cli.commands import auth, contacts, customers, health, me, onboardings, sandbox
 from pivotal_cli.commands._common import ModeOpt
 
 app = typer.Typer(
@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Operate a Pivotal workspace: customers, contacts and onboardings.\n\n"
     "Try it with no setup against a local sandbox: pivotal --sandbox customers list",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain help: see commands._common.group
     # Pretty exceptions print local variables: an API key in a frame would end up on
     # screen. Errors are reported by commands._common.handle_errors instead.
     pretty_exceptions_enable=False,
@@ -93,6 +94,7 @@ app.add_typer(onboardings.app, name="onboardings")
 app.add_typer(auth.app, name="auth")
 app.add_typer(me.app)
 app.add_typer(health.app)
+app.add_typer(sandbox.app, name="sandbox")
 
 
 def run(argv: list[str] | None = None) -> None:

@@ -12,6 +12,7 @@ import email.utils
 import ipaddress
 import json
 import random
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -19,7 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+# httpx's package __init__ imports its own command-line client (click, rich.syntax,
+# pygments: ~100 ms) when those are installed. We never run it; a None entry makes
+# that optional import fail fast, exactly as when its extras are absent.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx  # noqa: E402
 
 from pivotal_cli import __version__
 from pivotal_cli.enums import key_prefix

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.http import Client, RateLimit
-from pivotal_cli.models import Identity
+
+if TYPE_CHECKING:
+    from pivotal_cli.models import Identity
 
 
 def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
@@ -14,6 +16,7 @@ def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
     from pydantic import ValidationError
 
     from pivotal_cli.errors import ServerError
+    from pivotal_cli.models import Identity
 
     raw = client.get("/me")
     try:

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import typer
 
-from pivotal_cli.commands._common import JsonOpt, ModeOpt, handle_errors
+from pivotal_cli.commands._common import JsonOpt, ModeOpt, group, handle_errors
 
-app = typer.Typer(help="Log in, list stored keys, pick the default workspace and mode.")
+app = group("Log in, list stored keys, pick the default workspace and mode.")
 
 WithKeyOpt = Annotated[
     bool, typer.Option("--with-key", help="Read the key from standard input (for CI).")

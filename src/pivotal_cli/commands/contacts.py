@@ -17,10 +17,11 @@ from pivotal_cli.commands._common import (
     confirm_delete,
     emit_list,
     emit_record,
+    group,
     handle_errors,
 )
 
-app = typer.Typer(help="List, add, update and delete a customer's contacts.", no_args_is_help=True)
+app = group("List, add, update and delete a customer's contacts.")
 
 CustomerRef = Annotated[
     str, typer.Argument(help="The customer: display_id, cuid or slug.", show_default=False)

@@ -20,11 +20,12 @@ from pivotal_cli.commands._common import (
     confirm_delete,
     emit_list,
     emit_record,
+    group,
     handle_errors,
 )
 from pivotal_cli.enums import CustomerStatus
 
-app = typer.Typer(help="List, create, update and delete customers.", no_args_is_help=True)
+app = group("List, create, update and delete customers.")
 
 CustomerRef = Annotated[str, typer.Argument(help="display_id, cuid or slug.", show_default=False)]
 StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]

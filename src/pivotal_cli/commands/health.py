@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from pivotal_cli.commands._common import JsonOpt, handle_errors
+from pivotal_cli.commands._common import JsonOpt, group, handle_errors
 
-app = typer.Typer(help="Check that the API is up (no key needed).")
+app = group("Check that the API is up (no key needed).")
 
 
 @app.command("health")

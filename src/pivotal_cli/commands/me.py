@@ -6,9 +6,9 @@ import time
 
 import typer
 
-from pivotal_cli.commands._common import JsonOpt, handle_errors
+from pivotal_cli.commands._common import JsonOpt, group, handle_errors
 
-app = typer.Typer(help="Show the workspace and key in use, and the rate-limit bucket.")
+app = group("Show the workspace and key in use, and the rate-limit bucket.")
 
 
 @app.command("me")

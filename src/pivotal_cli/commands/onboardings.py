@@ -21,13 +21,12 @@ from pivotal_cli.commands._common import (
     confirm_launch,
     emit_list,
     emit_record,
+    group,
     handle_errors,
 )
 from pivotal_cli.enums import Phase, State
 
-app = typer.Typer(
-    help="List and change onboardings; move them through phases.", no_args_is_help=True
-)
+app = group("List and change onboardings; move them through phases.")
 
 OnboardingId = Annotated[
     str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)

@@ -31,6 +31,7 @@ SEEDS = ("demo", "empty")
 app = typer.Typer(
     help="Run and inspect the local sandbox: a stateful implementation of the API.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 DbOpt = Annotated[
