@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 # that optional import fail fast, exactly as when its extras are absent.
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-import httpx  # noqa: E402
+import httpx
 
 from pivotal_cli import __version__
 from pivotal_cli.enums import key_prefix
