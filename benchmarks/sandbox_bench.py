@@ -1,0 +1,322 @@
+"""Sandbox benchmark: keyset pagination depth and single-record throughput.
+
+Builds a file-backed sandbox whose `acme` workspace holds N customers (100,000 by
+default; inserted straight through the store with the same `customers.insert` the API
+uses, in large transactions), starts a real sandbox server on 127.0.0.1 in a child
+process (rate limits off) so the server and the load generator do not share one GIL,
+then measures over HTTP:
+
+(a) the median latency of the first page, `GET /customers?limit=100`, and of the page
+    90% of the way through a full walk at limit=100 (its cursor is captured during the
+    walk, then requested again and again), with their ratio. Keyset pagination should
+    make the deep page cost about what the first one does: the target is a ratio of at
+    most 1.5 (an OFFSET scan would grow with depth);
+(b) requests per second of `GET /customers/{id}` from 4 concurrent keep-alive clients
+    (one thread and one `httpx.Client` each) for a fixed duration, with p50/p99 latency.
+
+Run it from the repository root:
+
+    .venv/bin/python benchmarks/sandbox_bench.py            # 100,000 rows, a few minutes
+    .venv/bin/python benchmarks/sandbox_bench.py --quick    # 5,000 rows, ~30 s
+    .venv/bin/python benchmarks/sandbox_bench.py --rows 20000 --duration 5 --strict
+
+`--strict` exits 1 when the depth target is missed or any request failed. Only loopback
+is used; the database lives in a temporary directory removed at the end. This is a
+benchmark, not a test: numbers depend on the machine (2 cores here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+DEPTH_TARGET = 1.5
+PAGE = 100
+BATCH = 10_000  # rows per write transaction while building the store
+
+# Runs in the child process: a real sandbox server on the prepared database, until the
+# parent closes our stdin.
+SERVER_CODE = """
+import json, sys
+from pivotal_cli.sandbox.testing import running_server
+with running_server(db=sys.argv[1], seed="empty", rate_limit="off") as server:
+    print(json.dumps({"base_url": server.base_url, "key": server.live_key}), flush=True)
+    sys.stdin.read()
+"""
+
+
+@dataclass
+class Report:
+    """Everything the run measured, in the units it prints."""
+
+    rows: int
+    build_s: float = 0.0
+    first_ms: list[float] = field(default_factory=list)
+    deep_ms: list[float] = field(default_factory=list)
+    walk_pages: int = 0
+    walk_rows: int = 0
+    walk_s: float = 0.0
+    deep_page_index: int = 0
+    rps: float = 0.0
+    requests: int = 0
+    errors: int = 0
+    get_ms: list[float] = field(default_factory=list)
+    clients: int = 4
+    duration_s: float = 0.0
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.deep_ms) / statistics.median(self.first_ms)
+
+
+# ------------------------------------------------------------------------ the store
+
+
+def build_database(path: Path, rows: int) -> float:
+    """Creates the sandbox database with `rows` customers in `acme`; returns seconds."""
+    from pivotal_cli.sandbox import customers
+    from pivotal_cli.sandbox.core import Sandbox
+    from pivotal_cli.sandbox.ids import CuidFactory
+    from pivotal_cli.sandbox.timeutil import to_us, utc_now
+
+    started = time.perf_counter()
+    # The "empty" seed still provisions the workspaces and their keys (keys file beside
+    # the database), so the server process can authenticate our requests.
+    sandbox = Sandbox.open(path, seed="empty", iterations=1_000)
+    try:
+        with sandbox.store.read() as tx:
+            workspace_id = tx.execute("SELECT id FROM workspaces WHERE slug = 'acme'").fetchone()[
+                "id"
+            ]
+        ids = CuidFactory(random.Random(7))
+        rng = random.Random(11)
+        # One millisecond apart, ending now: distinct instants, newest last.
+        first_us = to_us(utc_now()) - rows * 1_000
+        for start in range(0, rows, BATCH):
+            with sandbox.store.write() as tx:
+                for n in range(start, min(rows, start + BATCH)):
+                    values = {
+                        "name": f"Bench Customer {n}",
+                        "slug": f"bench-{n}",
+                        "status": customers.STATUSES[n % len(customers.STATUSES)],
+                        "mrr": rng.randrange(0, 5_000_000),
+                    }
+                    customers.insert(
+                        tx, workspace_id, values, ids=ids, created_us=first_us + n * 1_000
+                    )
+    finally:
+        sandbox.close()
+    return time.perf_counter() - started
+
+
+@contextmanager
+def server_process(db: Path) -> Iterator[tuple[str, str]]:
+    """(base_url, live key) of a sandbox server running in a child process."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError("the sandbox server process did not start")
+        started = json.loads(line)
+        yield started["base_url"], started["key"]
+    finally:
+        if process.stdin:
+            process.stdin.close()  # the child's stdin.read() returns and it shuts down
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# ------------------------------------------------------------------- measurements
+
+
+def timed(call: Callable[[], httpx.Response]) -> float:
+    """Milliseconds for one request; fails loudly on a non-200."""
+    began = time.perf_counter()
+    response = call()
+    elapsed = (time.perf_counter() - began) * 1000
+    if response.status_code != 200:
+        raise RuntimeError(f"{response.request.url}: {response.status_code} {response.text}")
+    return elapsed
+
+
+def repeat(call: Callable[[], httpx.Response], samples: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        timed(call)
+    return [timed(call) for _ in range(samples)]
+
+
+def walk(client: httpx.Client) -> tuple[list[str | None], list[str], float]:
+    """Every page at limit=100: the cursor used for each page, all ids, seconds."""
+    cursors: list[str | None] = []
+    ids: list[str] = []
+    cursor: str | None = None
+    began = time.perf_counter()
+    while True:
+        params: dict[str, str | int] = {"limit": PAGE}
+        if cursor:
+            params["cursor"] = cursor
+        response = client.get("/customers", params=params)
+        response.raise_for_status()
+        page = response.json()
+        cursors.append(cursor)
+        ids.extend(customer["id"] for customer in page["data"])
+        if not page["has_more"]:
+            break
+        cursor = page["next_cursor"]
+    return cursors, ids, time.perf_counter() - began
+
+
+def pagination(client: httpx.Client, report: Report, samples: int) -> list[str]:
+    report.first_ms = repeat(lambda: client.get("/customers", params={"limit": PAGE}), samples)
+    cursors, ids, report.walk_s = walk(client)
+    report.walk_pages, report.walk_rows = len(cursors), len(ids)
+    if len(set(ids)) != len(ids) or len(ids) != report.rows:
+        raise RuntimeError(
+            f"walk saw {len(ids)} rows ({len(set(ids))} distinct), not {report.rows}"
+        )
+    report.deep_page_index = int(len(cursors) * 0.9)
+    deep_cursor = cursors[report.deep_page_index]
+    report.deep_ms = repeat(
+        lambda: client.get("/customers", params={"limit": PAGE, "cursor": deep_cursor}), samples
+    )
+    return ids
+
+
+def throughput(base_url: str, key: str, ids: list[str], report: Report) -> None:
+    """4 threads, one keep-alive client each, hammering GET /customers/{id}."""
+    chosen = random.Random(3).sample(ids, min(len(ids), 2_000))
+    barrier = threading.Barrier(report.clients + 1)
+    deadline = 0.0
+    counts = [0] * report.clients
+    errors = [0] * report.clients
+    latencies: list[list[float]] = [[] for _ in range(report.clients)]
+
+    def worker(index: int) -> None:
+        rng = random.Random(100 + index)
+        with httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30
+        ) as client:
+            client.get(f"/customers/{chosen[0]}")  # open the connection before the clock
+            barrier.wait()
+            while time.perf_counter() < deadline:
+                began = time.perf_counter()
+                response = client.get(f"/customers/{rng.choice(chosen)}")
+                latencies[index].append((time.perf_counter() - began) * 1000)
+                if response.status_code == 200:
+                    counts[index] += 1
+                else:
+                    errors[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(report.clients)]
+    for thread in threads:
+        thread.start()
+    # Every client has connected when the barrier opens; the clock starts there.
+    began = time.perf_counter()
+    deadline = began + report.duration_s
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    report.requests = sum(counts)
+    report.errors = sum(errors)
+    report.rps = report.requests / elapsed
+    report.get_ms = [ms for per_client in latencies for ms in per_client]
+
+
+# ------------------------------------------------------------------------- output
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def render(report: Report) -> str:
+    first = statistics.median(report.first_ms)
+    deep = statistics.median(report.deep_ms)
+    verdict = "met" if report.ratio <= DEPTH_TARGET else "MISSED"
+    rows = [
+        ("customers in the workspace", f"{report.rows:,} (built in {report.build_s:.1f} s)"),
+        ("first page, limit=100, median", f"{first:.2f} ms ({len(report.first_ms)} samples)"),
+        (
+            f"page {report.deep_page_index + 1} of {report.walk_pages} (90%), median",
+            f"{deep:.2f} ms ({len(report.deep_ms)} samples)",
+        ),
+        ("deep / first", f"{report.ratio:.2f}x (target <= {DEPTH_TARGET}x: {verdict})"),
+        (
+            "full walk, limit=100",
+            f"{report.walk_pages:,} pages, {report.walk_rows:,} rows in {report.walk_s:.1f} s",
+        ),
+        (
+            f"GET /customers/{{id}}, {report.clients} keep-alive clients",
+            f"{report.rps:,.0f} req/s over {report.duration_s:.0f} s "
+            f"({report.requests:,} ok, {report.errors} errors)",
+        ),
+        (
+            "  latency p50 / p99",
+            f"{percentile(report.get_ms, 0.5):.2f} / {percentile(report.get_ms, 0.99):.2f} ms",
+        ),
+    ]
+    width = max(len(name) for name, _ in rows)
+    lines = [f"{'metric'.ljust(width)}  value", f"{'-' * width}  {'-' * 40}"]
+    lines += [f"{name.ljust(width)}  {value}" for name, value in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 rows, 3 s of load")
+    parser.add_argument("--rows", type=int, help="customers to create (default 100,000)")
+    parser.add_argument("--samples", type=int, default=50, help="latency samples (min 30)")
+    parser.add_argument("--duration", type=float, help="seconds of load for (b), default 10")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients for (b)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args(argv)
+    rows = args.rows or (5_000 if args.quick else 100_000)
+    duration = args.duration or (3.0 if args.quick else 10.0)
+    samples = max(30, args.samples)
+    report = Report(rows=rows, clients=args.clients, duration_s=duration)
+
+    print(f"sandbox benchmark: {rows:,} customers, {os.cpu_count()} CPUs", flush=True)
+    with tempfile.TemporaryDirectory(prefix="pivotal-bench-") as scratch:
+        db = Path(scratch) / "bench.db"
+        report.build_s = build_database(db, rows)
+        print(f"built the store in {report.build_s:.1f} s; starting the server", flush=True)
+        with server_process(db) as (base_url, key):
+            with httpx.Client(
+                base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
+            ) as client:
+                ids = pagination(client, report, samples)
+            print("pagination measured; load test running", flush=True)
+            throughput(base_url, key, ids, report)
+    print()
+    print(render(report))
+    missed = report.ratio > DEPTH_TARGET or report.errors > 0
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
