@@ -18,6 +18,7 @@ import httpx
 
 from .core import Sandbox
 from .paths import DB_NAME, default_data_dir, prepare_dir
+from .ratelimit import RatePolicy
 from .transport import SandboxTransport
 
 BASE_URL = "http://localhost/api/v1"
@@ -41,13 +42,13 @@ def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
     """
     if mode not in ("live", "test"):
         raise ValueError(f"mode must be 'live' or 'test', not {mode!r}")
+    try:
+        policy = RatePolicy.parse(os.environ.get("PIVOTAL_SANDBOX_RATE_LIMIT") or None)
+    except ValueError as error:
+        raise ValueError(f"PIVOTAL_SANDBOX_RATE_LIMIT: {error}") from None
     directory = data_dir if data_dir is not None else default_data_dir()
     prepare_dir(directory)
-    sandbox = Sandbox.open(
-        directory / DB_NAME,
-        seed="demo",
-        rate_limit=os.environ.get("PIVOTAL_SANDBOX_RATE_LIMIT") or None,
-    )
+    sandbox = Sandbox.open(directory / DB_NAME, seed="demo", rate_limit=policy)
     try:
         api_key = sandbox.key(WORKSPACE, mode)
     except LookupError:
