@@ -37,14 +37,22 @@ def main(
     workspace: Annotated[
         str | None,
         typer.Option(
-            "--workspace", "-w", envvar="PIVOTAL_WORKSPACE", help="Workspace to use (its slug)."
+            "--workspace",
+            "-w",
+            metavar="SLUG",
+            envvar="PIVOTAL_WORKSPACE",
+            help="Workspace to use (its slug).",
         ),
     ] = None,
     live: ModeOpt = None,
     base_url: Annotated[
         str | None,
         typer.Option(
-            "--base-url", envvar="PIVOTAL_BASE_URL", help="API base URL.", show_default=False
+            "--base-url",
+            metavar="URL",
+            envvar="PIVOTAL_BASE_URL",
+            help="API base URL.",
+            show_default=False,
         ),
     ] = None,
     use_sandbox: Annotated[

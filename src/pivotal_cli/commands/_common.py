@@ -24,14 +24,22 @@ JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object p
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
 ColumnsOpt = Annotated[
     str | None,
-    typer.Option("--columns", "-c", help="Comma-separated fields to show, e.g. display_id,name."),
+    typer.Option(
+        "--columns",
+        "-c",
+        metavar="FIELDS",
+        help="Comma-separated fields to show, e.g. display_id,name.",
+    ),
 ]
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", "-L", min=1, max=100, help="Rows per page (1-100)."),
+    typer.Option("--limit", "-L", metavar="N", min=1, max=100, help="Rows per page (1-100)."),
 ]
 CursorOpt = Annotated[
-    str | None, typer.Option("--cursor", help="Start after this cursor (an ISO 8601 timestamp).")
+    str | None,
+    typer.Option(
+        "--cursor", metavar="TIMESTAMP", help="Start after this cursor (an ISO 8601 timestamp)."
+    ),
 ]
 AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Walk every page, streaming.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -40,12 +48,17 @@ DataOpt = Annotated[
     typer.Option(
         "--data",
         "-d",
+        metavar="JSON|@FILE|-",
         help="Request body as JSON, @file or - for stdin; explicit flags win over it.",
     ),
 ]
 IdempotencyKeyOpt = Annotated[
     str | None,
-    typer.Option("--idempotency-key", help="Send this Idempotency-Key instead of a generated one."),
+    typer.Option(
+        "--idempotency-key",
+        metavar="KEY",
+        help="Send this Idempotency-Key instead of a generated one.",
+    ),
 ]
 ModeOpt = Annotated[
     bool | None,

@@ -37,14 +37,17 @@ def _email(value: str | None) -> str | None:
     return value
 
 
-NameOpt = Annotated[str | None, typer.Option("--name", help="Full name.")]
+NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name.")]
 EmailOpt = Annotated[
-    str | None, typer.Option("--email", callback=_email, help="Email (stored lowercased).")
+    str | None,
+    typer.Option("--email", metavar="EMAIL", callback=_email, help="Email (stored lowercased)."),
 ]
-TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TITLE", help="Job title.")]
 LabelOpt = Annotated[
     list[str] | None,
-    typer.Option("--label", "-l", help="A label (repeatable); replaces all labels."),
+    typer.Option(
+        "--label", "-l", metavar="LABEL", help="A label (repeatable); replaces all labels."
+    ),
 ]
 
 

@@ -32,7 +32,10 @@ StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Cust
 MetadataOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--metadata", "-m", help="KEY=VALUE into metadata (repeatable; JSON values kept)."
+        "--metadata",
+        "-m",
+        metavar="KEY=VALUE",
+        help="KEY=VALUE into metadata (repeatable; JSON values kept).",
     ),
 ]
 
@@ -71,25 +74,37 @@ def _fields(
     }
 
 
-NameOpt = Annotated[str | None, typer.Option("--name", help="Customer name.")]
+NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Customer name.")]
 SlugOpt = Annotated[
-    str | None, typer.Option("--slug", help="URL-safe handle, unique in the workspace.")
+    str | None,
+    typer.Option("--slug", metavar="SLUG", help="URL-safe handle, unique in the workspace."),
 ]
-DomainOpt = Annotated[str | None, typer.Option("--domain", help="Primary domain (unique).")]
-PlanOpt = Annotated[str | None, typer.Option("--plan", help="Plan name.")]
+DomainOpt = Annotated[
+    str | None, typer.Option("--domain", metavar="DOMAIN", help="Primary domain (unique).")
+]
+PlanOpt = Annotated[str | None, typer.Option("--plan", metavar="PLAN", help="Plan name.")]
 MrrOpt = Annotated[
-    int | None, typer.Option("--mrr", min=0, help="Monthly recurring revenue in cents.")
+    int | None,
+    typer.Option("--mrr", metavar="CENTS", min=0, help="Monthly recurring revenue in cents."),
 ]
-OrdersOpt = Annotated[int | None, typer.Option("--monthly-orders", min=0, help="Orders per month.")]
+OrdersOpt = Annotated[
+    int | None, typer.Option("--monthly-orders", metavar="N", min=0, help="Orders per month.")
+]
 HubspotCompanyOpt = Annotated[
-    str | None, typer.Option("--hubspot-company-id", help="HubSpot company id.")
+    str | None, typer.Option("--hubspot-company-id", metavar="ID", help="HubSpot company id.")
 ]
-HubspotDealOpt = Annotated[str | None, typer.Option("--hubspot-deal-id", help="HubSpot deal id.")]
-StripeOpt = Annotated[str | None, typer.Option("--stripe-customer-id", help="Stripe customer id.")]
+HubspotDealOpt = Annotated[
+    str | None, typer.Option("--hubspot-deal-id", metavar="ID", help="HubSpot deal id.")
+]
+StripeOpt = Annotated[
+    str | None, typer.Option("--stripe-customer-id", metavar="ID", help="Stripe customer id.")
+]
 IntercomOpt = Annotated[
-    str | None, typer.Option("--intercom-company-id", help="Intercom company id.")
+    str | None, typer.Option("--intercom-company-id", metavar="ID", help="Intercom company id.")
 ]
-SlackOpt = Annotated[str | None, typer.Option("--slack-channel-id", help="Slack channel id.")]
+SlackOpt = Annotated[
+    str | None, typer.Option("--slack-channel-id", metavar="ID", help="Slack channel id.")
+]
 
 
 @app.command("list")
@@ -98,7 +113,7 @@ def list_(
     ctx: typer.Context,
     status: StatusOpt = None,
     slug: Annotated[
-        str | None, typer.Option("--slug", help="Only the customer with this slug.")
+        str | None, typer.Option("--slug", metavar="SLUG", help="Only the customer with this slug.")
     ] = None,
     limit: LimitOpt = None,
     cursor: CursorOpt = None,

@@ -48,14 +48,25 @@ def _date(value: str | None) -> str | None:
 
 TargetOpt = Annotated[
     str | None,
-    typer.Option("--target-launch", callback=_date, help="Target launch: YYYY-MM-DD or ISO 8601."),
+    typer.Option(
+        "--target-launch",
+        metavar="DATE",
+        callback=_date,
+        help="Target launch: YYYY-MM-DD or ISO 8601.",
+    ),
 ]
-TemplateOpt = Annotated[str | None, typer.Option("--template", help="Template id.")]
-CsmOpt = Annotated[str | None, typer.Option("--csm", help="CSM user id.")]
-SeOpt = Annotated[str | None, typer.Option("--se", help="Solutions engineer user id.")]
-DesignerOpt = Annotated[str | None, typer.Option("--designer", help="Designer user id.")]
-ProductOpsOpt = Annotated[str | None, typer.Option("--product-ops", help="Product-ops user id.")]
-NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free-text notes.")]
+TemplateOpt = Annotated[str | None, typer.Option("--template", metavar="ID", help="Template id.")]
+CsmOpt = Annotated[str | None, typer.Option("--csm", metavar="USER_ID", help="CSM user id.")]
+SeOpt = Annotated[
+    str | None, typer.Option("--se", metavar="USER_ID", help="Solutions engineer user id.")
+]
+DesignerOpt = Annotated[
+    str | None, typer.Option("--designer", metavar="USER_ID", help="Designer user id.")
+]
+ProductOpsOpt = Annotated[
+    str | None, typer.Option("--product-ops", metavar="USER_ID", help="Product-ops user id.")
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free-text notes.")]
 ReminderEmailOpt = Annotated[
     bool | None,
     typer.Option(
@@ -69,7 +80,8 @@ ReminderSlackOpt = Annotated[
     ),
 ]
 ReminderEveryOpt = Annotated[
-    int | None, typer.Option("--reminder-every", min=1, help="Days between reminders.")
+    int | None,
+    typer.Option("--reminder-every", metavar="DAYS", min=1, help="Days between reminders."),
 ]
 
 
@@ -96,7 +108,8 @@ def _fields(**values: Any) -> dict[str, Any]:
 def list_(
     ctx: typer.Context,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="Only this customer's (id or slug).")
+        str | None,
+        typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
     ] = None,
     state: StateOpt = None,
     phase: PhaseOpt = None,
@@ -162,7 +175,10 @@ def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) ->
 def create(
     ctx: typer.Context,
     customer: Annotated[
-        str | None, typer.Option("--customer", help="The customer: display_id, cuid or slug.")
+        str | None,
+        typer.Option(
+            "--customer", metavar="CUSTOMER", help="The customer: display_id, cuid or slug."
+        ),
     ] = None,
     phase: PhaseOpt = None,
     state: StateOpt = None,
@@ -227,7 +243,10 @@ def update(
     completed_at: Annotated[
         str | None,
         typer.Option(
-            "--completed-at", callback=_date, help="Completion date: YYYY-MM-DD or ISO 8601."
+            "--completed-at",
+            metavar="DATE",
+            callback=_date,
+            help="Completion date: YYYY-MM-DD or ISO 8601.",
         ),
     ] = None,
     template: TemplateOpt = None,
