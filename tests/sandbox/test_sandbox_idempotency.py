@@ -89,7 +89,9 @@ def test_results_expire_after_24_hours(
 def test_key_length_limit(api: httpx.Client) -> None:
     assert post(api, "/customers", "k" * 255, {"name": "A"}).status_code == 201
     invalid(post(api, "/customers", "k" * 256, {"name": "A"}), "too_big", "Idempotency-Key")
-    invalid(post(api, "/customers", ("é" * 128).encode(), {"name": "A"}), "too_big", "Idempotency-Key")
+    invalid(
+        post(api, "/customers", ("é" * 128).encode(), {"name": "A"}), "too_big", "Idempotency-Key"
+    )
     invalid(post(api, "/customers", "", {"name": "A"}), "too_small", "Idempotency-Key")
 
 
