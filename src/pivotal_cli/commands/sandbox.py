@@ -257,7 +257,7 @@ def events(
     db: DbOpt = None,
     json_: JsonFlag = False,
 ) -> None:
-    """Show the audit trail (timeline events or phase transitions), oldest first."""
+    """Show the audit trail, oldest first (timeline events or phase transitions)."""
     from pivotal_cli.sandbox.timeline import TimelineLookupError, list_events, list_transitions
 
     if limit is not None and limit < 1:
