@@ -2,9 +2,10 @@
 
 The same harness as `scripts/conformance.py` (real server on loopback, every check, all
 phases, fixed seed, two peer workspaces), with 20 examples per operation so it fits in
-the suite (~25 s). Failures listed in `conformance_baseline.json` are known sandbox bugs
-(each entry says which and how to fix it); any other failure fails this test. A second,
-cheaper run against a deliberately broken sandbox proves the harness still has teeth.
+the suite (~25 s). Failures listed in `conformance_baseline.json` would be accepted as
+known sandbox bugs (each entry must say which, in a `bug` note, and come out once fixed;
+it is empty now); any other failure fails this test. A second, cheaper run against a
+deliberately broken sandbox proves the harness still has teeth.
 """
 
 from __future__ import annotations
