@@ -630,17 +630,19 @@ ONBOARDING_ID = "Numeric display_id or cuid of the onboarding."
 
 
 def components_headers() -> dict[str, Any]:
+    # Not `required`: a sandbox started with rate limiting off sends no bucket headers.
+    off = " Absent when the sandbox runs with rate limiting off."
     return {
         "X-RateLimit-Limit": {
-            "description": "Requests allowed in the current window.",
+            "description": "Requests allowed in the current window." + off,
             "schema": {"type": "integer", "minimum": 0},
         },
         "X-RateLimit-Remaining": {
-            "description": "Requests left in this window.",
+            "description": "Requests left in this window." + off,
             "schema": {"type": "integer", "minimum": 0},
         },
         "X-RateLimit-Reset": {
-            "description": "Unix epoch seconds when the window resets.",
+            "description": "Unix epoch seconds when the window resets." + off,
             "schema": {"type": "integer", "minimum": 0},
         },
         "Retry-After": {
