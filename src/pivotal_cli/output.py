@@ -250,30 +250,34 @@ class Output:
 
     def _table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column], empty: str) -> int:
         from rich.table import Table
+        from rich.text import Text
 
-        # Rows are drawn a page at a time so a long `--all` on a terminal starts
-        # showing at once and never holds the whole list.
+        # Drawn a hundred rows at a time, so a long `--all` starts showing at once and
+        # never holds the whole list; later chunks keep the first chunk's widths so
+        # the columns line up.
         count = 0
-        batch: list[dict[str, Any]] = []
         widths: list[int] | None = None
-        for row in _chunked(rows, 100):
-            batch = row
-            table = Table(
-                box=None, pad_edge=False, show_header=count == 0, header_style="bold", expand=False
-            )
-            for i, col in enumerate(columns):
+        for batch in _chunked(rows, 100):
+            cells = [[Text.from_markup(c.text(row)) for c in columns] for row in batch]
+            if widths is None:
+                natural = [
+                    max([len(col.header), *(line[i].cell_len for line in cells)])
+                    for i, col in enumerate(columns)
+                ]
+                widths = _fit(natural, [len(c.header) for c in columns], self.console.width)
+            table = Table(box=None, pad_edge=False, show_header=count == 0, header_style="bold")
+            for col, width in zip(columns, widths, strict=True):
                 table.add_column(
                     col.header,
                     justify=col.justify,  # type: ignore[arg-type]
-                    min_width=widths[i] if widths else None,
+                    min_width=width,
+                    max_width=width,
                     no_wrap=True,
                     overflow="ellipsis",
                 )
-            for item in batch:
-                table.add_row(*(c.text(item) for c in columns))
+            for line in cells:
+                table.add_row(*line)
             self.console.print(table)
-            if widths is None:
-                widths = [max(len(c.header), *(len(c.raw(r)) for r in batch)) for c in columns]
             count += len(batch)
         if count == 0:
             self.info(empty)
@@ -309,6 +313,22 @@ class Output:
         answer = sys.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
             raise CancelledError("Cancelled; nothing was changed.")
+
+
+def _fit(natural: list[int], headers: list[int], total: int) -> list[int]:
+    """Column widths that fit `total` cells: the widest columns give way first.
+
+    Rich would otherwise drop whole columns from the left when fixed widths overflow.
+    """
+    widths = list(natural)
+    floors = [min(w, max(h, 6)) for w, h in zip(widths, headers, strict=True)]
+    available = total - 2 * (len(widths) - 1)  # two spaces between columns
+    while sum(widths) > available:
+        i = max(range(len(widths)), key=lambda k: widths[k] - floors[k])
+        if widths[i] <= floors[i]:
+            break
+        widths[i] -= 1
+    return widths
 
 
 def _chunked(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
