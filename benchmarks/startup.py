@@ -76,7 +76,10 @@ def main() -> None:
             "completion (dynamic, --status values)": ([PIVOTAL], completion_env),
             "pivotal me (one API call)": ([PIVOTAL, "me"], api_env),
             "pivotal customers list --json": ([PIVOTAL, "customers", "list", "--json"], api_env),
-            "pivotal customers get 1 --json": ([PIVOTAL, "customers", "get", "1", "--json"], api_env),
+            "pivotal customers get 1 --json": (
+                [PIVOTAL, "customers", "get", "1", "--json"],
+                api_env,
+            ),
         }
         measure(cases, max(20, args.runs))
 

@@ -27,7 +27,8 @@ Kind = Literal["string", "email", "integer", "boolean", "enum", "instant", "labe
 # Zod's email pattern, so the sandbox accepts and rejects what the real API does.
 _EMAIL_RE = re.compile(
     r"(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}",
-    re.IGNORECASE,
+    # ASCII: without it, IGNORECASE lets "ſ" and the Kelvin sign match s and k.
+    re.IGNORECASE | re.ASCII,
 )
 
 
