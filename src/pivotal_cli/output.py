@@ -10,18 +10,42 @@ message is actually drawn.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from pivotal_cli.errors import CancelledError, UsageError
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# What a shell reports for any Unix filter whose reader went away: 128 + SIGPIPE.
+READER_GONE_EXIT = 141
+
+
+def _writes_stdout(method: F) -> F:
+    """Stop quietly when the reader of stdout has gone (`pivotal … | head -1`).
+
+    Python ignores SIGPIPE, so a closed pipe surfaces as BrokenPipeError on a write;
+    left alone it would be reported as a crash. Stop without a word instead, and
+    exit as `cat` or any other filter killed by SIGPIPE would.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: Output, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except BrokenPipeError:
+            self._reader_gone()
+
+    return cast(F, wrapper)
 
 
 class Format(str, Enum):
@@ -168,15 +192,18 @@ class Output:
 
     # -- data on stdout ---------------------------------------------------------------
 
+    @_writes_stdout
     def json(self, data: Any) -> None:
         """Exact JSON on stdout: the API's object as it came, pretty-printed."""
         self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         self.stdout.flush()
 
+    @_writes_stdout
     def line(self, text: str) -> None:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
+    @_writes_stdout
     def record(
         self, row: dict[str, Any], fields: Sequence[Column], *, title: str | None = None
     ) -> None:
@@ -196,6 +223,7 @@ class Output:
             self.console.print(title)
         self.console.print(grid)
 
+    @_writes_stdout
     def rows(
         self,
         rows: Iterable[dict[str, Any]],
@@ -296,6 +324,19 @@ class Output:
                 if n % 100 == 0:
                     status.update(f"{label}… {n:,}")
                 yield row
+
+    def _reader_gone(self) -> NoReturn:
+        import typer
+
+        # Whatever is still buffered for stdout would fail again when the interpreter
+        # flushes it on exit ("Exception ignored … BrokenPipeError"): send it nowhere.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+        raise typer.Exit(READER_GONE_EXIT)
 
     # -- prompts ------------------------------------------------------------------------
 
