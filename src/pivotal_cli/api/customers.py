@@ -24,9 +24,16 @@ def list_page(
 
 
 def iter_all(
-    client: Client, *, status: str | None = None, slug: str | None = None, page_size: int = 100
+    client: Client,
+    *,
+    status: str | None = None,
+    slug: str | None = None,
+    page_size: int = 100,
+    cursor: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    return iter_items(client, "/customers", {"status": status, "slug": slug}, page_size=page_size)
+    """Every customer from `cursor` on (the start when None), page by page."""
+    params = {"status": status, "slug": slug}
+    return iter_items(client, "/customers", params, page_size=page_size, cursor=cursor)
 
 
 def get(client: Client, ref: str) -> dict[str, Any]:

@@ -38,10 +38,11 @@ def iter_all(
     state: str | None = None,
     phase: str | None = None,
     page_size: int = 100,
+    cursor: str | None = None,
 ) -> Iterator[dict[str, Any]]:
-    return iter_items(
-        client, "/onboardings", _filters(client, customer, state, phase), page_size=page_size
-    )
+    """Every onboarding from `cursor` on (the start when None), page by page."""
+    params = _filters(client, customer, state, phase)
+    return iter_items(client, "/onboardings", params, page_size=page_size, cursor=cursor)
 
 
 def list_for_customer(client: Client, customer_ref: str) -> list[dict[str, Any]]:

@@ -133,7 +133,7 @@ def list_(
         next_cursor = None
         if all_:
             rows = customers.iter_all(
-                client, status=status_value, slug=slug, page_size=limit or 100
+                client, status=status_value, slug=slug, page_size=limit or 100, cursor=cursor
             )
         else:
             page = customers.list_page(

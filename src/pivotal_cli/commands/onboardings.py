@@ -134,7 +134,12 @@ def list_(
             rows: Any = onboardings.list_for_customer(client, customer)
         elif all_:
             rows = onboardings.iter_all(
-                client, customer=customer, state=state_v, phase=phase_v, page_size=limit or 100
+                client,
+                customer=customer,
+                state=state_v,
+                phase=phase_v,
+                page_size=limit or 100,
+                cursor=cursor,
             )
         else:
             page = onboardings.list_page(
