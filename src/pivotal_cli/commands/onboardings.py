@@ -129,8 +129,9 @@ def list_(
     state_v, phase_v = (state.value if state else None), (phase.value if phase else None)
     with app_ctx.client() as client:
         next_cursor = None
-        if customer and not (state or phase or cursor):
-            # One customer's onboardings have their own, unpaginated endpoint.
+        if customer and not (state or phase or cursor or limit):
+            # One customer's onboardings have their own, unpaginated endpoint; paging
+            # flags need the list endpoint's customer_id filter instead.
             rows: Any = onboardings.list_for_customer(client, customer)
         elif all_:
             rows = onboardings.iter_all(
