@@ -73,8 +73,12 @@ def list_(
 ) -> None:
     """List a customer's contacts, primary first, then newest."""
     from pivotal_cli.api import contacts
+    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import CONTACT_COLUMNS, CONTACT_DEFAULT
 
+    # Conflicting format flags or an empty --columns fail before any request.
+    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
+    select_columns(CONTACT_COLUMNS, CONTACT_DEFAULT, columns)
     with ctx.obj.client() as client:
         rows = contacts.list_for(client, customer)
     emit_list(

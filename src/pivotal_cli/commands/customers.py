@@ -125,8 +125,12 @@ def list_(
 ) -> None:
     """List customers, newest first. Pipes get tab-separated rows; --json an array."""
     from pivotal_cli.api import customers
+    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
 
+    # Conflicting format flags or an empty --columns fail before any request.
+    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
+    select_columns(CUSTOMER_COLUMNS, CUSTOMER_DEFAULT, columns)
     app_ctx = ctx.obj
     status_value = status.value if status else None
     with app_ctx.client() as client:

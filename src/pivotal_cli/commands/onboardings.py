@@ -123,8 +123,12 @@ def list_(
 ) -> None:
     """List onboardings, newest first, filtered by customer, state and phase."""
     from pivotal_cli.api import onboardings
+    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
 
+    # Conflicting format flags or an empty --columns fail before any request.
+    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
+    select_columns(ONBOARDING_COLUMNS, ONBOARDING_DEFAULT, columns)
     app_ctx = ctx.obj
     state_v, phase_v = (state.value if state else None), (phase.value if phase else None)
     with app_ctx.client() as client:
