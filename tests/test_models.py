@@ -1,6 +1,7 @@
 """The pydantic models: tolerant when reading, strict when writing.
 
-`Identity` reads both documented /me shapes (API_NOTES item 1). Response models keep
+`Identity` (plain Python, in identity.py) reads both documented /me shapes
+(API_NOTES item 1); `Me` is the pydantic model of the spec shape. Response models keep
 fields they do not know and accept enum values they do not know, because the
 Versioning page promises both will appear inside v1 (a phase "adoption", a state
 "blocked"). Write models are the opposite: a bad status, phase, state, email, date or
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from pivotal_cli.identity import Identity
 from pivotal_cli.models import (
     ContactCreate,
     ContactWrite,
@@ -21,8 +23,8 @@ from pivotal_cli.models import (
     CustomerCreate,
     CustomerWrite,
     Health,
-    Identity,
     ListPage,
+    Me,
     Onboarding,
     OnboardingCreate,
     OnboardingWrite,
@@ -53,7 +55,7 @@ FLAT_ME = {
 
 
 def test_identity_reads_the_spec_shape() -> None:
-    identity = Identity.model_validate(SPEC_ME)
+    identity = Identity.from_api(SPEC_ME)
 
     assert identity.key_id == "cl9key0000000000000000001"
     assert (identity.key_name, identity.key_prefix) == ("ci-bot", "pivotal_K8s9")
@@ -62,31 +64,30 @@ def test_identity_reads_the_spec_shape() -> None:
         "vml",
         "VML",
     )
-    assert identity.scopes == ["*"]
+    assert identity.scopes == ("*",)
     assert identity.rate_limit_tier == "standard"
     assert identity.mode is None  # the spec's Me has no mode; the key prefix tells it
 
 
 def test_identity_reads_the_guides_flat_shape() -> None:
-    identity = Identity.model_validate(FLAT_ME)
+    identity = Identity.from_api(FLAT_ME)
 
     assert (identity.key_name, identity.key_prefix) == ("ci-bot", "pivotal_test_K8s9")
     assert (identity.org_id, identity.org_slug) == ("cl9org0000000000000000001", "vml")
     assert identity.mode == "test"
     assert identity.org_name is None and identity.rate_limit_tier is None
-    assert identity.scopes == []
+    assert identity.scopes == ()
 
 
 def test_identity_takes_a_mode_the_spec_shape_may_grow() -> None:
-    assert Identity.model_validate({**SPEC_ME, "mode": "live"}).mode == "live"
+    assert Identity.from_api({**SPEC_ME, "mode": "live"}).mode == "live"
 
 
 @pytest.mark.parametrize("body", [SPEC_ME, FLAT_ME], ids=["spec", "flat"])
 def test_identity_keeps_unknown_fields(body: dict[str, Any]) -> None:
-    identity = Identity.model_validate({**body, "last_used_at": "2026-05-26T10:00:00.000Z"})
+    identity = Identity.from_api({**body, "last_used_at": "2026-05-26T10:00:00.000Z"})
 
-    assert identity.model_extra is not None
-    assert identity.model_extra["last_used_at"] == "2026-05-26T10:00:00.000Z"
+    assert identity.extra["last_used_at"] == "2026-05-26T10:00:00.000Z"
 
 
 @pytest.mark.parametrize(
@@ -99,8 +100,15 @@ def test_identity_keeps_unknown_fields(body: dict[str, Any]) -> None:
     ids=["spec-missing-parts", "flat-missing-parts", "empty"],
 )
 def test_identity_refuses_a_body_without_the_essentials(body: dict[str, Any]) -> None:
-    with pytest.raises(ValidationError):
-        Identity.model_validate(body)
+    with pytest.raises(ValueError, match="lacks"):
+        Identity.from_api(body)
+
+
+def test_me_model_reads_the_spec_shape_and_an_additive_mode() -> None:
+    me = Me.model_validate({**SPEC_ME, "mode": "test", "new_field": 1})
+
+    assert (me.api_key.prefix, me.organization.slug, me.mode) == ("pivotal_K8s9", "vml", "test")
+    assert me.model_extra == {"new_field": 1}
 
 
 # -- responses: unknown fields kept, unknown enum values accepted ---------------------

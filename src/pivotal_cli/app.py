@@ -1,7 +1,5 @@
 """The root Typer app: global options and the wiring of command groups, nothing else."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pivotal_cli.enums import CUSTOMER_STATUSES, PHASES, STATES
 from pivotal_cli.validate import is_email, iso_datetime
 
 
 class APIObject(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: a command that reads one model should not pay for building the
+    # validators of all of them at import time.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
 
 class Customer(APIObject):
@@ -117,45 +119,31 @@ class ErrorEnvelope(APIObject):
     error: ErrorBody
 
 
-class Identity(APIObject):
-    """Who a key is, read from `/me` in either documented shape (API_NOTES item 1).
-
-    The OpenAPI shape is `{object: "me", api_key: {...}, organization: {...}}`; the
-    guides show a flat `{object: "api_key_identity", key_name, key_prefix, org_id,
-    org_slug, mode}`. Both are folded into these fields.
-    """
-
-    key_id: str | None = None
-    key_name: str
-    key_prefix: str
-    org_id: str
-    org_slug: str
-    org_name: str | None = None
-    mode: str | None = None
+class MeApiKey(APIObject):
+    id: str
+    name: str
+    prefix: str
     scopes: list[str] = Field(default_factory=list)
     rate_limit_tier: str | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _flatten(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or "api_key" not in data:
-            return data
-        key = data.get("api_key") or {}
-        org = data.get("organization") or {}
-        # Fields this version does not know stay on the model (extra="allow"), as
-        # they do for the flat shape; the nested objects are kept as they came.
-        return {
-            **data,
-            "key_id": key.get("id"),
-            "key_name": key.get("name"),
-            "key_prefix": key.get("prefix"),
-            "scopes": key.get("scopes") or [],
-            "rate_limit_tier": key.get("rate_limit_tier"),
-            "org_id": org.get("id"),
-            "org_slug": org.get("slug"),
-            "org_name": org.get("name"),
-            "mode": data.get("mode"),
-        }
+
+class MeOrganization(APIObject):
+    id: str
+    slug: str
+    name: str | None = None
+
+
+class Me(APIObject):
+    """`/me` in the OpenAPI shape. `mode` is additive (the guides rely on one).
+
+    Commands read /me through `identity.Identity`, which also takes the guides'
+    flat shape and needs no pydantic.
+    """
+
+    object: str = "me"
+    api_key: MeApiKey
+    organization: MeOrganization
+    mode: str | None = None
 
 
 # -- request bodies: validated before anything is sent ---------------------------
@@ -163,7 +151,7 @@ class Identity(APIObject):
 
 class _Body(BaseModel):
     # Unknown fields pass through: `--data` may carry fields the API added later.
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 def _known(value: str | None, known: tuple[str, ...], what: str) -> str | None:

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pivotal_cli.http import Client, RateLimit
-
-if TYPE_CHECKING:
-    from pivotal_cli.models import Identity
+from pivotal_cli.identity import Identity
 
 
 def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
     """The key's identity (either documented shape), the raw body, and the bucket."""
-    from pydantic import ValidationError
-
     from pivotal_cli.errors import ServerError
-    from pivotal_cli.models import Identity
 
     raw = client.get("/me")
     try:
-        identity = Identity.model_validate(raw)
-    except ValidationError as exc:
+        identity = Identity.from_api(raw)
+    except ValueError as exc:
         raise ServerError(
-            f"/me answered with a body this version cannot read ({exc.error_count()} problems).",
-            status=200,
+            f"/me answered with a body this version cannot read: {exc}.", status=200
         ) from None
     return identity, raw, client.rate_limit
 

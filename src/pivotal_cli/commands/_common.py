@@ -6,8 +6,6 @@ its exit code, and any other exception into a short crash line (full traceback o
 with `--debug`), so no secret held in a local variable is ever printed.
 """
 
-from __future__ import annotations
-
 import functools
 import traceback
 from collections.abc import Callable

@@ -4,8 +4,6 @@ Keys are read from a hidden prompt or, for CI, from stdin (`--with-key`); never 
 plain argument, which would land in shell history and `ps`.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """`pivotal contacts`: the people at a customer. One of them is the primary."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

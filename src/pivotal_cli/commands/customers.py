@@ -1,7 +1,5 @@
 """`pivotal customers`: list, get, create, update, delete and open customers."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

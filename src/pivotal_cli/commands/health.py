@@ -1,7 +1,5 @@
 """`pivotal health`: is the API up? Needs no key; exits 8 when it is not."""
 
-from __future__ import annotations
-
 import typer
 
 from pivotal_cli.commands._common import JsonOpt, group, handle_errors

@@ -1,7 +1,5 @@
 """`pivotal me`: which workspace and key the CLI is using, and the rate-limit bucket."""
 
-from __future__ import annotations
-
 import time
 
 import typer

@@ -1,7 +1,5 @@
 """`pivotal onboardings`: onboardings, their phase workflow and their state."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -5,8 +5,6 @@ uvicorn) loads inside the command that needs it, so `pivotal --help` never pays 
 Every failure is one line on stderr and a non-zero exit (2 for bad input).
 """
 
-from __future__ import annotations
-
 import json
 import os
 import signal
@@ -70,7 +68,7 @@ def _db_path(db: Path | None) -> Path:
 
 
 @contextmanager
-def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator[Sandbox]:
+def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sandbox"]:
     """The sandbox at `db` (created and seeded on first use), closed afterwards."""
     import sqlite3
 
@@ -149,7 +147,7 @@ def serve(
     typer.echo("Sandbox stopped.", err=True)
 
 
-def _print_banner(sandbox: Sandbox, url: str, policy: Any, faults: str | None) -> None:
+def _print_banner(sandbox: "Sandbox", url: str, policy: Any, faults: str | None) -> None:
     echo = typer.echo
     echo(f"Pivotal sandbox listening on {url}")
     echo(f"Database: {sandbox.store.path}")

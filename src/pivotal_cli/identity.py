@@ -1,0 +1,83 @@
+"""Who a key is: `/me` read in either documented shape (API_NOTES item 1).
+
+The OpenAPI shape is `{object: "me", api_key: {...}, organization: {...}}`; the guides
+show a flat `{object: "api_key_identity", key_name, key_prefix, org_id, org_slug,
+mode}`. Both fold into `Identity`. Plain Python on purpose: `pivotal me` and `auth`
+read nothing else, and importing pydantic would double their start-up time. The
+pydantic model of the documented object is `models.Me`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+_REQUIRED = ("key_name", "key_prefix", "org_id", "org_slug")
+_KNOWN_FLAT = {"object", *_REQUIRED, "key_id", "org_name", "mode", "scopes", "rate_limit_tier"}
+
+
+@dataclass(frozen=True)
+class Identity:
+    key_name: str
+    key_prefix: str
+    org_id: str
+    org_slug: str
+    key_id: str | None = None
+    org_name: str | None = None
+    mode: str | None = None
+    scopes: tuple[str, ...] = ()
+    rate_limit_tier: str | None = None
+    # Fields this version does not know, kept as they came (additive changes).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, body: Any) -> Identity:
+        """Read a /me body; ValueError names what is missing."""
+        if not isinstance(body, dict):
+            raise ValueError("the /me answer is not a JSON object")
+        flat: dict[str, Any]
+        if "api_key" in body:
+            key = body.get("api_key") or {}
+            org = body.get("organization") or {}
+            flat = {
+                "key_id": key.get("id"),
+                "key_name": key.get("name"),
+                "key_prefix": key.get("prefix"),
+                "scopes": key.get("scopes"),
+                "rate_limit_tier": key.get("rate_limit_tier"),
+                "org_id": org.get("id"),
+                "org_slug": org.get("slug"),
+                "org_name": org.get("name"),
+                "mode": body.get("mode"),
+            }
+            extra = {
+                k: v
+                for k, v in body.items()
+                if k not in ("object", "api_key", "organization", "mode")
+            }
+        else:
+            flat = {k: body.get(k) for k in _KNOWN_FLAT if k != "object"}
+            extra = {k: v for k, v in body.items() if k not in _KNOWN_FLAT}
+        missing = [name for name in _REQUIRED if not isinstance(flat.get(name), str)]
+        if missing:
+            raise ValueError(f"the /me answer lacks {', '.join(missing)}")
+
+        def text(name: str) -> str | None:
+            value = flat.get(name)
+            return value if isinstance(value, str) else None
+
+        scopes = flat.get("scopes")
+        return cls(
+            key_name=str(flat["key_name"]),
+            key_prefix=str(flat["key_prefix"]),
+            org_id=str(flat["org_id"]),
+            org_slug=str(flat["org_slug"]),
+            key_id=text("key_id"),
+            org_name=text("org_name"),
+            mode=text("mode"),
+            scopes=tuple(s for s in scopes if isinstance(s, str))
+            if isinstance(scopes, list)
+            else (),
+            rate_limit_tier=text("rate_limit_tier"),
+            extra=extra,
+        )
