@@ -9,12 +9,10 @@ see httpx; they call `api/` functions, which call this.
 from __future__ import annotations
 
 import email.utils
-import ipaddress
 import json
 import random
 import sys
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -139,6 +137,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 def is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
+    import ipaddress
+
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
@@ -251,7 +251,7 @@ class Client:
             # Generated once, before the loop: every retry of this call carries the
             # same key, so a POST that was committed but never answered is replayed
             # by the server instead of being created twice.
-            headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+            headers["Idempotency-Key"] = idempotency_key or _new_idempotency_key()
         retry_safe = method in IDEMPOTENT_METHODS or "Idempotency-Key" in headers
         query = {k: v for k, v in (params or {}).items() if v is not None}
 
@@ -405,6 +405,12 @@ class Client:
         for name in LOGGED_RESPONSE_HEADERS:
             if name in reply.headers:
                 self._log(f"< {name.title()}: {reply.headers[name]}")
+
+
+def _new_idempotency_key() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 def _decode_success(reply: httpx.Response) -> Any:

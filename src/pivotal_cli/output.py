@@ -9,7 +9,6 @@ message is actually drawn.
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import os
@@ -244,6 +243,8 @@ class Output:
         if fmt is Format.jsonl:
             return self._each(rows, lambda r: json.dumps(r, ensure_ascii=False))
         if fmt is Format.csv:
+            import csv
+
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow([c.key for c in columns])
             return self._each(rows, lambda r: writer.writerow([c.raw(r) for c in columns]) and None)
