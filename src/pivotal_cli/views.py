@@ -32,6 +32,18 @@ def styled(value: Any) -> str:
     return f"[{style}]{escape(text)}[/]" if style else escape(text)
 
 
+def plain(value: Any) -> str:
+    """A value from the API as literal terminal text: brackets are not markup."""
+    from rich.markup import escape
+
+    return "" if value is None else escape(str(value))
+
+
+def listed(values: Any) -> str:
+    """A list of strings (labels) as `a, b`, each shown literally."""
+    return ", ".join(plain(v) for v in values or [])
+
+
 def money(cents: Any) -> str:
     if not isinstance(cents, int):
         return ""
@@ -51,7 +63,7 @@ def ago(value: Any, now: datetime | None = None) -> str:
     """`5m ago`, `3h ago`, `12d ago`; the date itself beyond two months."""
     moment = _parse(value)
     if moment is None:
-        return "" if value is None else str(value)
+        return plain(value)
     now = now or datetime.now(timezone.utc)
     seconds = (now - moment).total_seconds()
     if seconds < 0 or seconds > 60 * 86400:
@@ -64,7 +76,7 @@ def ago(value: Any, now: datetime | None = None) -> str:
 
 def day(value: Any) -> str:
     moment = _parse(value)
-    return moment.strftime("%Y-%m-%d") if moment else ("" if value is None else str(value))
+    return moment.strftime("%Y-%m-%d") if moment else plain(value)
 
 
 CUSTOMER_COLUMNS = [
@@ -89,7 +101,7 @@ CONTACT_COLUMNS = [
     Column(
         "is_primary", "PRIMARY", human=lambda r: "[bold]★ primary[/]" if r.get("is_primary") else ""
     ),
-    Column("labels", "LABELS", human=lambda r: ", ".join(r.get("labels") or [])),
+    Column("labels", "LABELS", human=lambda r: listed(r.get("labels"))),
     Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
     Column("customer_id", "CUSTOMER"),
     Column("id", "CUID"),
