@@ -4,8 +4,10 @@
 the field, local validation that fails before any request (proved with `--verbose`,
 which logs every request), 401s for revoked and unknown keys without ever printing the
 key, workspace isolation, and 429s: ridden out when `Retry-After` allows (a fake clock
-shared by the server and the client's sleep, so nothing really waits), exit 7 when the
-retries run out.
+shared by the server and the client's sleep, so nothing really waits), paced away on a
+long walk, exit 7 when the retries run out. Last, the sandbox's fault injection: a
+create whose answer is lost is retried without a duplicate, 500s are retried, then
+reported with exit 8, as is a server that cannot be reached.
 """
 
 from __future__ import annotations
@@ -320,6 +322,25 @@ def test_429_beyond_the_retries_exits_7(throttled, cli, slept, error_line) -> No
     assert all(60 <= delay <= 60.5 for delay in slept)
 
 
+@pytest.mark.parametrize("fmt", ["--json", "--jsonl"])
+def test_a_walk_cut_short_by_429s_exits_7_and_cannot_pass_for_complete(cli, slept, fmt) -> None:
+    """Rows stream as they come; when a later page fails, the exit code says so, and a
+    `--json` array stays unterminated, so no JSON parser takes it for the whole list."""
+    with running_server(rate_limit=3) as server:
+        env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
+        result = cli("customers", "list", "--all", "--limit", "2", fmt, env=env)
+        everything = server.sandbox.count_customers("acme")
+    assert result.exit_code == 7
+    assert "(rate_limited, HTTP 429)" in result.stderr.splitlines()[-1]
+    if fmt == "--json":
+        assert result.stdout.startswith("[")
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(result.stdout)
+    else:
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert 0 < len(rows) < everything
+
+
 def test_unreachable_server_exits_8(cli, slept, error_line) -> None:
     env = {
         "PIVOTAL_API_KEY": "pivotal_" + "F" * 32,
@@ -328,3 +349,38 @@ def test_unreachable_server_exits_8(cli, slept, error_line) -> None:
     line = error_line(cli("customers", "list", env=env), 8)
     assert "Could not get an answer from 127.0.0.1:9 after 5 attempts" in line
     assert len(slept) == 4
+
+
+# -- 5xx and dropped connections (real server, fault injection) --------------------------
+
+
+def test_a_dropped_create_is_retried_without_a_duplicate(cli, parse, slept) -> None:
+    """The POST is committed, the answer never arrives; the retry replays it."""
+    with running_server(rate_limit="off", faults="drop=1,max=1") as server:
+        env = {"PIVOTAL_API_KEY": server.test_key, "PIVOTAL_BASE_URL": server.base_url}
+        before = server.sandbox.count_customers("acme")
+        result = cli(
+            "customers", "create", "--name", "Dropped Once", "--slug", "dropped", "--json", env=env
+        )
+        created = parse(result)
+        assert server.sandbox.count_customers("acme") == before + 1
+        again = parse(cli("customers", "list", "--slug", "dropped", "--json", env=env))
+    assert again == [created]
+    assert len(slept) == 1
+    assert "Replayed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("faults", "exit_code", "retries"), [("500=1,max=2", 0, 2), ("500=1", 8, 4)]
+)
+def test_server_errors_are_retried_then_reported(cli, slept, faults, exit_code, retries) -> None:
+    with running_server(rate_limit="off", faults=faults) as server:
+        env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
+        result = cli("customers", "get", "1", env=env)
+    assert result.exit_code == exit_code, result.stderr
+    assert len(slept) == retries
+    if exit_code:
+        assert "(internal_error, HTTP 500)" in result.stderr
+        assert "try again shortly" in result.stderr
+    else:
+        assert "display_id\t1" in result.stdout

@@ -203,14 +203,15 @@ def test_terminal_humanises_onboardings_and_contacts(sandbox_cli, make_customer,
     assert "\t2026-07-15T00:00:00.000Z\t" in piped
 
 
-def test_markup_like_values_show_literally_on_a_terminal(sandbox_cli, make_customer, terminal):
+def test_markup_like_values_show_literally_on_a_terminal(
+    sandbox_cli, sandbox_json, make_customer, terminal
+) -> None:
     """Square brackets in user data are text, not Rich markup (nor a crash)."""
     make_customer("[red]Evil[/red] Co", "--slug", "evil")
-    added = sandbox_cli(
+    contact = sandbox_json(
         "contacts", "add", "evil", "--name", "[b]Mark[/b]", "--email", "m@evil.example",
         "--label", "[/oops]", "--label", "[bold]loud",
     )  # fmt: skip
-    assert added.exit_code == 0
 
     customers = sandbox_cli("customers", "list", "--slug", "evil", env=terminal)
     assert customers.exit_code == 0
@@ -221,9 +222,7 @@ def test_markup_like_values_show_literally_on_a_terminal(sandbox_cli, make_custo
     assert "[b]Mark[/b]" in contacts.stdout
     assert "[/oops], [bold]loud" in contacts.stdout
 
-    record = sandbox_cli(
-        "contacts", "get", added.stdout.split("display_id\t")[1].split()[0], env=terminal
-    )
+    record = sandbox_cli("contacts", "get", str(contact["display_id"]), env=terminal)
     assert record.exit_code == 0, record.stderr
     assert "[/oops], [bold]loud" in record.stdout
 
