@@ -56,8 +56,10 @@ class Target:
 
     @property
     def label(self) -> str:
-        where = self.workspace or ("sandbox" if self.source == "sandbox" else "PIVOTAL_API_KEY")
-        return f"{where} ({self.mode or 'unknown mode'})"
+        """`acme (LIVE)`, `acme (test, sandbox)`; the key's source when the workspace is unknown."""
+        where = self.workspace or "the workspace of PIVOTAL_API_KEY"
+        mode = "LIVE" if self.mode == "live" else (self.mode or "unknown mode")
+        return f"{where} ({mode}{', sandbox' if self.source == 'sandbox' else ''})"
 
 
 class AppContext:
@@ -100,13 +102,13 @@ class AppContext:
         key is not read: a locked or missing keyring must not stop such a command.
         """
         if self.settings.sandbox:
-            from pivotal_cli.sandbox.embedded import connect
+            from pivotal_cli.sandbox.embedded import WORKSPACE, connect
 
             sandbox = connect(self.settings.mode or "live")
             return Target(
                 sandbox.base_url,
                 sandbox.api_key,
-                "sandbox",
+                WORKSPACE,
                 mode_of_key(sandbox.api_key),
                 "sandbox",
                 sandbox.transport,

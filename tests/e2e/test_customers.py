@@ -296,11 +296,19 @@ def test_delete_asks_on_a_terminal(sandbox_cli, make_customer, terminal, answer,
     result = sandbox_cli("customers", "delete", "ask-first", input=answer, env=terminal)
     assert result.exit_code == exit_code, result.stderr
     assert f"Delete customer {made['display_id']} 'Ask First'" in result.stderr
-    assert "from sandbox (LIVE)? [y/N]" in result.stderr
+    assert "from acme (LIVE, sandbox)? [y/N]" in result.stderr
     still_there = sandbox_cli("customers", "get", "ask-first").exit_code == 0
     assert still_there is (exit_code != 0)
     if exit_code:
         assert "Cancelled; nothing was changed." in result.stderr
+
+
+def test_delete_names_the_workspace_of_an_environment_key(server, server_cli, terminal) -> None:
+    # PIVOTAL_API_KEY does not say whose it is: the question asks /me first.
+    result = server_cli(server.test_key)("customers", "delete", "1", input="n\n", env=terminal)
+
+    assert result.exit_code == 3
+    assert "from acme (test)? [y/N]" in result.stderr
 
 
 def test_delete_with_yes_soft_deletes(sandbox_cli, sandbox_json, make_customer, error_line) -> None:
@@ -310,7 +318,7 @@ def test_delete_with_yes_soft_deletes(sandbox_cli, sandbox_json, make_customer, 
     result = sandbox_cli("customers", "delete", str(did), "--yes")
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert f"Deleted customer {did} ('Doomed')" in result.stderr
+    assert f"Deleted customer {did} 'Doomed'" in result.stderr
     assert "soft delete" in result.stderr
 
     for ref in (str(did), made["id"]):

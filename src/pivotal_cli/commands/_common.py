@@ -148,12 +148,46 @@ def emit_list(
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
 
 
-def confirm_delete(app_ctx: Any, target: Any, what: str, yes: bool) -> None:
-    """Say exactly what will be deleted, where, and ask (refusing without a terminal)."""
-    mode = "LIVE" if target.mode == "live" else (target.mode or "unknown mode")
-    app_ctx.output.confirm(
-        f"Delete {what} from {target.workspace or 'this workspace'} ({mode})?", assume_yes=yes
-    )
+def soft_delete(
+    app_ctx: Any,
+    api: Any,
+    ref: str,
+    describe: Callable[[dict[str, Any]], str],
+    *,
+    yes: bool,
+    json_: bool,
+    note: str = "",
+) -> None:
+    """Fetch the record, say what will be deleted and where, ask, delete, report.
+
+    `api` is the resource's module in `api/` (its `get` and `delete`). Without a
+    terminal and without --yes nothing is deleted (exit 3).
+    """
+    out = app_ctx.output
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = api.get(client, ref)
+        what = describe(found)
+        # The question needs the workspace; a key from PIVOTAL_API_KEY does not say
+        # which, so ask /me, but only when someone is there to answer.
+        question = (
+            "" if yes or not out.interactive else f"Delete {what} from {_where(client, target)}?"
+        )
+        out.confirm(question, assume_yes=yes)
+        deleted = api.delete(client, str(found["id"]))
+    if json_:
+        out.json(deleted)
+    out.success(f"Deleted {what}. This is a soft delete: hidden from reads, kept for audit{note}.")
+
+
+def _where(client: Any, target: Any) -> str:
+    if target.workspace is None:
+        from dataclasses import replace
+
+        from pivotal_cli.api.meta import get_me
+
+        target = replace(target, workspace=get_me(client)[0].org_slug)
+    return str(target.label)
 
 
 def confirm_launch(app_ctx: Any, target: Any, label: str, yes: bool) -> None:

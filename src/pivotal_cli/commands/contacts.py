@@ -12,11 +12,11 @@ from pivotal_cli.commands._common import (
     JsonlOpt,
     JsonOpt,
     YesOpt,
-    confirm_delete,
     emit_list,
     emit_record,
     group,
     handle_errors,
+    soft_delete,
 )
 
 app = group("List, add, update and delete a customer's contacts.")
@@ -177,15 +177,11 @@ def delete(
     """Soft-delete a contact (hidden from reads, kept for audit). Asks first."""
     from pivotal_cli.api import contacts
 
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        found = contacts.get(client, contact)
-        label = f"contact {found['display_id']} '{found.get('name')}' <{found.get('email')}>"
-        confirm_delete(app_ctx, target, label, yes)
-        deleted = contacts.delete(client, str(found["id"]))
-    if json_:
-        app_ctx.output.json(deleted)
-    app_ctx.output.success(
-        f"Deleted {label}. This is a soft delete: hidden from reads, kept for audit."
+    soft_delete(
+        ctx.obj,
+        contacts,
+        contact,
+        lambda c: f"contact {c['display_id']} '{c.get('name')}' <{c.get('email')}>",
+        yes=yes,
+        json_=json_,
     )

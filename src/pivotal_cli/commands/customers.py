@@ -15,11 +15,11 @@ from pivotal_cli.commands._common import (
     JsonOpt,
     LimitOpt,
     YesOpt,
-    confirm_delete,
     emit_list,
     emit_record,
     group,
     handle_errors,
+    soft_delete,
 )
 from pivotal_cli.enums import CustomerStatus
 
@@ -288,19 +288,14 @@ def delete(
     """Soft-delete a customer (hidden from reads, kept for audit). Asks first."""
     from pivotal_cli.api import customers
 
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        found = customers.get(client, customer)
-        confirm_delete(
-            app_ctx, target, f"customer {found['display_id']} '{found.get('name')}'", yes
-        )
-        deleted = customers.delete(client, str(found["id"]))
-    if json_:
-        app_ctx.output.json(deleted)
-    app_ctx.output.success(
-        f"Deleted customer {found['display_id']} ('{found.get('name')}'). This is a soft delete: "
-        "hidden from reads, kept for audit; its contacts and onboardings stay stored."
+    soft_delete(
+        ctx.obj,
+        customers,
+        customer,
+        lambda c: f"customer {c['display_id']} '{c.get('name')}'",
+        yes=yes,
+        json_=json_,
+        note="; its contacts and onboardings stay stored",
     )
 
 

@@ -15,12 +15,12 @@ from pivotal_cli.commands._common import (
     JsonOpt,
     LimitOpt,
     YesOpt,
-    confirm_delete,
     confirm_launch,
     emit_list,
     emit_record,
     group,
     handle_errors,
+    soft_delete,
 )
 from pivotal_cli.enums import Phase, State
 
@@ -320,17 +320,13 @@ def delete(
     """Soft-delete an onboarding (hidden from reads, kept for audit). Asks first."""
     from pivotal_cli.api import onboardings
 
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        found = onboardings.get(client, onboarding)
-        label = f"onboarding {found['display_id']} ({found.get('phase')})"
-        confirm_delete(app_ctx, target, label, yes)
-        deleted = onboardings.delete(client, str(found["id"]))
-    if json_:
-        app_ctx.output.json(deleted)
-    app_ctx.output.success(
-        f"Deleted {label}. This is a soft delete: hidden from reads, kept for audit."
+    soft_delete(
+        ctx.obj,
+        onboardings,
+        onboarding,
+        lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
+        yes=yes,
+        json_=json_,
     )
 
 
