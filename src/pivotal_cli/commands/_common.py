@@ -148,6 +148,36 @@ def emit_list(
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
 
 
+def write_record(
+    app_ctx: Any,
+    send: Callable[[Any], Any],
+    *,
+    columns: Any,
+    json_: bool,
+    done: Callable[[dict[str, Any]], str],
+    launch: str | None = None,
+    yes: bool = False,
+) -> None:
+    """Send one create or update and show the result: the tail every write shares.
+
+    `send(client)` returns the record, or the `http.Response` of a create (so an
+    idempotent replay can be pointed out). `launch` names what enters the launch
+    phase, when it does, so a live key asks first.
+    """
+    out = app_ctx.output
+    target = app_ctx.target()
+    app_ctx.mark_target(target)
+    if launch:
+        confirm_launch(app_ctx, target, launch, yes)
+    with app_ctx.client(target=target) as client:
+        result = send(client)
+    record = getattr(result, "data", result)
+    if getattr(result, "replayed", False):
+        out.info("Replayed: the API returned the result of an earlier request with this key.")
+    out.success(done(record))
+    emit_record(app_ctx, record, columns, json_)
+
+
 def soft_delete(
     app_ctx: Any,
     api: Any,

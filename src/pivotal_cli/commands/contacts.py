@@ -17,6 +17,7 @@ from pivotal_cli.commands._common import (
     group,
     handle_errors,
     soft_delete,
+    write_record,
 )
 
 app = group("List, add, update and delete a customer's contacts.")
@@ -115,13 +116,13 @@ def add(
     from pivotal_cli.views import CONTACT_COLUMNS
 
     body = bodies.build(ContactCreate, _fields(name, email, title, primary, label), data)
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    with app_ctx.client(target=target) as client:
-        created = contacts.create(client, customer, body, idempotency_key=idempotency_key).data
-    app_ctx.output.success(f"Added contact {created.get('display_id')} ({created.get('email')}).")
-    emit_record(app_ctx, created, CONTACT_COLUMNS, json_)
+    write_record(
+        ctx.obj,
+        lambda client: contacts.create(client, customer, body, idempotency_key=idempotency_key),
+        columns=CONTACT_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Added contact {c.get('display_id')} ({c.get('email')}).",
+    )
 
 
 @app.command("get")
@@ -160,13 +161,13 @@ def update(
     body = bodies.build(
         ContactWrite, _fields(name, email, title, primary, label), data, require_change=True
     )
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    with app_ctx.client(target=target) as client:
-        updated = contacts.update(client, contact, body)
-    app_ctx.output.success(f"Updated contact {updated.get('display_id')} ({updated.get('email')}).")
-    emit_record(app_ctx, updated, CONTACT_COLUMNS, json_)
+    write_record(
+        ctx.obj,
+        lambda client: contacts.update(client, contact, body),
+        columns=CONTACT_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Updated contact {c.get('display_id')} ({c.get('email')}).",
+    )
 
 
 @app.command("delete")

@@ -20,6 +20,7 @@ from pivotal_cli.commands._common import (
     group,
     handle_errors,
     soft_delete,
+    write_record,
 )
 from pivotal_cli.enums import CustomerStatus
 
@@ -214,18 +215,13 @@ def create(
         metadata,
     )
     body = bodies.build(CustomerCreate, fields, data)
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    with app_ctx.client(target=target) as client:
-        reply = customers.create(client, body, idempotency_key=idempotency_key)
-    created = reply.data
-    if reply.replayed:
-        app_ctx.output.info(
-            "Replayed: the API returned the result of an earlier request with this key."
-        )
-    app_ctx.output.success(f"Created customer {created.get('display_id')} ({created.get('name')}).")
-    emit_record(app_ctx, created, CUSTOMER_COLUMNS, json_)
+    write_record(
+        ctx.obj,
+        lambda client: customers.create(client, body, idempotency_key=idempotency_key),
+        columns=CUSTOMER_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Created customer {c.get('display_id')} ({c.get('name')}).",
+    )
 
 
 @app.command("update")
@@ -271,13 +267,13 @@ def update(
         metadata,
     )
     body = bodies.build(CustomerWrite, fields, data, require_change=True)
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    with app_ctx.client(target=target) as client:
-        updated = customers.update(client, customer, body)
-    app_ctx.output.success(f"Updated customer {updated.get('display_id')} ({updated.get('name')}).")
-    emit_record(app_ctx, updated, CUSTOMER_COLUMNS, json_)
+    write_record(
+        ctx.obj,
+        lambda client: customers.update(client, customer, body),
+        columns=CUSTOMER_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Updated customer {c.get('display_id')} ({c.get('name')}).",
+    )
 
 
 @app.command("delete")

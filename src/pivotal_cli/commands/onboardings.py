@@ -21,8 +21,10 @@ from pivotal_cli.commands._common import (
     group,
     handle_errors,
     soft_delete,
+    write_record,
 )
 from pivotal_cli.enums import Phase, State
+from pivotal_cli.workflow import LAUNCH_PHASE
 
 app = group("List and change onboardings; move them through phases.")
 
@@ -227,17 +229,15 @@ def create(
         reminder_every=reminder_every,
     )
     body = bodies.build(OnboardingCreate, fields, data)
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    if body.get("phase") == "launch":
-        confirm_launch(app_ctx, target, "the new onboarding", yes)
-    with app_ctx.client(target=target) as client:
-        created = onboardings.create(client, body, idempotency_key=idempotency_key).data
-    app_ctx.output.success(
-        f"Created onboarding {created.get('display_id')} in {created.get('phase')}."
+    write_record(
+        ctx.obj,
+        lambda client: onboardings.create(client, body, idempotency_key=idempotency_key),
+        columns=ONBOARDING_COLUMNS,
+        json_=json_,
+        done=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
+        launch="the new onboarding" if body.get("phase") == LAUNCH_PHASE else None,
+        yes=yes,
     )
-    emit_record(app_ctx, created, ONBOARDING_COLUMNS, json_)
 
 
 @app.command("update")
@@ -301,15 +301,15 @@ def update(
         reminder_every=reminder_every,
     )
     body = bodies.build(OnboardingWrite, fields, data, require_change=True)
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    app_ctx.mark_target(target)
-    if body.get("phase") == "launch":
-        confirm_launch(app_ctx, target, f"onboarding {onboarding}", yes)
-    with app_ctx.client(target=target) as client:
-        updated = onboardings.update(client, onboarding, body)
-    app_ctx.output.success(f"Updated onboarding {updated.get('display_id')}.")
-    emit_record(app_ctx, updated, ONBOARDING_COLUMNS, json_)
+    write_record(
+        ctx.obj,
+        lambda client: onboardings.update(client, onboarding, body),
+        columns=ONBOARDING_COLUMNS,
+        json_=json_,
+        done=lambda o: f"Updated onboarding {o.get('display_id')}.",
+        launch=f"onboarding {onboarding}" if body.get("phase") == LAUNCH_PHASE else None,
+        yes=yes,
+    )
 
 
 @app.command("delete")
@@ -345,7 +345,7 @@ def advance(
     json_: JsonOpt = False,
 ) -> None:
     """Move to the next phase, or with --to through every phase in between (one PATCH each)."""
-    from pivotal_cli.workflow import LAUNCH_PHASE, plan_advance
+    from pivotal_cli.workflow import plan_advance
 
     app_ctx = ctx.obj
     target = app_ctx.target()
@@ -373,7 +373,7 @@ def back(
 ) -> None:
     """Move one phase back."""
     from pivotal_cli.api import onboardings
-    from pivotal_cli.workflow import LAUNCH_PHASE, plan_back
+    from pivotal_cli.workflow import plan_back
 
     app_ctx = ctx.obj
     target = app_ctx.target()
@@ -429,18 +429,13 @@ def _state_command(name: str, summary: str) -> None:
         from pivotal_cli.views import ONBOARDING_COLUMNS
         from pivotal_cli.workflow import STATE_SHORTCUTS
 
-        app_ctx = ctx.obj
-        target = app_ctx.target()
-        app_ctx.mark_target(target)
-        with app_ctx.client(target=target) as client:
-            updated = onboardings.update(client, onboarding, STATE_SHORTCUTS[name])
-        app_ctx.output.success(
-            f"Onboarding {updated.get('display_id')} is now {updated.get('state')}."
+        write_record(
+            ctx.obj,
+            lambda client: onboardings.update(client, onboarding, STATE_SHORTCUTS[name]),
+            columns=ONBOARDING_COLUMNS,
+            json_=json_,
+            done=lambda o: f"Onboarding {o.get('display_id')} is now {o.get('state')}.",
         )
-        if json_:
-            app_ctx.output.json(updated)
-        else:
-            emit_record(app_ctx, updated, ONBOARDING_COLUMNS, False)
 
 
 _state_command("pause", "Set state paused (the phase stays).")
