@@ -303,6 +303,12 @@ def test_delete_asks_on_a_terminal(sandbox_cli, make_customer, terminal, answer,
         assert "Cancelled; nothing was changed." in result.stderr
 
 
+def test_get_ignores_spaces_around_an_id(sandbox_json, make_customer) -> None:
+    made = make_customer("Padded", "--slug", "padded")
+    assert sandbox_json("customers", "get", f" {made['display_id']} ") == made
+    assert sandbox_json("customers", "get", " padded") == made
+
+
 def test_delete_names_the_workspace_of_an_environment_key(server, server_cli, terminal) -> None:
     # PIVOTAL_API_KEY does not say whose it is: the question asks /me first.
     result = server_cli(server.test_key)("customers", "delete", "1", input="n\n", env=terminal)

@@ -282,6 +282,20 @@ def test_advance_dry_run_changes_nothing(
     assert sandbox_json("onboardings", "get", str(did)) == onboarding
 
 
+def test_advance_dry_run_json_is_the_plan(sandbox_json, onboarding, transitions) -> None:
+    did = onboarding["display_id"]
+    plan = sandbox_json("onboardings", "advance", str(did), "--to", "review", "--dry-run")
+
+    assert plan == {
+        "id": onboarding["id"],
+        "display_id": did,
+        "from": BGS,
+        "steps": [{"phase": "program_design"}, {"phase": "review"}],
+        "dry_run": True,
+    }
+    assert transitions(did) == [(None, BGS)]
+
+
 def test_advance_json_keeps_stdout_to_the_final_object(sandbox_cli, onboarding, parse) -> None:
     result = sandbox_cli("onboardings", "advance", onboarding["id"], "--to", "review", "--json")
     final = parse(result)

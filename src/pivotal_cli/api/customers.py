@@ -38,6 +38,7 @@ def iter_all(
 
 def get(client: Client, ref: str) -> dict[str, Any]:
     """A customer by display_id, cuid or slug."""
+    ref = ref.strip()
     if is_id(ref):
         return client.get(f"/customers/{segment(ref, 'customer id')}")
     return find_by_slug(client, ref)
@@ -68,6 +69,7 @@ def find_by_slug(client: Client, slug: str) -> dict[str, Any]:
 
 def resolve_id(client: Client, ref: str) -> str:
     """An id the API accepts for `ref`; slugs cost one lookup, ids none."""
+    ref = ref.strip()
     if is_id(ref):
         return ref
     return str(find_by_slug(client, ref)["id"])

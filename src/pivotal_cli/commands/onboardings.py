@@ -356,7 +356,7 @@ def advance(
         label = f"Onboarding {current['display_id']}"
         steps = plan_advance(str(current["phase"]), to.value if to else None, label)
         if dry_run:
-            _print_plan(app_ctx, label, str(current["phase"]), steps)
+            _print_plan(app_ctx, label, current, steps, as_json=json_)
             return
         app_ctx.mark_target(target)
         if LAUNCH_PHASE in steps:
@@ -389,12 +389,26 @@ def back(
         app_ctx.output.json(final)
 
 
-def _print_plan(app_ctx: Any, label: str, current: str, steps: list[str]) -> None:
+def _print_plan(
+    app_ctx: Any, label: str, current: dict[str, Any], steps: list[str], *, as_json: bool
+) -> None:
+    """What `advance --dry-run` would do; with --json, one object describing the plan."""
     out = app_ctx.output
+    previous = str(current["phase"])
+    if as_json:
+        out.json(
+            {
+                "id": current["id"],
+                "display_id": current["display_id"],
+                "from": previous,
+                "steps": [{"phase": phase} for phase in steps],
+                "dry_run": True,
+            }
+        )
+        return
     out.info(
         f"{label}: {len(steps)} PATCH{'es' if len(steps) > 1 else ''} would be sent (dry run):"
     )
-    previous = current
     for phase in steps:
         out.line(f"{previous} → {phase}")
         previous = phase
