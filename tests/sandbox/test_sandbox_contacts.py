@@ -153,7 +153,7 @@ def test_delete_twice_and_patch_after(api: httpx.Client, customer: dict[str, Any
         ({"name": "M", "email": "m@a"}, "invalid_string", "email", "Invalid email"),
         ({"name": "M", "email": "m" * 65 + "@a.io"}, "invalid_string", "email", "Invalid email"),
         ({"name": "M", "email": "m.@a.io"}, "invalid_string", "email", "Invalid email"),
-        ({"name": "M", "email": "\u017fam@example.com"}, "invalid_string", "email", "Invalid email"),
+        ({"name": "M", "email": "\u017fm@a.io"}, "invalid_string", "email", "Invalid email"),
         ({"name": "M", "email": "m@a.io", "labels": ["a", "b", 3]}, "invalid_type", "labels.2",
          "Expected string, received number"),
         ({"name": "M", "email": "m@a.io", "labels": "a"}, "invalid_type", "labels",
