@@ -116,9 +116,10 @@ class Config:
     def resolve(self, workspace: str | None, mode: str | None) -> tuple[str | None, str | None]:
         """The (workspace, mode) a command should use, given the global flags.
 
-        An explicit flag wins; then the default set by `auth use`; then, if there is
-        exactly one candidate, that one (mode: live before test only when both are
-        stored and nothing says otherwise is ambiguous, so the default decides).
+        An explicit flag wins; then the default set by `auth use`; then the only
+        candidate, if there is exactly one. A workspace with both a live and a test
+        key and no default mode stays ambiguous (mode None): the caller asks for
+        --live or --test rather than guess which one may change real data.
         """
         slug = workspace or self.default_workspace
         if slug is None and len(self.workspaces) == 1:

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.enums import mode_of_key
-from pivotal_cli.errors import CredentialsError, UsageError
+from pivotal_cli.errors import CredentialsError
 
 if TYPE_CHECKING:
     from pivotal_cli.config import Config
@@ -193,9 +193,3 @@ def parse_mode(live: bool | None) -> str | None:
     if live is None:
         return None
     return "live" if live else "test"
-
-
-def require_choice(value: str, allowed: tuple[str, ...], flag: str) -> str:
-    if value not in allowed:
-        raise UsageError(f"{flag}: '{value}' is not one of {', '.join(allowed)}.")
-    return value
