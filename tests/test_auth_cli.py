@@ -247,10 +247,11 @@ def test_without_a_keyring_backend_login_says_what_to_do_in_one_line(
     make_me: Callable[..., dict[str, Any]],
 ) -> None:
     keyring.set_keyring(keyring.backends.fail.Keyring())
-    httpx_mock.add_response(url=ME, json=make_me(keys.live))
 
     result = cli("auth", "login", "--with-key", input=keys.live)
 
+    # Said before the key is even read or checked: no request is made.
+    assert not httpx_mock.get_requests()
     assert result.exit_code == ExitCode.AUTH
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1

@@ -80,6 +80,10 @@ class KeyStore:
         self.file = directory / "credentials.json"
         self.timeout = timeout
 
+    def ensure_usable(self) -> None:
+        """Fail now, with the remedies, if there is no keyring to store a key in."""
+        _time_boxed(_backend, "opening the keyring", self.timeout)
+
     def get(self, workspace: str, mode: str, storage: str = "keyring") -> str | None:
         name = account(workspace, mode)
         if storage == "file":

@@ -75,6 +75,8 @@ def login(
             "The sandbox needs no login: its keys are built in.",
             hint="Run `pivotal sandbox keys` to see them.",
         )
+    if not insecure_storage:
+        app_ctx.keystore.ensure_usable()  # before the user pastes a key for nothing
     key = _read_key(with_key, out.interactive)
     mode = mode_of_key(key)
     wanted = parse_mode(live) or app_ctx.settings.mode
