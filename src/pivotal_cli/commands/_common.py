@@ -8,7 +8,7 @@ with `--debug`), so no secret held in a local variable is ever printed.
 
 import functools
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any, TypeVar, cast
 
 import typer
@@ -118,9 +118,9 @@ def emit_record(app_ctx: Any, obj: dict[str, Any], columns: Any, json_: bool) ->
         app_ctx.output.record(obj, record_fields(obj, columns))
 
 
-def emit_list(
+def show_list(
     app_ctx: Any,
-    rows: Any,
+    fetch: Callable[[Any], tuple[Iterable[dict[str, Any]], str | None]],
     *,
     columns: Any,
     default: list[str],
@@ -129,23 +129,35 @@ def emit_list(
     jsonl: bool,
     csv_: bool,
     noun: str,
-    next_cursor: str | None = None,
     progress: bool = False,
 ) -> None:
-    """A list in the chosen format, with a friendly line when it is empty."""
+    """Fetch and render a list, the flow every list command shares.
+
+    Format flags and `--columns` are checked before any request. `fetch(client)`
+    returns the rows (an iterator for `--all`, consumed while the client is open)
+    and the cursor of the next page, if any, for a hint on a terminal.
+    """
     from pivotal_cli.output import choose_format, select_columns
 
     out = app_ctx.output
     fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
-    count = out.rows(
-        rows,
-        select_columns(columns, default, requested),
-        fmt,
-        empty_message=f"No {noun} found.",
-        progress_label=f"Fetching {noun}" if progress else None,
-    )
+    chosen = select_columns(columns, default, requested)
+    with app_ctx.client() as client:
+        rows, next_cursor = fetch(client)
+        count = out.rows(
+            rows,
+            chosen,
+            fmt,
+            empty_message=f"No {noun} found.",
+            progress_label=f"Fetching {noun}" if progress else None,
+        )
     if next_cursor and count and out.err_is_tty:
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
+
+
+def one_page(page: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+    """A page's rows and, when there is more, the cursor of the next page."""
+    return page["data"], (page.get("next_cursor") if page.get("has_more") else None)
 
 
 def write_record(

@@ -12,10 +12,10 @@ from pivotal_cli.commands._common import (
     JsonlOpt,
     JsonOpt,
     YesOpt,
-    emit_list,
     emit_record,
     group,
     handle_errors,
+    show_list,
     soft_delete,
     write_record,
 )
@@ -72,17 +72,11 @@ def list_(
 ) -> None:
     """List a customer's contacts, primary first, then newest."""
     from pivotal_cli.api import contacts
-    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import CONTACT_COLUMNS, CONTACT_DEFAULT
 
-    # Conflicting format flags or an empty --columns fail before any request.
-    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
-    select_columns(CONTACT_COLUMNS, CONTACT_DEFAULT, columns)
-    with ctx.obj.client() as client:
-        rows = contacts.list_for(client, customer)
-    emit_list(
+    show_list(
         ctx.obj,
-        rows,
+        lambda client: (contacts.list_for(client, customer), None),
         columns=CONTACT_COLUMNS,
         default=CONTACT_DEFAULT,
         requested=columns,

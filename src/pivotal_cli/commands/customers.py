@@ -1,6 +1,7 @@
 """`pivotal customers`: list, get, create, update, delete and open customers."""
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import typer
 
@@ -15,10 +16,11 @@ from pivotal_cli.commands._common import (
     JsonOpt,
     LimitOpt,
     YesOpt,
-    emit_list,
     emit_record,
     group,
     handle_errors,
+    one_page,
+    show_list,
     soft_delete,
     write_record,
 )
@@ -124,41 +126,32 @@ def list_(
 ) -> None:
     """List customers, newest first. Pipes get tab-separated rows; --json an array."""
     from pivotal_cli.api import customers
-    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
 
-    # Conflicting format flags or an empty --columns fail before any request.
-    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
-    select_columns(CUSTOMER_COLUMNS, CUSTOMER_DEFAULT, columns)
-    app_ctx = ctx.obj
     status_value = status.value if status else None
-    with app_ctx.client() as client:
-        next_cursor = None
+
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
         if all_:
-            rows = customers.iter_all(
+            walk = customers.iter_all(
                 client, status=status_value, slug=slug, page_size=limit or 100, cursor=cursor
             )
-        else:
-            page = customers.list_page(
-                client, status=status_value, slug=slug, limit=limit, cursor=cursor
-            )
-            rows, next_cursor = (
-                page["data"],
-                page.get("next_cursor") if page.get("has_more") else None,
-            )
-        emit_list(
-            app_ctx,
-            rows,
-            columns=CUSTOMER_COLUMNS,
-            default=CUSTOMER_DEFAULT,
-            requested=columns,
-            json_=json_,
-            jsonl=jsonl,
-            csv_=csv_,
-            noun="customers",
-            next_cursor=next_cursor,
-            progress=all_,
+            return walk, None
+        return one_page(
+            customers.list_page(client, status=status_value, slug=slug, limit=limit, cursor=cursor)
         )
+
+    show_list(
+        ctx.obj,
+        fetch,
+        columns=CUSTOMER_COLUMNS,
+        default=CUSTOMER_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="customers",
+        progress=all_,
+    )
 
 
 @app.command("get")

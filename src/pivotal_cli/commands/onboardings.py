@@ -1,5 +1,6 @@
 """`pivotal onboardings`: onboardings, their phase workflow and their state."""
 
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -16,10 +17,11 @@ from pivotal_cli.commands._common import (
     LimitOpt,
     YesOpt,
     confirm_launch,
-    emit_list,
     emit_record,
     group,
     handle_errors,
+    one_page,
+    show_list,
     soft_delete,
     write_record,
 )
@@ -123,50 +125,37 @@ def list_(
 ) -> None:
     """List onboardings, newest first, filtered by customer, state and phase."""
     from pivotal_cli.api import onboardings
-    from pivotal_cli.output import choose_format, select_columns
     from pivotal_cli.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
 
-    # Conflicting format flags or an empty --columns fail before any request.
-    choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
-    select_columns(ONBOARDING_COLUMNS, ONBOARDING_DEFAULT, columns)
-    app_ctx = ctx.obj
-    state_v, phase_v = (state.value if state else None), (phase.value if phase else None)
-    with app_ctx.client() as client:
-        next_cursor = None
+    filters = {
+        "customer": customer,
+        "state": state.value if state else None,
+        "phase": phase.value if phase else None,
+    }
+
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
         if customer and not (state or phase or cursor or limit):
             # One customer's onboardings have their own, unpaginated endpoint; paging
             # flags need the list endpoint's customer_id filter instead.
-            rows: Any = onboardings.list_for_customer(client, customer)
-        elif all_:
-            rows = onboardings.iter_all(
-                client,
-                customer=customer,
-                state=state_v,
-                phase=phase_v,
-                page_size=limit or 100,
-                cursor=cursor,
-            )
-        else:
-            page = onboardings.list_page(
-                client, customer=customer, state=state_v, phase=phase_v, limit=limit, cursor=cursor
-            )
-            rows, next_cursor = (
-                page["data"],
-                page.get("next_cursor") if page.get("has_more") else None,
-            )
-        emit_list(
-            app_ctx,
-            rows,
-            columns=ONBOARDING_COLUMNS,
-            default=ONBOARDING_DEFAULT,
-            requested=columns,
-            json_=json_,
-            jsonl=jsonl,
-            csv_=csv_,
-            noun="onboardings",
-            next_cursor=next_cursor,
-            progress=all_,
-        )
+            return onboardings.list_for_customer(client, customer), None
+        if all_:
+            return onboardings.iter_all(
+                client, **filters, page_size=limit or 100, cursor=cursor
+            ), None
+        return one_page(onboardings.list_page(client, **filters, limit=limit, cursor=cursor))
+
+    show_list(
+        ctx.obj,
+        fetch,
+        columns=ONBOARDING_COLUMNS,
+        default=ONBOARDING_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="onboardings",
+        progress=all_,
+    )
 
 
 @app.command("get")
