@@ -18,7 +18,7 @@ from typing import Any
 from . import customers
 from .context import Ctx, Reply
 from .errors import ApiError, conflict, not_found
-from .ids import CuidFactory, parse_id
+from .ids import CuidFactory
 from .pagination import unpaginated
 from .store import next_display_id, unique_instant
 from .timeutil import format_ms
@@ -59,14 +59,9 @@ def render(row: sqlite3.Row) -> dict[str, Any]:
 def find(
     tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
 ) -> sqlite3.Row | None:
-    """The workspace's contact for a display_id or cuid, hidden when its customer is gone."""
-    column, value = parse_id(id_like)
-    hidden = "" if include_deleted else " AND k.deleted_us IS NULL AND c.deleted_us IS NULL"
-    return tx.execute(
-        "SELECT k.* FROM contacts k JOIN customers c ON c.id = k.customer_id"
-        f" WHERE k.workspace_id = ? AND k.{column} = ?{hidden}",
-        (workspace_id, value),
-    ).fetchone()
+    return customers.find_child(
+        tx, "contacts", workspace_id, id_like, include_deleted=include_deleted
+    )
 
 
 def missing(id_like: str) -> ApiError:

@@ -104,6 +104,27 @@ def find(
     ).fetchone()
 
 
+def find_child(
+    tx: sqlite3.Connection,
+    table: str,
+    workspace_id: str,
+    id_like: str,
+    *,
+    include_deleted: bool = False,
+) -> sqlite3.Row | None:
+    """A contact or onboarding by display_id or cuid, hidden when its customer is gone.
+
+    `table` is one of our own table names, never user input.
+    """
+    column, value = parse_id(id_like)
+    hidden = "" if include_deleted else " AND r.deleted_us IS NULL AND c.deleted_us IS NULL"
+    return tx.execute(
+        f"SELECT r.* FROM {table} r JOIN customers c ON c.id = r.customer_id"
+        f" WHERE r.workspace_id = ? AND r.{column} = ?{hidden}",
+        (workspace_id, value),
+    ).fetchone()
+
+
 def require(tx: sqlite3.Connection, workspace_id: str, id_like: str) -> sqlite3.Row:
     """Like `find`, but a missing customer is the documented 404."""
     row = find(tx, workspace_id, id_like)

@@ -19,7 +19,7 @@ from typing import Any
 from . import customers
 from .context import Ctx, Reply, record_transition
 from .errors import ApiError, invalid, not_found
-from .ids import CuidFactory, parse_id
+from .ids import CuidFactory
 from .pagination import page, parse_cursor, parse_limit, unpaginated
 from .store import next_display_id, unique_instant
 from .timeutil import format_ms, format_optional_ms
@@ -97,14 +97,9 @@ def render(row: sqlite3.Row) -> dict[str, Any]:
 def find(
     tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
 ) -> sqlite3.Row | None:
-    """The workspace's onboarding for a display_id or cuid, hidden when its customer is gone."""
-    column, value = parse_id(id_like)
-    hidden = "" if include_deleted else " AND o.deleted_us IS NULL AND c.deleted_us IS NULL"
-    return tx.execute(
-        "SELECT o.* FROM onboardings o JOIN customers c ON c.id = o.customer_id"
-        f" WHERE o.workspace_id = ? AND o.{column} = ?{hidden}",
-        (workspace_id, value),
-    ).fetchone()
+    return customers.find_child(
+        tx, "onboardings", workspace_id, id_like, include_deleted=include_deleted
+    )
 
 
 def missing(id_like: str) -> ApiError:
