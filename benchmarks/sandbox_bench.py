@@ -52,7 +52,7 @@ BATCH = 10_000  # rows per write transaction while building the store
 # parent closes our stdin.
 SERVER_CODE = """
 import json, sys
-from pivotal_cli.sandbox.testing import running_server
+from pivotal_cli.sandbox.adapters.testing import running_server
 with running_server(db=sys.argv[1], seed="empty", rate_limit="off") as server:
     print(json.dumps({"base_url": server.base_url, "key": server.live_key}), flush=True)
     sys.stdin.read()
@@ -88,10 +88,10 @@ class Report:
 
 def build_database(path: Path, rows: int) -> float:
     """Creates the sandbox database with `rows` customers in `acme`; returns seconds."""
-    from pivotal_cli.sandbox import customers
-    from pivotal_cli.sandbox.core import Sandbox
-    from pivotal_cli.sandbox.ids import CuidFactory
-    from pivotal_cli.sandbox.timeutil import to_us, utc_now
+    from pivotal_cli.sandbox.data.ids import CuidFactory
+    from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+    from pivotal_cli.sandbox.engine.core import Sandbox
+    from pivotal_cli.sandbox.resources import customers
 
     started = time.perf_counter()
     # The "empty" seed still provisions the workspaces and their keys (keys file beside

@@ -70,7 +70,7 @@ def main() -> None:
     args = parser.parse_args()
     compile_package()
 
-    from pivotal_cli.sandbox.testing import running_server
+    from pivotal_cli.sandbox.adapters.testing import running_server
 
     env = dict(os.environ)
     for name in ("PIVOTAL_API_KEY", "PIVOTAL_BASE_URL", "PIVOTAL_SANDBOX"):

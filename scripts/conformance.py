@@ -2,7 +2,7 @@
 
 Starts the sandbox on loopback (`running_server(rate_limit="off")`, demo seed, in-memory
 database), checks that the document it serves at `/api/v1/openapi.json` is the
-checked-in `src/pivotal_cli/sandbox/openapi.json`, then runs the schemathesis CLI on it
+checked-in `src/pivotal_cli/domain/openapi.json`, then runs the schemathesis CLI on it
 with every check, all four phases (examples, coverage, fuzzing, stateful via the
 document's `links` and the links schemathesis infers) and a fixed seed. Requests carry
 the `acme` workspace's live key; the `globex` workspace's key is declared as its peer
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DOC_PATH = ROOT / "src" / "pivotal_cli" / "sandbox" / "openapi.json"
+DOC_PATH = ROOT / "src" / "pivotal_cli" / "domain" / "openapi.json"
 
 # Per operation and phase. 18 operations: the fuzzing phase alone is 18 x this, and the
 # coverage and stateful phases add their own cases on top.
@@ -184,7 +184,7 @@ def served_document_matches(base_url: str) -> str | None:
     expected = json.loads(DOC_PATH.read_text(encoding="utf-8"))
     if served == expected:
         return None
-    return "the sandbox serves a different openapi.json than src/pivotal_cli/sandbox/openapi.json"
+    return "the sandbox serves a different openapi.json than src/pivotal_cli/domain/openapi.json"
 
 
 def run(
@@ -199,7 +199,7 @@ def run(
     echo: bool = True,
 ) -> Result:
     """Starts a sandbox, runs schemathesis against it, stops the sandbox."""
-    from pivotal_cli.sandbox.testing import running_server
+    from pivotal_cli.sandbox.adapters.testing import running_server
 
     started = time.monotonic()
     with running_server(rate_limit="off") as server:

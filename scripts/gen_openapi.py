@@ -6,7 +6,7 @@ parsed mechanically. This script is the hand-made merge of all eighteen blocks i
 document, plus what the prose guides and the sandbox's documented choices add (see
 `INFO_DESCRIPTION` below and `shared/API_NOTES.md` for the why of each choice).
 
-The output is `src/pivotal_cli/sandbox/openapi.json`; the sandbox serves it at
+The output is `src/pivotal_cli/domain/openapi.json`; the sandbox serves it at
 `GET /api/v1/openapi.json` and `tests/sandbox/test_openapi_doc.py` fails when the
 checked-in file differs from what this script builds.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT = ROOT / "src" / "pivotal_cli" / "sandbox" / "openapi.json"
+OUTPUT = ROOT / "src" / "pivotal_cli" / "domain" / "openapi.json"
 
 API = "/api/v1"
 JSON = "application/json"

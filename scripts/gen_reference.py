@@ -24,7 +24,7 @@ def command_paths() -> list[list[str]]:
     """Every command and group, depth first, in the order `--help` lists them."""
     import typer
 
-    from pivotal_cli.app import app
+    from pivotal_cli.cli.app import app
 
     paths: list[list[str]] = []
 

@@ -102,7 +102,7 @@ def keyring_backend() -> Iterator[MemoryKeyring]:
 @pytest.fixture(autouse=True)
 def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """Every delay a `Client` built with the default `sleep` asked for; none is waited."""
-    from pivotal_cli.http import Client
+    from pivotal_cli.client.http import Client
 
     delays: list[float] = []
     defaults = dict(Client.__init__.__kwdefaults__ or {})
@@ -122,7 +122,7 @@ def pivotal_command() -> Any:
     """The Click command tree of `pivotal`, built once: building it costs ~100 ms."""
     import typer.main
 
-    from pivotal_cli.app import app
+    from pivotal_cli.cli.app import app
 
     return typer.main.get_command(app)
 
@@ -142,7 +142,7 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
     import typer.main
     import typer.testing
 
-    from pivotal_cli.app import app
+    from pivotal_cli.cli.app import app
 
     # CliRunner rebuilds the tree on every invoke; hand it the one built already.
     # (raising=False: should typer rename this, tests only get slower.)
@@ -176,10 +176,10 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
 @pytest.fixture
 def store_key(keyring_backend: MemoryKeyring) -> Callable[..., None]:
     """Store a key as `auth login` would, without a request: (workspace, key, …)."""
-    from pivotal_cli.config import Config, KeyRecord, Workspace
-    from pivotal_cli.config import config_dir as _config_dir
-    from pivotal_cli.credentials import KeyStore
-    from pivotal_cli.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.settings.config import Config, KeyRecord, Workspace
+    from pivotal_cli.settings.config import config_dir as _config_dir
+    from pivotal_cli.settings.credentials import KeyStore
 
     def store(
         workspace: str,
@@ -213,7 +213,7 @@ def me_body(
     **extra: Any,
 ) -> dict[str, Any]:
     """A /me answer for `key` in either documented shape ("spec" or "flat")."""
-    from pivotal_cli.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.enums import key_prefix, mode_of_key
 
     if shape == "flat":
         return {

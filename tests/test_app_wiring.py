@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pivotal_cli.app import GROUPS, build_app, named_group, run
+from pivotal_cli.cli.app import GROUPS, build_app, named_group, run
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,8 @@ from keyring.backend import KeyringBackend
 from pytest_httpx import HTTPXMock
 from typer.testing import Result
 
-from pivotal_cli.credentials import SERVICE, KeyStore
 from pivotal_cli.errors import CredentialsError, ExitCode
+from pivotal_cli.settings.credentials import SERVICE, KeyStore
 
 ME = "https://my.pivotal.app/api/v1/me"
 

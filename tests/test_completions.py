@@ -471,7 +471,7 @@ def test_bash_agrees_with_typer_on_the_real_app() -> None:
     """For every group's subcommands, every command's options and every Choice value of
     the real app, the static script answers what `_PIVOTAL_COMPLETE=complete_bash`
     would. Commands added later are covered without a new test."""
-    from pivotal_cli.app import app
+    from pivotal_cli.cli.app import app
 
     command = typer.main.get_command(app)
     tree = gen.build_tree(command)

@@ -19,7 +19,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from pivotal_cli import __version__
-from pivotal_cli.commands._common import handle_errors
+from pivotal_cli.cli.flows import handle_errors
 from pivotal_cli.errors import (
     APIError,
     AuthenticationError,
@@ -38,7 +38,7 @@ from pivotal_cli.errors import (
     UsageError,
     error_from_response,
 )
-from pivotal_cli.output import Output
+from pivotal_cli.render.output import Output
 
 ENV_KEY = "pivotal_test_FAKEfakeFAKEfake0000000000000000"
 COVERED: set[ExitCode] = set()
@@ -56,7 +56,7 @@ def covers(code: ExitCode) -> Callable[[Callable[..., None]], Callable[..., None
 
 def run_raising(exc: BaseException) -> Result:
     """Run a one-command app whose command raises `exc` inside `handle_errors`."""
-    from pivotal_cli.context import AppContext, Settings
+    from pivotal_cli.cli.context import AppContext, Settings
 
     app = typer.Typer()
 
@@ -97,7 +97,7 @@ def test_1_an_unexpected_crash_in_a_command(
     def crash(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("pivotal_cli.api.meta.get_me", crash)
+    monkeypatch.setattr("pivotal_cli.client.meta.get_me", crash)
 
     result = cli("me", env={"PIVOTAL_API_KEY": ENV_KEY})
 
@@ -112,12 +112,12 @@ def test_1_an_unexpected_crash_in_a_command(
 def test_1_a_crash_outside_any_command_is_one_line_too(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pivotal_cli import app as app_module
+    from pivotal_cli.cli import app as app_module
 
     def crash(*_: object, **__: object) -> None:
         raise RuntimeError("in the root callback")
 
-    monkeypatch.setattr("pivotal_cli.context.AppContext.__init__", crash)
+    monkeypatch.setattr("pivotal_cli.cli.context.AppContext.__init__", crash)
 
     with pytest.raises(SystemExit) as caught:
         app_module.run(["me"])
@@ -243,7 +243,7 @@ def test_130_ctrl_c(cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch)
     def interrupted(*_: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("pivotal_cli.api.meta.get_me", interrupted)
+    monkeypatch.setattr("pivotal_cli.client.meta.get_me", interrupted)
 
     result = cli("me", env={"PIVOTAL_API_KEY": ENV_KEY})
 

@@ -1,4 +1,4 @@
-"""The HTTP core (`pivotal_cli.http.Client`) against pytest-httpx.
+"""The HTTP core (`pivotal_cli.client.http.Client`) against pytest-httpx.
 
 Read as the Rate limits, Errors and Idempotency pages of the API docs turned into
 tables: which failures are retried for which method and how often, how long the
@@ -23,6 +23,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from pivotal_cli import __version__
+from pivotal_cli.client.http import Client, RetryPolicy
 from pivotal_cli.errors import (
     APIError,
     AuthenticationError,
@@ -36,7 +37,6 @@ from pivotal_cli.errors import (
     RateLimitError,
     ServerError,
 )
-from pivotal_cli.http import Client, RetryPolicy
 
 API = "https://my.pivotal.app/api/v1"
 KEY = "pivotal_test_FAKEfakeFAKEfake0000000000000000"

@@ -402,7 +402,7 @@ def test_the_full_key_never_appears_in_any_output(
     assert run("plain http", "--base-url", "http://evil.example/api/v1", "me").exit_code == 2
 
     # Crashes while the key sits in a local variable: `key` in login, `target` in me.
-    monkeypatch.setattr("pivotal_cli.api.meta.get_me", _crash)
+    monkeypatch.setattr("pivotal_cli.client.meta.get_me", _crash)
     crash = run("crash in login", "auth", "login", "--with-key", input=key)
     assert crash.exit_code == ExitCode.ERROR
     assert crash.stderr == (
@@ -433,17 +433,17 @@ CHILD = """
 import runpy, sys
 what = sys.argv.pop(1)
 if what == "crash-in-command":
-    import pivotal_cli.api.meta
+    import pivotal_cli.client.meta
     def crash(*args, **kwargs):
         raise RuntimeError("unexpected failure deep inside")
-    pivotal_cli.api.meta.get_me = crash
+    pivotal_cli.client.meta.get_me = crash
 elif what == "crash-before-command":
-    import pivotal_cli.context
+    import pivotal_cli.cli.context
     def crash(*args, **kwargs):
         raise RuntimeError("unexpected failure deep inside")
-    pivotal_cli.context.AppContext.__init__ = crash
+    pivotal_cli.cli.context.AppContext.__init__ = crash
 elif what == "no-wait":
-    from pivotal_cli.http import Client
+    from pivotal_cli.client.http import Client
     Client.__init__.__kwdefaults__["sleep"] = lambda seconds: None
 sys.argv[0] = "pivotal"
 runpy.run_module("pivotal_cli", run_name="__main__", alter_sys=True)

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from pivotal_cli.identity import Identity
-from pivotal_cli.models import (
+from pivotal_cli.client.identity import Identity
+from pivotal_cli.domain.models import (
     ContactCreate,
     ContactWrite,
     Customer,

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from pytest_httpx import HTTPXMock
 
-from pivotal_cli.api.pagination import MAX_PAGE, iter_items
+from pivotal_cli.client.http import Client
+from pivotal_cli.client.pagination import MAX_PAGE, iter_items
 from pivotal_cli.errors import ServerError
-from pivotal_cli.http import Client
 
 API = "https://my.pivotal.app/api/v1"
 KEY = "pivotal_test_FAKEfakeFAKEfake0000000000000000"

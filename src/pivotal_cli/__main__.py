@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"pivotal {__version__}")
         return
-    from pivotal_cli.app import run
+    from pivotal_cli.cli.app import run
 
     try:
         run(args)

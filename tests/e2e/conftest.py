@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 import pytest
 from typer.testing import Result
 
-from pivotal_cli.sandbox.testing import RunningServer, running_server
+from pivotal_cli.sandbox.adapters.testing import RunningServer, running_server
 
 CLI = Callable[..., Result]
 METHODS = ("GET", "POST", "PATCH", "DELETE")

@@ -17,9 +17,9 @@ import json
 import httpx
 import pytest
 
-from pivotal_cli.enums import key_prefix
-from pivotal_cli.http import Client
-from pivotal_cli.sandbox.testing import running_server
+from pivotal_cli.client.http import Client
+from pivotal_cli.domain.enums import key_prefix
+from pivotal_cli.sandbox.adapters.testing import running_server
 
 UNKNOWN_CUID = "c" + "0" * 24
 

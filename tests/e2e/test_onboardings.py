@@ -16,8 +16,8 @@ from itertools import pairwise
 
 import pytest
 
-from pivotal_cli.enums import PHASES
-from pivotal_cli.sandbox.timeline import list_transitions
+from pivotal_cli.domain.enums import PHASES
+from pivotal_cli.sandbox.resources.timeline import list_transitions
 
 BGS = "before_getting_started"
 

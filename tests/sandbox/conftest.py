@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sandbox_helpers import FrozenClock
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.transport import SandboxTransport
+from pivotal_cli.sandbox.adapters.transport import SandboxTransport
+from pivotal_cli.sandbox.engine.core import Sandbox
 
 BASE_URL = "http://localhost/api/v1"
 ITERATIONS = 1_000

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("schemathesis")
-pytest.importorskip("pivotal_cli.sandbox.testing")
+pytest.importorskip("pivotal_cli.sandbox.adapters.testing")
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).with_name("conformance_baseline.json")
@@ -53,7 +53,7 @@ def test_sandbox_conforms_to_the_openapi_document() -> None:
 
 
 def test_baseline_holds_only_documented_sandbox_bugs() -> None:
-    document = json.loads((ROOT / "src/pivotal_cli/sandbox/openapi.json").read_text("utf-8"))
+    document = json.loads((ROOT / "src/pivotal_cli/domain/openapi.json").read_text("utf-8"))
     labels = {
         f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item
     }
@@ -65,7 +65,8 @@ def test_baseline_holds_only_documented_sandbox_bugs() -> None:
 
 def test_harness_catches_a_cross_workspace_leak(monkeypatch: pytest.MonkeyPatch) -> None:
     """A sandbox whose customer lookup ignores the workspace must fail conformance."""
-    from pivotal_cli.sandbox import customers, ids
+    from pivotal_cli.sandbox.data import ids
+    from pivotal_cli.sandbox.resources import customers
 
     def leaky_find(tx: Any, workspace_id: str, id_like: str, *, include_deleted: bool = False):
         column, value = ids.parse_id(id_like)

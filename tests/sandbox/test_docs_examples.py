@@ -29,7 +29,7 @@ jsonschema_rs = pytest.importorskip("jsonschema_rs")
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT.parent / "shared" / "seeds" / "000_ce78e87427384208.txt"
-OPENAPI = ROOT / "src" / "pivotal_cli" / "sandbox" / "openapi.json"
+OPENAPI = ROOT / "src" / "pivotal_cli" / "domain" / "openapi.json"
 DOCS_BASE = "https://my.pivotal.app/api/v1"
 
 # --------------------------------------------------------------------- the snippets
@@ -262,7 +262,7 @@ class Api:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Any]:
-    testing = pytest.importorskip("pivotal_cli.sandbox.testing")
+    testing = pytest.importorskip("pivotal_cli.sandbox.adapters.testing")
     with testing.running_server(rate_limit="off") as running:
         yield running
 
@@ -334,7 +334,7 @@ def test_quickstart_end_to_end(server: Any, key_env: str) -> None:
 
 def test_pagination_walk_sees_every_customer_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The Pagination guide's generator, over a sandbox with more than one page of rows."""
-    testing = pytest.importorskip("pivotal_cli.sandbox.testing")
+    testing = pytest.importorskip("pivotal_cli.sandbox.adapters.testing")
     with testing.running_server(rate_limit="off") as fresh:
         monkeypatch.setenv("PIVOTAL_API_KEY", fresh.live_key)
         api = Api(fresh.base_url, fresh.live_key)

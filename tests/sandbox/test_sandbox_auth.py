@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sandbox_helpers import assert_error
 
-from pivotal_cli.sandbox import auth
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.keys import generate_key, parse_key
+from pivotal_cli.sandbox.data.keys import generate_key, parse_key
+from pivotal_cli.sandbox.engine import auth
+from pivotal_cli.sandbox.engine.core import Sandbox
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

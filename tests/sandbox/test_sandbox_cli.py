@@ -14,9 +14,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner, Result
 
-from pivotal_cli.commands.sandbox import app
+from pivotal_cli.cli.commands.sandbox import app
 
-RUN_APP = "from pivotal_cli.commands.sandbox import app; app()"
+RUN_APP = "from pivotal_cli.cli.commands.sandbox import app; app()"
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -39,7 +39,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_module_imports_nothing_heavy() -> None:
     code = (
-        "import sys, pivotal_cli.commands.sandbox, pivotal_cli.sandbox;"
+        "import sys, pivotal_cli.cli.commands.sandbox, pivotal_cli.sandbox;"
         "heavy = {'httpx', 'uvicorn', 'starlette', 'sqlite3', 'platformdirs'} & set(sys.modules);"
         "print(sorted(heavy))"
     )
@@ -78,7 +78,7 @@ def test_keys_default_to_the_sandbox_dir(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def count_customers(db: Path) -> int:
-    from pivotal_cli.sandbox.core import Sandbox
+    from pivotal_cli.sandbox.engine.core import Sandbox
 
     with Sandbox.open(db) as sandbox:
         return sandbox.count_customers("acme")

@@ -14,7 +14,7 @@ from sandbox_helpers import (
     invalid,
 )
 
-from pivotal_cli.sandbox.core import Sandbox
+from pivotal_cli.sandbox.engine.core import Sandbox
 
 FULL = {
     "name": "Aurora Outfitters",

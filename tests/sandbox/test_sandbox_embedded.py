@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pivotal_cli.sandbox import embedded
+from pivotal_cli.sandbox.adapters import embedded
 
 
 def client(connected: embedded.Embedded) -> httpx.Client:
@@ -81,7 +81,7 @@ def test_unknown_mode() -> None:
 def test_two_processes_racing_to_set_up(tmp_path: Path) -> None:
     script = (
         "import sys, json; from pathlib import Path;"
-        "from pivotal_cli.sandbox.embedded import connect;"
+        "from pivotal_cli.sandbox.adapters.embedded import connect;"
         "print(connect('live', Path(sys.argv[1])).api_key)"
     )
     racers = [

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sandbox_helpers import assert_error
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.faults import FaultInjector, FaultPlan, FaultSpecError
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.faults import FaultInjector, FaultPlan, FaultSpecError
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

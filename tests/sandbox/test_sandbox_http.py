@@ -8,9 +8,9 @@ import httpx
 import pytest
 from sandbox_helpers import CUSTOMER, assert_error, assert_shape, invalid
 
-from pivotal_cli.sandbox import core
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.routes import ROUTES
+from pivotal_cli.sandbox.engine import core
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.routes import ROUTES
 
 DOCUMENTED_OPERATIONS = {
     "get-me", "get-health", "list-customers", "create-customer", "get-customer",
@@ -170,7 +170,7 @@ def test_health_needs_no_key(anonymous: httpx.Client, clock: object) -> None:
 def test_openapi_document_is_served_without_a_key(anonymous: httpx.Client) -> None:
     expected = core.load_openapi()
     if expected is None:
-        pytest.skip("src/pivotal_cli/sandbox/openapi.json is not there yet (another helper's)")
+        pytest.skip("src/pivotal_cli/domain/openapi.json is not there yet (another helper's)")
     response = anonymous.get("/openapi.json")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sandbox_helpers import FrozenClock, assert_error, invalid
 
-from pivotal_cli.sandbox.core import Sandbox
+from pivotal_cli.sandbox.engine.core import Sandbox
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

@@ -16,8 +16,8 @@ from sandbox_helpers import (
     invalid,
 )
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.timeline import list_events, list_transitions
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.resources.timeline import list_events, list_transitions
 
 NOW = "2026-05-26T17:21:09.412Z"
 LATER = "2026-05-26T17:21:10.412Z"

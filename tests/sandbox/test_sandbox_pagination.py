@@ -8,14 +8,14 @@ import httpx
 import pytest
 from sandbox_helpers import CUSTOMER, US_INSTANT, FrozenClock, assert_list, invalid
 
-from pivotal_cli.sandbox.core import Sandbox
+from pivotal_cli.sandbox.engine.core import Sandbox
 
 
 def create_many(sandbox: Sandbox, count: int) -> list[str]:
     """Creates `count` customers through the store, fast; returns ids newest first."""
-    from pivotal_cli.sandbox import customers
-    from pivotal_cli.sandbox.ids import CuidFactory
-    from pivotal_cli.sandbox.timeutil import to_us
+    from pivotal_cli.sandbox.data.ids import CuidFactory
+    from pivotal_cli.sandbox.data.timeutil import to_us
+    from pivotal_cli.sandbox.resources import customers
 
     ids = CuidFactory()
     now = to_us(sandbox.clock())

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sandbox_helpers import FrozenClock, assert_error
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.ratelimit import RatePolicy
-from pivotal_cli.sandbox.timeutil import to_us
+from pivotal_cli.sandbox.data.timeutil import to_us
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

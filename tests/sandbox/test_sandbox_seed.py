@@ -10,9 +10,9 @@ import httpx
 import pytest
 from sandbox_helpers import CONTACT, CUSTOMER, ONBOARDING, assert_shape
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.customers import STATUSES
-from pivotal_cli.sandbox.onboardings import PHASES, STATES
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.resources.customers import STATUSES
+from pivotal_cli.sandbox.resources.onboardings import PHASES, STATES
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from pivotal_cli.sandbox.core import load_openapi
-from pivotal_cli.sandbox.testing import RunningServer, running_server
+from pivotal_cli.sandbox.adapters.testing import RunningServer, running_server
+from pivotal_cli.sandbox.engine.core import load_openapi
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_big_bodies_are_refused_over_http(server: RunningServer) -> None:
 def test_openapi_is_served(server: RunningServer) -> None:
     expected = load_openapi()
     if expected is None:
-        pytest.skip("src/pivotal_cli/sandbox/openapi.json is not there yet (another helper's)")
+        pytest.skip("src/pivotal_cli/domain/openapi.json is not there yet (another helper's)")
     with client(server, None) as anonymous:
         assert anonymous.get("/openapi.json").content == expected
 

@@ -12,11 +12,11 @@ import httpx
 import pytest
 from sandbox_helpers import CUID
 
-from pivotal_cli.sandbox.core import Sandbox
-from pivotal_cli.sandbox.ids import CuidFactory, parse_id
-from pivotal_cli.sandbox.keys import keys_file_for, read_keys_file
-from pivotal_cli.sandbox.provision import reset
-from pivotal_cli.sandbox.timeutil import to_us
+from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
+from pivotal_cli.sandbox.data.keys import keys_file_for, read_keys_file
+from pivotal_cli.sandbox.data.timeutil import to_us
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.fixtures.provision import reset
 
 Connect = Callable[[Sandbox, "str | None"], httpx.Client]
 

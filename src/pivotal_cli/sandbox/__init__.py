@@ -1,7 +1,7 @@
 """The sandbox: a stateful local implementation of the Pivotal API v1.
 
 Kept import-free on purpose: `pivotal --help` must not pay for sqlite3, httpx or
-uvicorn. Import what you need from the submodules: `core.Sandbox`,
-`embedded.connect`, `testing.running_server`, `transport.SandboxTransport`,
-`asgi.SandboxApp`.
+uvicorn. Import what you need from the subpackages: `engine.core.Sandbox`,
+`adapters.embedded.connect`, `adapters.testing.running_server`,
+`adapters.transport.SandboxTransport`, `adapters.asgi.SandboxApp`.
 """

@@ -1,0 +1,157 @@
+"""The root Typer app: global options and the wiring of command groups, nothing else.
+
+`run` wires only the group a command line names (all of them for root help, typos
+and completion): building Typer's command tree for every group costs ~40 ms that a
+single command does not need. `app`, the full tree, is built on first access.
+"""
+
+import importlib
+import os
+import sys
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+
+from pivotal_cli import __version__
+from pivotal_cli.cli.flows import ModeOpt
+
+# Command modules, in the order root help lists them. `me` and `health` are single
+# commands merged into the root; the others are groups named after their module.
+GROUPS = ("customers", "contacts", "onboardings", "auth", "me", "health", "sandbox")
+ROOT_COMMANDS = ("me", "health")
+# Global options that take a value: the word after them is not a command name.
+_VALUED_OPTIONS = ("-w", "--workspace", "--base-url")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pivotal {__version__}")
+        raise typer.Exit()
+
+
+def main(
+    ctx: typer.Context,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            metavar="SLUG",
+            envvar="PIVOTAL_WORKSPACE",
+            help="Workspace to use (its slug).",
+        ),
+    ] = None,
+    live: ModeOpt = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            metavar="URL",
+            envvar="PIVOTAL_BASE_URL",
+            help="API base URL.",
+            show_default=False,
+        ),
+    ] = None,
+    use_sandbox: Annotated[
+        bool,
+        typer.Option(
+            "--sandbox",
+            envvar="PIVOTAL_SANDBOX",
+            help="Run against the local sandbox (zero setup).",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Print each HTTP exchange on stderr (keys redacted)."),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour, even on a terminal.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Operate a Pivotal workspace: customers, contacts and onboardings."""
+    from pivotal_cli.cli.context import AppContext, Settings, parse_mode
+
+    ctx.obj = AppContext(
+        Settings(
+            workspace=workspace,
+            mode=parse_mode(live),
+            base_url=base_url,
+            sandbox=use_sandbox,
+            verbose=verbose,
+            debug=debug,
+            no_color=no_color,
+        )
+    )
+
+
+def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
+    """The root app with the given command modules wired in."""
+    root = typer.Typer(
+        name="pivotal",
+        help="Operate a Pivotal workspace: customers, contacts and onboardings.\n\n"
+        "Try it with no setup against a local sandbox: pivotal --sandbox customers list",
+        no_args_is_help=True,
+        rich_markup_mode=None,  # plain help: see flows.group
+        # Pretty exceptions print local variables: an API key in a frame would end up
+        # on screen. Errors are reported by flows.handle_errors instead.
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback()(main)
+    for name in groups:
+        module = importlib.import_module(f"pivotal_cli.cli.commands.{name}")
+        root.add_typer(module.app, name=None if name in ROOT_COMMANDS else name)
+    return root
+
+
+def named_group(argv: list[str]) -> str | None:
+    """The command module the first command word names, if it names one."""
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            return None
+        if word in _VALUED_OPTIONS:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word if word in GROUPS else None
+    return None
+
+
+_full_app: typer.Typer | None = None
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        global _full_app
+        if _full_app is None:
+            _full_app = build_app()
+        return _full_app
+    raise AttributeError(name)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run the CLI; the last line of defence against a traceback reaching the user."""
+    args = sys.argv[1:] if argv is None else argv
+    # Completion walks the whole tree, so it gets every group.
+    group = None if "_PIVOTAL_COMPLETE" in os.environ else named_group(args)
+    try:
+        build_app([group] if group else GROUPS)(args=args, prog_name="pivotal")
+    except Exception as exc:  # handle_errors covers commands; this covers the rest
+        if "--debug" in args:
+            raise
+        print(
+            f"Error: unexpected {type(exc).__name__}. Rerun with --debug for the traceback.",
+            file=sys.stderr,
+        )
+        sys.exit(1)

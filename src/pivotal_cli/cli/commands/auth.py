@@ -1,0 +1,321 @@
+"""`pivotal auth`: log in with an API key, list and check stored keys, pick the default.
+
+Keys are read from a hidden prompt or, for CI, from stdin (`--with-key`); never from a
+plain argument, which would land in shell history and `ps`.
+"""
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from pivotal_cli.cli.flows import JsonOpt, ModeOpt, group, handle_errors
+
+app = group("Log in, list stored keys, pick the default workspace and mode.")
+
+WithKeyOpt = Annotated[
+    bool, typer.Option("--with-key", help="Read the key from standard input (for CI).")
+]
+InsecureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--insecure-storage",
+        help="Keep the key in a 0600 file instead of the OS keyring (for machines without one).",
+    ),
+]
+
+
+def _read_key(with_key: bool, interactive: bool) -> str:
+    from pivotal_cli.errors import UsageError
+
+    if with_key:
+        key = sys.stdin.read().strip()
+    elif interactive:
+        import getpass
+
+        key = getpass.getpass("Paste your Pivotal API key (input is hidden): ").strip()
+    else:
+        raise UsageError(
+            "No terminal to prompt for the key on.",
+            hint="Pipe it in: `printenv PIVOTAL_KEY | pivotal auth login --with-key`.",
+        )
+    if not key:
+        raise UsageError("No key was given.")
+    if not key.startswith("pivotal_") or any(c.isspace() for c in key) or len(key) < 16:
+        raise UsageError(
+            "That does not look like a Pivotal API key "
+            "(they start with pivotal_ or pivotal_test_).",
+            hint="Copy it again from Admin > API Keys.",
+        )
+    return key
+
+
+@app.command("login")
+@handle_errors
+def login(
+    ctx: typer.Context,
+    with_key: WithKeyOpt = False,
+    insecure_storage: InsecureOpt = False,
+    live: ModeOpt = None,
+) -> None:
+    """Store an API key after checking it against /me.
+
+    The workspace comes from /me; the mode from the key's prefix (pivotal_test_ = test).
+    """
+    from pivotal_cli.cli.context import DEFAULT_BASE_URL, parse_mode
+    from pivotal_cli.client.meta import get_me
+    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.settings.config import KeyRecord, Workspace
+
+    app_ctx = ctx.obj
+    out = app_ctx.output
+    if app_ctx.settings.sandbox:
+        raise UsageError(
+            "The sandbox needs no login: its keys are built in.",
+            hint="Run `pivotal sandbox keys` to see them.",
+        )
+    if not insecure_storage:
+        app_ctx.keystore.ensure_usable()  # before the user pastes a key for nothing
+    key = _read_key(with_key, out.interactive)
+    mode = mode_of_key(key)
+    wanted = parse_mode(live) or app_ctx.settings.mode
+    if wanted and wanted != mode:
+        raise UsageError(
+            f"You asked for a {wanted} key, but this is a {mode} key ({key_prefix(key)}…)."
+        )
+    base_url = app_ctx.base_url_for(app_ctx.settings.workspace)
+    with app_ctx.client_for(base_url, key) as client:
+        identity, _raw, _bucket = get_me(client)
+    if identity.mode and identity.mode != mode:
+        out.warn(f"/me reports mode '{identity.mode}' but the key's prefix says '{mode}'.")
+    slug = identity.org_slug
+    if app_ctx.settings.workspace and app_ctx.settings.workspace != slug:
+        raise UsageError(
+            f"This key belongs to workspace '{slug}', not '{app_ctx.settings.workspace}'."
+        )
+    storage = app_ctx.keystore.set(slug, mode, key, insecure=insecure_storage)
+    config = app_ctx.config
+    workspace = config.workspaces.setdefault(slug, Workspace(slug=slug))
+    workspace.name = identity.org_name or workspace.name
+    if base_url != DEFAULT_BASE_URL:
+        workspace.base_url = base_url
+    workspace.keys[mode] = KeyRecord(
+        name=identity.key_name, prefix=key_prefix(key), storage=storage
+    )
+    if config.default_workspace is None:
+        config.default_workspace, config.default_mode = slug, mode
+    config.save()
+    out.success(f"Logged in to {slug} with {mode} key '{identity.key_name}' ({key_prefix(key)}…).")
+    if storage == "file":
+        out.warn(
+            f"The key is stored in {app_ctx.keystore.file} (readable only by you), not a keyring."
+        )
+    if config.default_workspace != slug or config.default_mode != mode:
+        out.info(f"Run `pivotal auth use {slug} --{mode}` to make it the default.")
+
+
+def _key_status(app_ctx: Any, read_key: Any, base_url: str) -> str:
+    """'ok', or why the key does not work. `read_key` fetches it (it may fail too)."""
+    from pivotal_cli.client.meta import get_me
+    from pivotal_cli.errors import PivotalError
+
+    try:
+        key = read_key()
+        if not key:
+            return "missing from storage"
+        with app_ctx.client_for(base_url, key) as client:
+            get_me(client)
+    except PivotalError as exc:
+        return getattr(exc, "code", None) or exc.message
+    return "ok"
+
+
+@app.command("status")
+@handle_errors
+def status(
+    ctx: typer.Context,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Do not check keys against the API.")
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """List every stored workspace and mode, check each key, mark the default.
+
+    Exits 4 when any stored key does not work.
+    """
+    import os
+
+    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.errors import ExitCode
+    from pivotal_cli.render.output import Column, Format
+
+    app_ctx = ctx.obj
+    config = app_ctx.config
+    rows: list[dict[str, Any]] = []
+    env_key = os.environ.get("PIVOTAL_API_KEY", "").strip()
+    if env_key:
+        base = app_ctx.base_url_for(None)
+        rows.append(
+            {
+                "workspace": "(PIVOTAL_API_KEY)",
+                "mode": mode_of_key(env_key),
+                "key_name": "",
+                "prefix": key_prefix(env_key),
+                "storage": "environment",
+                "default": True,
+                "base_url": base,
+                "status": "unchecked" if offline else _key_status(app_ctx, lambda: env_key, base),
+            }
+        )
+    for slug, ws in sorted(config.workspaces.items()):
+        for mode, rec in sorted(ws.keys.items()):
+            base = app_ctx.base_url_for(slug)
+            rows.append(
+                {
+                    "workspace": slug,
+                    "mode": mode,
+                    "key_name": rec.name,
+                    "prefix": rec.prefix,
+                    "storage": rec.storage,
+                    "default": not env_key
+                    and slug == config.default_workspace
+                    and mode == config.default_mode,
+                    "base_url": base,
+                    "status": "unchecked"
+                    if offline
+                    else _key_status(
+                        app_ctx,
+                        lambda s=slug, m=mode, st=rec.storage: app_ctx.keystore.get(s, m, st),
+                        base,
+                    ),
+                }
+            )
+    out = app_ctx.output
+    if json_:
+        out.json(rows)
+    elif not rows:
+        out.info("No keys stored. Run `pivotal auth login`, or try `pivotal --sandbox me`.")
+    else:
+        columns = [
+            Column("default", "", human=lambda r: "*" if r["default"] else ""),
+            Column("workspace", "WORKSPACE"),
+            Column(
+                "mode",
+                "MODE",
+                human=lambda r: "[bold red]LIVE[/]" if r["mode"] == "live" else "[green]test[/]",
+            ),
+            Column("key_name", "KEY"),
+            Column("prefix", "PREFIX"),
+            Column("storage", "STORED IN"),
+            Column(
+                "status",
+                "STATUS",
+                human=lambda r: (
+                    f"[green]{r['status']}[/]"
+                    if r["status"] == "ok"
+                    else f"[yellow]{r['status']}[/]"
+                ),
+            ),
+        ]
+        out.rows(rows, columns, Format.table)
+    broken = [r for r in rows if r["status"] not in ("ok", "unchecked")]
+    if broken:
+        out.error(
+            f"{len(broken)} stored key(s) do not work; run `pivotal auth login` to replace them."
+        )
+        raise typer.Exit(ExitCode.AUTH)
+
+
+@app.command("use")
+@handle_errors
+def use(
+    ctx: typer.Context,
+    workspace: Annotated[str, typer.Argument(help="Workspace slug, as `auth status` shows it.")],
+    live: ModeOpt = None,
+) -> None:
+    """Make a stored workspace (and mode) the default."""
+    from pivotal_cli.cli.context import parse_mode
+    from pivotal_cli.errors import UsageError
+
+    app_ctx = ctx.obj
+    config = app_ctx.config
+    stored = config.workspaces.get(workspace)
+    if stored is None:
+        known = ", ".join(sorted(config.workspaces)) or "none"
+        raise UsageError(
+            f"No workspace '{workspace}' is stored (stored: {known}).",
+            hint="Run `pivotal auth login` first.",
+        )
+    mode = parse_mode(live) or app_ctx.settings.mode
+    if mode is None:
+        mode = (
+            "test"
+            if list(stored.keys) == ["test"]
+            else ("live" if "live" in stored.keys else next(iter(stored.keys)))
+        )
+    if mode not in stored.keys:
+        raise UsageError(
+            f"Workspace '{workspace}' has no stored {mode} key.",
+            hint=f"Run `pivotal auth login` with a {mode} key.",
+        )
+    config.default_workspace, config.default_mode = workspace, mode
+    config.save()
+    app_ctx.output.success(f"Default is now {workspace} ({mode}).")
+
+
+@app.command("logout")
+@handle_errors
+def logout(
+    ctx: typer.Context,
+    workspace: Annotated[
+        str | None, typer.Argument(help="Workspace slug (default: the current one).")
+    ] = None,
+    live: ModeOpt = None,
+    all_: Annotated[bool, typer.Option("--all", help="Remove every stored key.")] = False,
+) -> None:
+    """Remove stored keys from the keyring (or the credentials file) and the config."""
+    from pivotal_cli.cli.context import parse_mode
+    from pivotal_cli.errors import UsageError
+
+    app_ctx = ctx.obj
+    config = app_ctx.config
+    if all_:
+        pairs = [(s, m) for s, ws in config.workspaces.items() for m in ws.keys]
+    else:
+        slug, mode = config.resolve(
+            workspace or app_ctx.settings.workspace, parse_mode(live) or app_ctx.settings.mode
+        )
+        stored = config.workspaces.get(slug) if slug else None
+        if stored is None:
+            raise UsageError(
+                "Nothing to log out of: no such stored workspace.",
+                hint="See `pivotal auth status`.",
+            )
+        pairs = [(stored.slug, mode)] if mode else [(stored.slug, m) for m in stored.keys]
+    removed = []
+    for slug, mode in pairs:
+        record = config.workspaces[slug].keys.pop(mode, None)
+        if record is None:
+            continue
+        app_ctx.keystore.delete(slug, mode, record.storage)
+        removed.append(f"{slug} ({mode})")
+        if not config.workspaces[slug].keys:
+            del config.workspaces[slug]
+        if config.default_workspace == slug and config.default_mode == mode:
+            config.default_workspace = config.default_mode = None
+    if not removed:
+        raise UsageError("No matching key is stored.", hint="See `pivotal auth status`.")
+    config.save()
+    app_ctx.output.success("Logged out of " + ", ".join(removed) + ".")
+
+
+@app.command("token")
+@handle_errors
+def token(ctx: typer.Context) -> None:
+    """Print the key the CLI would use, for scripts.
+
+    Example: curl -H "Authorization: Bearer $(pivotal auth token)" …
+    """
+    target = ctx.obj.target()
+    ctx.obj.output.line(target.api_key)

@@ -1,0 +1,182 @@
+"""`pivotal contacts`: the people at a customer. One of them is the primary."""
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.cli.flows import (
+    ColumnsOpt,
+    CsvOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    YesOpt,
+    emit_record,
+    group,
+    handle_errors,
+    show_list,
+    soft_delete,
+    write_record,
+)
+
+app = group("List, add, update and delete a customer's contacts.")
+
+CustomerRef = Annotated[
+    str, typer.Argument(help="The customer: display_id, cuid or slug.", show_default=False)
+]
+ContactId = Annotated[str, typer.Argument(help="Contact display_id or cuid.", show_default=False)]
+
+
+def _email(value: str | None) -> str | None:
+    from pivotal_cli.domain.validate import is_email
+
+    if value is not None and not is_email(value):
+        raise typer.BadParameter(f"'{value}' is not an email address.")
+    return value
+
+
+NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name.")]
+EmailOpt = Annotated[
+    str | None,
+    typer.Option("--email", metavar="EMAIL", callback=_email, help="Email (stored lowercased)."),
+]
+TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TITLE", help="Job title.")]
+LabelOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--label", "-l", metavar="LABEL", help="A label (repeatable); replaces all labels."
+    ),
+]
+
+
+def _fields(
+    name: str | None,
+    email: str | None,
+    title: str | None,
+    primary: bool | None,
+    labels: list[str] | None,
+) -> dict[str, object]:
+    return {"name": name, "email": email, "title": title, "is_primary": primary, "labels": labels}
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List a customer's contacts, primary first, then newest."""
+    from pivotal_cli.client import contacts
+    from pivotal_cli.render.views import CONTACT_COLUMNS, CONTACT_DEFAULT
+
+    show_list(
+        ctx.obj,
+        lambda client: (contacts.list_for(client, customer), None),
+        columns=CONTACT_COLUMNS,
+        default=CONTACT_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="contacts",
+    )
+
+
+@app.command("add")
+@handle_errors
+def add(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    name: NameOpt = None,
+    email: EmailOpt = None,
+    title: TitleOpt = None,
+    primary: Annotated[
+        bool | None, typer.Option("--primary", help="Make this the primary contact.")
+    ] = None,
+    label: LabelOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a contact to a customer (--name and --email, or both in --data)."""
+    from pivotal_cli.client import contacts
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import ContactCreate
+    from pivotal_cli.render.views import CONTACT_COLUMNS
+
+    body = bodies.build(ContactCreate, _fields(name, email, title, primary, label), data)
+    write_record(
+        ctx.obj,
+        lambda client: contacts.create(client, customer, body, idempotency_key=idempotency_key),
+        columns=CONTACT_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Added contact {c.get('display_id')} ({c.get('email')}).",
+    )
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, contact: ContactId, json_: JsonOpt = False) -> None:
+    """Show one contact."""
+    from pivotal_cli.client import contacts
+    from pivotal_cli.render.views import CONTACT_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, contacts.get(client, contact), CONTACT_COLUMNS, json_)
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    contact: ContactId,
+    name: NameOpt = None,
+    email: EmailOpt = None,
+    title: TitleOpt = None,
+    primary: Annotated[
+        bool | None,
+        typer.Option("--primary/--not-primary", help="Make (or stop making) this the primary."),
+    ] = None,
+    label: LabelOpt = None,
+    data: DataOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of a contact; the others stay as they are."""
+    from pivotal_cli.client import contacts
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import ContactWrite
+    from pivotal_cli.render.views import CONTACT_COLUMNS
+
+    body = bodies.build(
+        ContactWrite, _fields(name, email, title, primary, label), data, require_change=True
+    )
+    write_record(
+        ctx.obj,
+        lambda client: contacts.update(client, contact, body),
+        columns=CONTACT_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Updated contact {c.get('display_id')} ({c.get('email')}).",
+    )
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, contact: ContactId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete a contact (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.client import contacts
+
+    soft_delete(
+        ctx.obj,
+        contacts,
+        contact,
+        lambda c: f"contact {c['display_id']} '{c.get('name')}' <{c.get('email')}>",
+        yes=yes,
+        json_=json_,
+    )

@@ -1,0 +1,310 @@
+"""`pivotal customers`: list, get, create, update, delete and open customers."""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+
+from pivotal_cli.cli.flows import (
+    AllOpt,
+    ColumnsOpt,
+    CsvOpt,
+    CursorOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    LimitOpt,
+    YesOpt,
+    emit_record,
+    group,
+    handle_errors,
+    one_page,
+    show_list,
+    soft_delete,
+    write_record,
+)
+from pivotal_cli.domain.enums import CustomerStatus
+
+app = group("List, create, update and delete customers.")
+
+CustomerRef = Annotated[str, typer.Argument(help="display_id, cuid or slug.", show_default=False)]
+StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]
+MetadataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metadata",
+        "-m",
+        metavar="KEY=VALUE",
+        help="KEY=VALUE into metadata (repeatable; JSON values kept).",
+    ),
+]
+
+
+def _fields(
+    name: str | None,
+    slug: str | None,
+    domain: str | None,
+    status: CustomerStatus | None,
+    plan: str | None,
+    mrr: int | None,
+    monthly_orders: int | None,
+    hubspot_company_id: str | None,
+    hubspot_deal_id: str | None,
+    stripe_customer_id: str | None,
+    intercom_company_id: str | None,
+    slack_channel_id: str | None,
+    metadata: list[str] | None,
+) -> dict[str, object]:
+    from pivotal_cli.domain.validate import parse_key_values
+
+    return {
+        "name": name,
+        "slug": slug,
+        "domain": domain,
+        "status": status.value if status else None,
+        "plan": plan,
+        "mrr": mrr,
+        "monthly_orders": monthly_orders,
+        "hubspot_company_id": hubspot_company_id,
+        "hubspot_deal_id": hubspot_deal_id,
+        "stripe_customer_id": stripe_customer_id,
+        "intercom_company_id": intercom_company_id,
+        "slack_channel_id": slack_channel_id,
+        "metadata": parse_key_values(metadata, flag="--metadata") if metadata else None,
+    }
+
+
+NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Customer name.")]
+SlugOpt = Annotated[
+    str | None,
+    typer.Option("--slug", metavar="SLUG", help="URL-safe handle, unique in the workspace."),
+]
+DomainOpt = Annotated[
+    str | None, typer.Option("--domain", metavar="DOMAIN", help="Primary domain (unique).")
+]
+PlanOpt = Annotated[str | None, typer.Option("--plan", metavar="PLAN", help="Plan name.")]
+MrrOpt = Annotated[
+    int | None,
+    typer.Option("--mrr", metavar="CENTS", min=0, help="Monthly recurring revenue in cents."),
+]
+OrdersOpt = Annotated[
+    int | None, typer.Option("--monthly-orders", metavar="N", min=0, help="Orders per month.")
+]
+HubspotCompanyOpt = Annotated[
+    str | None, typer.Option("--hubspot-company-id", metavar="ID", help="HubSpot company id.")
+]
+HubspotDealOpt = Annotated[
+    str | None, typer.Option("--hubspot-deal-id", metavar="ID", help="HubSpot deal id.")
+]
+StripeOpt = Annotated[
+    str | None, typer.Option("--stripe-customer-id", metavar="ID", help="Stripe customer id.")
+]
+IntercomOpt = Annotated[
+    str | None, typer.Option("--intercom-company-id", metavar="ID", help="Intercom company id.")
+]
+SlackOpt = Annotated[
+    str | None, typer.Option("--slack-channel-id", metavar="ID", help="Slack channel id.")
+]
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    status: StatusOpt = None,
+    slug: Annotated[
+        str | None, typer.Option("--slug", metavar="SLUG", help="Only the customer with this slug.")
+    ] = None,
+    limit: LimitOpt = None,
+    cursor: CursorOpt = None,
+    all_: AllOpt = False,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List customers, newest first. Pipes get tab-separated rows; --json an array."""
+    from pivotal_cli.client import customers
+    from pivotal_cli.render.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
+
+    status_value = status.value if status else None
+
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
+        if all_:
+            walk = customers.iter_all(
+                client, status=status_value, slug=slug, page_size=limit or 100, cursor=cursor
+            )
+            return walk, None
+        return one_page(
+            customers.list_page(client, status=status_value, slug=slug, limit=limit, cursor=cursor)
+        )
+
+    show_list(
+        ctx.obj,
+        fetch,
+        columns=CUSTOMER_COLUMNS,
+        default=CUSTOMER_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="customers",
+        progress=all_,
+    )
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False) -> None:
+    """Show one customer, by display_id, cuid or slug."""
+    from pivotal_cli.client import customers
+    from pivotal_cli.render.views import CUSTOMER_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, customers.get(client, customer), CUSTOMER_COLUMNS, json_)
+
+
+@app.command("create")
+@handle_errors
+def create(
+    ctx: typer.Context,
+    name: NameOpt = None,
+    slug: SlugOpt = None,
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    plan: PlanOpt = None,
+    mrr: MrrOpt = None,
+    monthly_orders: OrdersOpt = None,
+    hubspot_company_id: HubspotCompanyOpt = None,
+    hubspot_deal_id: HubspotDealOpt = None,
+    stripe_customer_id: StripeOpt = None,
+    intercom_company_id: IntercomOpt = None,
+    slack_channel_id: SlackOpt = None,
+    metadata: MetadataOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Create a customer. Safe to retry: every create carries an Idempotency-Key."""
+    from pivotal_cli.client import customers
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import CustomerCreate
+    from pivotal_cli.render.views import CUSTOMER_COLUMNS
+
+    fields = _fields(
+        name,
+        slug,
+        domain,
+        status,
+        plan,
+        mrr,
+        monthly_orders,
+        hubspot_company_id,
+        hubspot_deal_id,
+        stripe_customer_id,
+        intercom_company_id,
+        slack_channel_id,
+        metadata,
+    )
+    body = bodies.build(CustomerCreate, fields, data)
+    write_record(
+        ctx.obj,
+        lambda client: customers.create(client, body, idempotency_key=idempotency_key),
+        columns=CUSTOMER_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Created customer {c.get('display_id')} ({c.get('name')}).",
+    )
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    name: NameOpt = None,
+    slug: SlugOpt = None,
+    domain: DomainOpt = None,
+    status: StatusOpt = None,
+    plan: PlanOpt = None,
+    mrr: MrrOpt = None,
+    monthly_orders: OrdersOpt = None,
+    hubspot_company_id: HubspotCompanyOpt = None,
+    hubspot_deal_id: HubspotDealOpt = None,
+    stripe_customer_id: StripeOpt = None,
+    intercom_company_id: IntercomOpt = None,
+    slack_channel_id: SlackOpt = None,
+    metadata: MetadataOpt = None,
+    data: DataOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of a customer; the others stay as they are."""
+    from pivotal_cli.client import customers
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import CustomerWrite
+    from pivotal_cli.render.views import CUSTOMER_COLUMNS
+
+    fields = _fields(
+        name,
+        slug,
+        domain,
+        status,
+        plan,
+        mrr,
+        monthly_orders,
+        hubspot_company_id,
+        hubspot_deal_id,
+        stripe_customer_id,
+        intercom_company_id,
+        slack_channel_id,
+        metadata,
+    )
+    body = bodies.build(CustomerWrite, fields, data, require_change=True)
+    write_record(
+        ctx.obj,
+        lambda client: customers.update(client, customer, body),
+        columns=CUSTOMER_COLUMNS,
+        json_=json_,
+        done=lambda c: f"Updated customer {c.get('display_id')} ({c.get('name')}).",
+    )
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, customer: CustomerRef, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete a customer (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.client import customers
+
+    soft_delete(
+        ctx.obj,
+        customers,
+        customer,
+        lambda c: f"customer {c['display_id']} '{c.get('name')}'",
+        yes=yes,
+        json_=json_,
+        note="; its contacts and onboardings stay stored",
+    )
+
+
+@app.command("open")
+@handle_errors
+def open_(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    print_only: Annotated[bool, typer.Option("--print", help="Only print the URL.")] = False,
+) -> None:
+    """Open the customer's page in the Pivotal app (or print its URL)."""
+    from pivotal_cli.client import customers
+    from pivotal_cli.render.links import customer_url, open_in_browser
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = customers.get(client, customer)
+    url = customer_url(target.base_url, found)
+    if print_only or not open_in_browser(url, app_ctx.output):
+        app_ctx.output.line(url)
+    else:
+        app_ctx.output.info(f"Opened {url}")

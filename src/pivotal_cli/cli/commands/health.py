@@ -1,0 +1,50 @@
+"""`pivotal health`: is the API up? Needs no key; exits 8 when it is not."""
+
+import typer
+
+from pivotal_cli.cli.flows import JsonOpt, group, handle_errors
+
+app = group("Check that the API is up (no key needed).")
+
+
+@app.command("health")
+@handle_errors
+def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
+    """Show the API's status, its clock and the round-trip latency."""
+    from pivotal_cli.client.meta import get_health
+    from pivotal_cli.errors import ServerError
+    from pivotal_cli.render.output import Column
+
+    app_ctx = ctx.obj
+    target = app_ctx.target(require_key=False)
+    # /health is unauthenticated: never send a key to it.
+    with app_ctx.client_for(target.base_url, None, transport=target.transport) as client:
+        body, latency_ms = get_health(client)
+    out = app_ctx.output
+    status = body.get("status") if isinstance(body, dict) else None
+    if json_:
+        out.json(body)
+    else:
+        row = {
+            "status": status or "unknown",
+            "timestamp": body.get("timestamp", "") if isinstance(body, dict) else "",
+            "version": body.get("version", "") if isinstance(body, dict) else "",
+            "latency": f"{latency_ms:.0f} ms",
+            "api": target.base_url,
+        }
+        fields = [
+            Column(
+                "status",
+                "Status",
+                human=lambda r: (
+                    f"[green]{r['status']}[/]" if status == "ok" else f"[red]{r['status']}[/]"
+                ),
+            ),
+            Column("timestamp", "Server time"),
+            Column("version", "Version"),
+            Column("latency", "Latency"),
+            Column("api", "API"),
+        ]
+        out.record(row, [f for f in fields if row[f.key] != ""])
+    if status != "ok":
+        raise ServerError(f"The API reports status '{status}'.", status=200)

@@ -1,0 +1,447 @@
+"""`pivotal onboardings`: onboardings, their phase workflow and their state."""
+
+from collections.abc import Iterable
+from typing import Annotated, Any
+
+import typer
+
+from pivotal_cli.cli.flows import (
+    AllOpt,
+    ColumnsOpt,
+    CsvOpt,
+    CursorOpt,
+    DataOpt,
+    IdempotencyKeyOpt,
+    JsonlOpt,
+    JsonOpt,
+    LimitOpt,
+    YesOpt,
+    confirm_launch,
+    emit_record,
+    group,
+    handle_errors,
+    one_page,
+    show_list,
+    soft_delete,
+    write_record,
+)
+from pivotal_cli.domain.enums import Phase, State
+from pivotal_cli.domain.workflow import LAUNCH_PHASE
+
+app = group("List and change onboardings; move them through phases.")
+
+OnboardingId = Annotated[
+    str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
+]
+PhaseOpt = Annotated[Phase | None, typer.Option("--phase", help="Phase.")]
+StateOpt = Annotated[State | None, typer.Option("--state", help="State (engagement health).")]
+
+
+def _date(value: str | None) -> str | None:
+    from pivotal_cli.domain.validate import iso_datetime
+
+    if value is None:
+        return None
+    try:
+        return iso_datetime(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+TargetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--target-launch",
+        metavar="DATE",
+        callback=_date,
+        help="Target launch: YYYY-MM-DD or ISO 8601.",
+    ),
+]
+TemplateOpt = Annotated[str | None, typer.Option("--template", metavar="ID", help="Template id.")]
+CsmOpt = Annotated[str | None, typer.Option("--csm", metavar="USER_ID", help="CSM user id.")]
+SeOpt = Annotated[
+    str | None, typer.Option("--se", metavar="USER_ID", help="Solutions engineer user id.")
+]
+DesignerOpt = Annotated[
+    str | None, typer.Option("--designer", metavar="USER_ID", help="Designer user id.")
+]
+ProductOpsOpt = Annotated[
+    str | None, typer.Option("--product-ops", metavar="USER_ID", help="Product-ops user id.")
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free-text notes.")]
+ReminderEmailOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--reminder-email/--no-reminder-email", help="Email reminders.", show_default=False
+    ),
+]
+ReminderSlackOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--reminder-slack/--no-reminder-slack", help="Slack reminders.", show_default=False
+    ),
+]
+ReminderEveryOpt = Annotated[
+    int | None,
+    typer.Option("--reminder-every", metavar="DAYS", min=1, help="Days between reminders."),
+]
+
+
+def _fields(**values: Any) -> dict[str, Any]:
+    """Flag values keyed by API field; enum members become their values."""
+    renames = {
+        "target_launch": "target_launch_date",
+        "template": "template_id",
+        "csm": "csm_id",
+        "se": "se_id",
+        "designer": "designer_id",
+        "product_ops": "product_ops_id",
+        "reminder_every": "reminder_frequency_days",
+        "customer": "customer_id",
+    }
+    return {
+        renames.get(k, k): (v.value if isinstance(v, (Phase, State)) else v)
+        for k, v in values.items()
+    }
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None,
+        typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
+    ] = None,
+    state: StateOpt = None,
+    phase: PhaseOpt = None,
+    limit: LimitOpt = None,
+    cursor: CursorOpt = None,
+    all_: AllOpt = False,
+    columns: ColumnsOpt = None,
+    json_: JsonOpt = False,
+    jsonl: JsonlOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List onboardings, newest first, filtered by customer, state and phase."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.render.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
+
+    filters = {
+        "customer": customer,
+        "state": state.value if state else None,
+        "phase": phase.value if phase else None,
+    }
+
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
+        if customer and not (state or phase or cursor or limit):
+            # One customer's onboardings have their own, unpaginated endpoint; paging
+            # flags need the list endpoint's customer_id filter instead.
+            return onboardings.list_for_customer(client, customer), None
+        if all_:
+            return onboardings.iter_all(
+                client, **filters, page_size=limit or 100, cursor=cursor
+            ), None
+        return one_page(onboardings.list_page(client, **filters, limit=limit, cursor=cursor))
+
+    show_list(
+        ctx.obj,
+        fetch,
+        columns=ONBOARDING_COLUMNS,
+        default=ONBOARDING_DEFAULT,
+        requested=columns,
+        json_=json_,
+        jsonl=jsonl,
+        csv_=csv_,
+        noun="onboardings",
+        progress=all_,
+    )
+
+
+@app.command("get")
+@handle_errors
+def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
+    """Show one onboarding."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.render.views import ONBOARDING_COLUMNS
+
+    with ctx.obj.client() as client:
+        emit_record(ctx.obj, onboardings.get(client, onboarding), ONBOARDING_COLUMNS, json_)
+
+
+@app.command("create")
+@handle_errors
+def create(
+    ctx: typer.Context,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer", metavar="CUSTOMER", help="The customer: display_id, cuid or slug."
+        ),
+    ] = None,
+    phase: PhaseOpt = None,
+    state: StateOpt = None,
+    target_launch: TargetOpt = None,
+    template: TemplateOpt = None,
+    csm: CsmOpt = None,
+    se: SeOpt = None,
+    designer: DesignerOpt = None,
+    product_ops: ProductOpsOpt = None,
+    notes: NotesOpt = None,
+    reminder_email: ReminderEmailOpt = None,
+    reminder_slack: ReminderSlackOpt = None,
+    reminder_every: ReminderEveryOpt = None,
+    data: DataOpt = None,
+    idempotency_key: IdempotencyKeyOpt = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Open an onboarding. Defaults: phase before_getting_started, state active."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import OnboardingCreate
+    from pivotal_cli.render.views import ONBOARDING_COLUMNS
+
+    fields = _fields(
+        customer=customer,
+        phase=phase,
+        state=state,
+        target_launch=target_launch,
+        template=template,
+        csm=csm,
+        se=se,
+        designer=designer,
+        product_ops=product_ops,
+        notes=notes,
+        reminder_email=reminder_email,
+        reminder_slack=reminder_slack,
+        reminder_every=reminder_every,
+    )
+    body = bodies.build(OnboardingCreate, fields, data)
+    write_record(
+        ctx.obj,
+        lambda client: onboardings.create(client, body, idempotency_key=idempotency_key),
+        columns=ONBOARDING_COLUMNS,
+        json_=json_,
+        done=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
+        launch="the new onboarding" if body.get("phase") == LAUNCH_PHASE else None,
+        yes=yes,
+    )
+
+
+@app.command("update")
+@handle_errors
+def update(
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    phase: PhaseOpt = None,
+    state: StateOpt = None,
+    target_launch: TargetOpt = None,
+    completed_at: Annotated[
+        str | None,
+        typer.Option(
+            "--completed-at",
+            metavar="DATE",
+            callback=_date,
+            help="Completion date: YYYY-MM-DD or ISO 8601.",
+        ),
+    ] = None,
+    template: TemplateOpt = None,
+    csm: CsmOpt = None,
+    se: SeOpt = None,
+    designer: DesignerOpt = None,
+    product_ops: ProductOpsOpt = None,
+    notes: NotesOpt = None,
+    waiting_on_customer: Annotated[
+        bool | None,
+        typer.Option(
+            "--waiting-on-customer/--not-waiting-on-customer",
+            help="A customer task blocks it.",
+            show_default=False,
+        ),
+    ] = None,
+    reminder_email: ReminderEmailOpt = None,
+    reminder_slack: ReminderSlackOpt = None,
+    reminder_every: ReminderEveryOpt = None,
+    data: DataOpt = None,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Change some fields of an onboarding. To move phases, prefer `advance`."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.domain import bodies
+    from pivotal_cli.domain.models import OnboardingWrite
+    from pivotal_cli.render.views import ONBOARDING_COLUMNS
+
+    fields = _fields(
+        phase=phase,
+        state=state,
+        target_launch=target_launch,
+        completed_at=completed_at,
+        template=template,
+        csm=csm,
+        se=se,
+        designer=designer,
+        product_ops=product_ops,
+        notes=notes,
+        waiting_on_customer=waiting_on_customer,
+        reminder_email=reminder_email,
+        reminder_slack=reminder_slack,
+        reminder_every=reminder_every,
+    )
+    body = bodies.build(OnboardingWrite, fields, data, require_change=True)
+    write_record(
+        ctx.obj,
+        lambda client: onboardings.update(client, onboarding, body),
+        columns=ONBOARDING_COLUMNS,
+        json_=json_,
+        done=lambda o: f"Updated onboarding {o.get('display_id')}.",
+        launch=f"onboarding {onboarding}" if body.get("phase") == LAUNCH_PHASE else None,
+        yes=yes,
+    )
+
+
+@app.command("delete")
+@handle_errors
+def delete(
+    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Soft-delete an onboarding (hidden from reads, kept for audit). Asks first."""
+    from pivotal_cli.client import onboardings
+
+    soft_delete(
+        ctx.obj,
+        onboardings,
+        onboarding,
+        lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
+        yes=yes,
+        json_=json_,
+    )
+
+
+@app.command("advance")
+@handle_errors
+def advance(
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    to: Annotated[
+        Phase | None, typer.Option("--to", help="Walk every phase up to this one.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the steps; change nothing.")
+    ] = False,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Move to the next phase, or with --to through every phase in between (one PATCH each)."""
+    from pivotal_cli.domain.workflow import plan_advance
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        from pivotal_cli.client import onboardings
+
+        current = onboardings.get(client, onboarding)
+        label = f"Onboarding {current['display_id']}"
+        steps = plan_advance(str(current["phase"]), to.value if to else None, label)
+        if dry_run:
+            _print_plan(app_ctx, label, current, steps, as_json=json_)
+            return
+        app_ctx.mark_target(target)
+        if LAUNCH_PHASE in steps:
+            confirm_launch(app_ctx, target, label.lower(), yes)
+        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
+    if json_:
+        app_ctx.output.json(final)
+
+
+@app.command("back")
+@handle_errors
+def back(
+    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
+) -> None:
+    """Move one phase back."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.domain.workflow import plan_back
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        current = onboardings.get(client, onboarding)
+        label = f"Onboarding {current['display_id']}"
+        step = plan_back(str(current["phase"]), label)
+        app_ctx.mark_target(target)
+        if step == LAUNCH_PHASE:
+            confirm_launch(app_ctx, target, label.lower(), yes)
+        final = _walk(app_ctx, client, current, [step], quiet_stdout=json_)
+    if json_:
+        app_ctx.output.json(final)
+
+
+def _print_plan(
+    app_ctx: Any, label: str, current: dict[str, Any], steps: list[str], *, as_json: bool
+) -> None:
+    """What `advance --dry-run` would do; with --json, one object describing the plan."""
+    out = app_ctx.output
+    previous = str(current["phase"])
+    if as_json:
+        out.json(
+            {
+                "id": current["id"],
+                "display_id": current["display_id"],
+                "from": previous,
+                "steps": [{"phase": phase} for phase in steps],
+                "dry_run": True,
+            }
+        )
+        return
+    out.info(
+        f"{label}: {len(steps)} PATCH{'es' if len(steps) > 1 else ''} would be sent (dry run):"
+    )
+    for phase in steps:
+        out.line(f"{previous} → {phase}")
+        previous = phase
+
+
+def _walk(
+    app_ctx: Any, client: Any, current: dict[str, Any], steps: list[str], *, quiet_stdout: bool
+) -> dict[str, Any]:
+    """One PATCH per phase, printing each transition as it lands.
+
+    With --json, stdout holds only the final object, so transitions go to stderr.
+    """
+    from pivotal_cli.client import onboardings
+
+    out = app_ctx.output
+    previous, final = str(current["phase"]), current
+    for phase in steps:
+        final = onboardings.update(client, str(current["id"]), {"phase": phase})
+        line = f"{previous} → {final.get('phase', phase)}"
+        out.info(line) if quiet_stdout else out.line(line)
+        previous = str(final.get("phase", phase))
+    return final
+
+
+def _state_command(name: str, summary: str) -> None:
+    """Register a state shortcut (`pause`, `resume`, `at-risk`, `wait`)."""
+
+    @app.command(name, help=summary)
+    @handle_errors
+    def command(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
+        from pivotal_cli.client import onboardings
+        from pivotal_cli.domain.workflow import STATE_SHORTCUTS
+        from pivotal_cli.render.views import ONBOARDING_COLUMNS
+
+        write_record(
+            ctx.obj,
+            lambda client: onboardings.update(client, onboarding, STATE_SHORTCUTS[name]),
+            columns=ONBOARDING_COLUMNS,
+            json_=json_,
+            done=lambda o: f"Onboarding {o.get('display_id')} is now {o.get('state')}.",
+        )
+
+
+_state_command("pause", "Set state paused (the phase stays).")
+_state_command("resume", "Set state active again, clearing waiting_on_customer.")
+_state_command("at-risk", "Set state at_risk (the phase stays).")
+_state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")

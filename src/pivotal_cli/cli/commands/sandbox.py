@@ -1,0 +1,298 @@
+"""`pivotal sandbox …`: serve, reset and inspect the local sandbox of the Pivotal API.
+
+Only stdlib and typer are imported here at module level: the sandbox (sqlite3, httpx,
+uvicorn) loads inside the command that needs it, so `pivotal --help` never pays for it.
+Every failure is one line on stderr and a non-zero exit (2 for bad input).
+"""
+
+import json
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+if TYPE_CHECKING:
+    from pivotal_cli.sandbox.engine.core import Sandbox
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_CANCELLED = 3
+EXIT_NOT_FOUND = 5
+
+SEEDS = ("demo", "empty")
+
+app = typer.Typer(
+    help="Run and inspect the local sandbox: a stateful implementation of the API.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the"
+        " user data dir].",
+        show_default=False,
+    ),
+]
+SeedOpt = Annotated[str, typer.Option("--seed", help="Data for a new store: demo or empty.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    """One readable line on stderr, then exit with `code`."""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _check_seed(seed: str) -> None:
+    if seed not in SEEDS:
+        fail(f"unknown seed '{seed}': use demo or empty.", EXIT_USAGE)
+
+
+def _db_path(db: Path | None) -> Path:
+    from pivotal_cli.sandbox.data.paths import default_db_path, prepare_dir
+
+    path = (db or default_db_path()).expanduser()
+    try:
+        prepare_dir(path.parent)
+    except OSError as error:
+        fail(f"cannot create {path.parent}: {error.strerror}.")
+    return path
+
+
+@contextmanager
+def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sandbox"]:
+    """The sandbox at `db` (created and seeded on first use), closed afterwards."""
+    import sqlite3
+
+    from pivotal_cli.sandbox.engine.core import Sandbox
+
+    path = _db_path(db)
+    try:
+        sandbox = Sandbox.open(path, seed=seed, **options)
+    except (sqlite3.Error, OSError) as error:
+        fail(f"cannot open the sandbox database {path}: {error}.")
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on; 0 picks a free one.")
+    ] = 8787,
+    db: DbOpt = None,
+    seed: SeedOpt = "demo",
+    rate_limit: Annotated[
+        str | None,
+        typer.Option(
+            "--rate-limit",
+            help="Requests per minute per key, or off [default: 60 live, 30 test].",
+            show_default=False,
+        ),
+    ] = None,
+    faults: Annotated[
+        str | None,
+        typer.Option(
+            "--faults",
+            help="Fault injection, e.g."
+            " 500=0.05,429=0.02,latency=0.1:250ms,drop=0.02,seed=7,max=100.",
+        ),
+    ] = None,
+    allow_remote: Annotated[
+        bool, typer.Option("--allow-remote", help="Allow listening on a non-loopback address.")
+    ] = False,
+) -> None:
+    """Serve the sandbox over HTTP until Ctrl-C (prints its URL and keys)."""
+    from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, is_loopback, make_server
+    from pivotal_cli.sandbox.engine.faults import FaultPlan, FaultSpecError
+    from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
+
+    _check_seed(seed)
+    if not 0 <= port <= 65535:
+        fail(f"invalid port {port}: use 0-65535.", EXIT_USAGE)
+    if not is_loopback(host) and not allow_remote:
+        fail(
+            f"refusing to listen on {host}, which is not a loopback address: the sandbox keys"
+            " are printed in clear. Pass --allow-remote if you mean it.",
+            EXIT_USAGE,
+        )
+    try:
+        policy = RatePolicy.parse(rate_limit)
+        plan = FaultPlan.parse(faults) if faults else None
+    except (ValueError, FaultSpecError) as error:
+        fail(f"{error}.", EXIT_USAGE)
+    with _opened(db, seed, rate_limit=policy, faults=plan) as sandbox:
+        try:
+            sock = bind_socket(host, port)
+        except OSError as error:
+            fail(f"cannot listen on {host}:{port}: {error.strerror or error}.")
+        try:
+            server = make_server(sandbox, sock)
+            _print_banner(sandbox, base_url(sock), policy, faults)
+            with _quiet_signals():
+                server.run(sockets=[sock])
+        finally:
+            sock.close()
+    typer.echo("Sandbox stopped.", err=True)
+
+
+def _print_banner(sandbox: "Sandbox", url: str, policy: Any, faults: str | None) -> None:
+    echo = typer.echo
+    echo(f"Pivotal sandbox listening on {url}")
+    echo(f"Database: {sandbox.store.path}")
+    echo("Workspaces:")
+    for slug, name in sandbox.workspaces():
+        echo(f"  {slug:<8} {name}")
+    echo("Keys (sandbox keys: they open this local sandbox and nothing else):")
+    for key in sandbox.keys:
+        revoked = "  (revoked)" if key.revoked else ""
+        echo(f"  {key.workspace:<8} {key.name:<14} {key.mode:<5} {key.key}{revoked}")
+    if policy.live is None:
+        echo("Rate limits: off")
+    else:
+        echo(f"Rate limits: {policy.live}/min live keys, {policy.test}/min test keys")
+    echo(f"Faults: {faults or 'off'}")
+    echo("Press Ctrl-C to stop.")
+    sys.stdout.flush()
+
+
+@contextmanager
+def _quiet_signals() -> Iterator[None]:
+    """Makes Ctrl-C and SIGTERM a clean stop with exit 0.
+
+    uvicorn catches both while it runs, shuts down gracefully, then re-raises the signal
+    under the handler it found installed: ignoring it here turns that into a plain return.
+    """
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in handled}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@app.command("reset")
+def reset(
+    seed: SeedOpt = "demo",
+    db: DbOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete every record and re-seed (workspaces and keys stay)."""
+    from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+    from pivotal_cli.sandbox.fixtures.provision import reset as reset_store
+
+    _check_seed(seed)
+    with _opened(db) as sandbox:
+        if not yes:
+            if not _interactive():
+                fail("refusing to reset without --yes when not run from a terminal.", EXIT_USAGE)
+            what = "demo data" if seed == "demo" else "nothing (empty)"
+            question = f"Delete every record in {sandbox.store.path} and re-seed with {what}?"
+            if not typer.confirm(question, default=False, err=True):
+                typer.echo("Cancelled; nothing was changed.", err=True)
+                raise typer.Exit(EXIT_CANCELLED)
+        reset_store(sandbox.store, seed=seed, now_us=to_us(utc_now()))
+        typer.echo(f"Sandbox reset with {seed} data: {sandbox.store.path}", err=True)
+
+
+def _interactive() -> bool:
+    if os.environ.get("PIVOTAL_FORCE_TTY", "") not in ("", "0"):
+        return True
+    return sys.stdin.isatty()
+
+
+@app.command("keys")
+def keys(db: DbOpt = None, json_: JsonFlag = False) -> None:
+    """Print the sandbox keys (creating the sandbox on first use)."""
+    with _opened(db) as sandbox:
+        entries = [
+            {
+                "workspace": key.workspace,
+                "name": key.name,
+                "mode": key.mode,
+                "revoked": key.revoked,
+                "key": key.key,
+            }
+            for key in sandbox.keys
+        ]
+    if json_:
+        typer.echo(json.dumps(entries, indent=2))
+        return
+    typer.echo("Sandbox keys: they open the local sandbox and nothing else.", err=True)
+    for entry in entries:
+        revoked = "  (revoked)" if entry["revoked"] else ""
+        label = f"{entry['workspace']:<8} {entry['name']:<14} {entry['mode']:<5}"
+        typer.echo(f"{label} {entry['key']}{revoked}")
+
+
+@app.command("events")
+def events(
+    customer: Annotated[
+        str | None, typer.Option("--customer", help="Only this customer (display_id or id).")
+    ] = None,
+    onboarding: Annotated[
+        str | None, typer.Option("--onboarding", help="Only this onboarding (display_id or id).")
+    ] = None,
+    workspace: Annotated[str, typer.Option("--workspace", help="Workspace slug.")] = "acme",
+    transitions: Annotated[
+        bool, typer.Option("--transitions", help="Show phase-transition rows instead.")
+    ] = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Only the most recent N.", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Show the audit trail, oldest first (timeline events or phase transitions)."""
+    from pivotal_cli.sandbox.resources.timeline import (
+        TimelineLookupError,
+        list_events,
+        list_transitions,
+    )
+
+    if limit is not None and limit < 1:
+        fail("--limit must be at least 1.", EXIT_USAGE)
+    reader = list_transitions if transitions else list_events
+    with _opened(db) as sandbox:
+        try:
+            rows = reader(
+                sandbox.store,
+                workspace=workspace,
+                customer=customer,
+                onboarding=onboarding,
+                limit=limit,
+            )
+        except TimelineLookupError as error:
+            fail(f"{error}.", EXIT_NOT_FOUND)
+    if json_:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        typer.echo(_transition_line(row) if transitions else _event_line(row))
+
+
+def _event_line(row: dict[str, Any]) -> str:
+    where = f"customer {row['customer_display_id']}"
+    if row["onboarding_display_id"] is not None:
+        where += f" onboarding {row['onboarding_display_id']}"
+    data = json.dumps(row["data"], separators=(",", ":")) if row["data"] else ""
+    return f"{row['at']}  {row['kind']:<26} {row['actor']:<14} {where}  {data}".rstrip()
+
+
+def _transition_line(row: dict[str, Any]) -> str:
+    return (
+        f"{row['at']}  onboarding {row['onboarding_display_id']}:"
+        f" {row['from'] or '(new)'} -> {row['to']}  by {row['actor']}"
+    )

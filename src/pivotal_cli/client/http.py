@@ -1,0 +1,437 @@
+"""The one HTTP core: every request to the API goes through `Client.request`.
+
+It owns the auth header, timeouts, the retry loop (429, 5xx, timeouts, dropped
+connections), idempotency keys on POST, the rate-limit headers and self-pacing, the
+error envelope -> exception mapping, and the `--verbose` exchange log. Commands never
+see httpx; they call `api/` functions, which call this.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+# httpx's package __init__ imports its own command-line client (click, rich.syntax,
+# pygments: ~100 ms) when those are installed. We never run it; a None entry makes
+# that optional import fail fast, exactly as when its extras are absent.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+import httpx
+
+from pivotal_cli import __version__
+from pivotal_cli.domain.enums import key_prefix
+from pivotal_cli.errors import (
+    APIError,
+    InsecureTransportError,
+    NetworkError,
+    RateLimitError,
+    ServerError,
+    error_from_response,
+)
+
+DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1"
+USER_AGENT = f"pivotal-cli/{__version__}"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PATCH", "DELETE", "PUT"})
+LOGGED_RESPONSE_HEADERS = (
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "retry-after",
+    "idempotent-replay",
+    "x-request-id",
+)
+
+
+@dataclass
+class RetryPolicy:
+    """How hard the client tries before it gives up on one call."""
+
+    max_attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 20.0
+    # A Retry-After longer than this is not waited out: the user is told instead.
+    max_retry_after: float = 90.0
+    in_flight_delay: float = 1.0
+
+
+@dataclass
+class RateLimit:
+    """The bucket state the API reported on the last response."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    reset: float | None = None  # unix epoch seconds
+
+    def update(self, headers: Mapping[str, str]) -> None:
+        self.limit = _int_header(headers, "x-ratelimit-limit", self.limit)
+        self.remaining = _int_header(headers, "x-ratelimit-remaining", self.remaining)
+        reset = _int_header(headers, "x-ratelimit-reset", None)
+        if reset is not None:
+            self.reset = float(reset)
+
+    def pacing_delay(self, now: float) -> float:
+        """Seconds to wait before the next call so the bucket is not run dry.
+
+        While plenty is left, no wait. Once the remaining calls drop to a tenth of the
+        limit, spread them over what is left of the window; with none left, wait for
+        the window to reset. This is what the Bulk operations guide recommends.
+        """
+        if self.limit is None or self.remaining is None or self.reset is None:
+            return 0.0
+        window_left = self.reset - now
+        if window_left <= 0:
+            return 0.0
+        if self.remaining <= 0:
+            return window_left
+        if self.remaining > max(1, self.limit // 10):
+            return 0.0
+        return window_left / (self.remaining + 1)
+
+
+@dataclass
+class Response:
+    """A decoded successful answer."""
+
+    status: int
+    data: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def replayed(self) -> bool:
+        return self.headers.get("idempotent-replay", "").lower() == "true"
+
+
+def _int_header(headers: Mapping[str, str], name: str, default: int | None) -> int | None:
+    value = headers.get(name)
+    if value is None:
+        return default
+    try:
+        return int(float(value))
+    except ValueError:
+        return default
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(base_url: str) -> None:
+    """Refuse to send a key over plain http to anything but loopback."""
+    parts = urlsplit(base_url)
+    if parts.scheme == "https":
+        return
+    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
+        return
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InsecureTransportError(
+            f"'{base_url}' is not an http(s) URL.",
+            hint="Use a base URL like https://my.pivotal.app/api/v1.",
+        )
+    raise InsecureTransportError(
+        f"Refusing to send an API key over plain http to {parts.hostname}.",
+        hint="Use https, or http only to localhost / 127.0.0.1.",
+    )
+
+
+class Client:
+    """A Pivotal API client bound to one base URL and one key."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | None = None,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        jitter: Callable[[], float] = random.random,
+        log: Callable[[str], None] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        if api_key:
+            check_transport_security(self.base_url)
+        self.api_key = api_key
+        self.retry = retry or RetryPolicy()
+        self.rate_limit = RateLimit()
+        self._sleep = sleep
+        self._clock = clock
+        self._jitter = jitter
+        self._log = log
+        self._notify = notify
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if api_key:
+            headers["Authorization"] = f"Bearer {api_key}"
+        if transport is None and urlsplit(self.base_url).scheme == "http":
+            # Plain http (loopback only, see above) never uses TLS, so skip loading the
+            # CA bundle into an SSL context: that alone costs ~50 ms per process.
+            transport = httpx.HTTPTransport(verify=False)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=timeout or httpx.Timeout(30.0, connect=10.0),
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public verbs -------------------------------------------------------------
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.request("GET", path, params=params).data
+
+    def post(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Response:
+        return self.request("POST", path, json_body=body, idempotency_key=idempotency_key)
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.request("PATCH", path, json_body=body).data
+
+    def delete(self, path: str) -> Any:
+        return self.request("DELETE", path).data
+
+    # -- the retry loop -----------------------------------------------------------
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotency_key: str | None = None,
+    ) -> Response:
+        """Send one logical call, retrying what is safe to retry, and decode it."""
+        method = method.upper()
+        headers: dict[str, str] = {}
+        content: bytes | None = None
+        if json_body is not None:
+            content = json.dumps(json_body, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+        if method == "POST":
+            # Generated once, before the loop: every retry of this call carries the
+            # same key, so a POST that was committed but never answered is replayed
+            # by the server instead of being created twice.
+            headers["Idempotency-Key"] = idempotency_key or _new_idempotency_key()
+        retry_safe = method in IDEMPOTENT_METHODS or "Idempotency-Key" in headers
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+
+        attempt = 0
+        while True:
+            attempt += 1
+            self._wait_for_bucket()
+            try:
+                reply = self._send(method, path, query, headers, content)
+            except httpx.TransportError as exc:
+                if retry_safe and attempt < self.retry.max_attempts:
+                    self._sleep_before_retry(attempt, None, _describe(exc).capitalize())
+                    continue
+                raise self._network_error(exc, attempt) from None
+            self.rate_limit.update(reply.headers)
+            if reply.status_code < 300:
+                return Response(reply.status_code, _decode_success(reply), reply.headers)
+            if reply.status_code < 400:
+                raise self._redirect_error(reply)
+            error = self._error_for(reply)
+            wait = self._retry_wait(error, retry_safe, attempt)
+            if wait is None:
+                raise error
+            if error.status == 429:
+                # Retry-After already covers the window; don't pace for it a second time.
+                self.rate_limit.remaining = None
+            self._sleep_before_retry(
+                attempt, wait, f"HTTP {error.status} {error.code or ''}".strip()
+            )
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, Any],
+        headers: Mapping[str, str],
+        content: bytes | None,
+    ) -> httpx.Response:
+        request = self._http.build_request(
+            method, path, params=query or None, headers=headers, content=content
+        )
+        self._log_request(request)
+        started = time.perf_counter()
+        reply = self._http.send(request)
+        reply.read()
+        self._log_response(reply, (time.perf_counter() - started) * 1000)
+        return reply
+
+    def _error_for(self, reply: httpx.Response) -> APIError:
+        try:
+            body = reply.json()
+        except ValueError:
+            body = None
+        error = error_from_response(
+            reply.status_code,
+            body,
+            reply.text if body is None else "",
+            request_id=reply.headers.get("x-request-id"),
+            retry_after=parse_retry_after(reply.headers.get("retry-after"), self._clock()),
+        )
+        # A server or proxy that echoes the request back must not put the key on screen.
+        error.message = self._redact(error.message)
+        return error
+
+    def _redirect_error(self, reply: httpx.Response) -> APIError:
+        """The API never redirects; a redirect means the base URL points elsewhere."""
+        where = self._redact(reply.headers.get("location", "somewhere else"))
+        return APIError(
+            f"The server answered HTTP {reply.status_code}, redirecting to {where}.",
+            status=reply.status_code,
+            hint="Check the base URL (--base-url / PIVOTAL_BASE_URL); the API never redirects.",
+        )
+
+    def _retry_wait(self, error: APIError, retry_safe: bool, attempt: int) -> float | None:
+        """Seconds to wait before retrying after `error`, or None to give up."""
+        if attempt >= self.retry.max_attempts:
+            return None
+        if isinstance(error, RateLimitError) or error.status == 429:
+            # A throttled request was never processed, so any method may retry.
+            if error.retry_after is not None and error.retry_after > self.retry.max_retry_after:
+                error.hint = f"The API asks to wait {error.retry_after:.0f} s; try again then."
+                return None
+            if error.retry_after is not None:
+                return error.retry_after + self._jitter() * 0.5
+            return self._backoff(attempt)
+        if error.code == "idempotency_key_in_flight":
+            return self.retry.in_flight_delay
+        if retry_safe and (isinstance(error, ServerError) or error.status >= 500):
+            if error.retry_after is not None and error.retry_after <= self.retry.max_retry_after:
+                return error.retry_after
+            return self._backoff(attempt)
+        return None
+
+    def _backoff(self, attempt: int) -> float:
+        """Capped exponential backoff with jitter (between half and all of the step)."""
+        step = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
+        return step * (0.5 + self._jitter() / 2)
+
+    def _sleep_before_retry(self, attempt: int, wait: float | None, why: str) -> None:
+        delay = self._backoff(attempt) if wait is None else wait
+        if self._notify and delay >= 1:
+            self._notify(f"{why}; retrying in {delay:.1f} s (attempt {attempt + 1})")
+        elif self._log:
+            self._log(f"* {why}; retrying in {delay:.2f} s (attempt {attempt + 1})")
+        self._sleep(delay)
+
+    def _wait_for_bucket(self) -> None:
+        delay = self.rate_limit.pacing_delay(self._clock())
+        if delay <= 0:
+            return
+        # Never more than one window: the next response corrects the picture anyway.
+        delay = min(delay, 60.0)
+        if self._notify and delay >= 1:
+            self._notify(
+                f"Rate limit nearly spent ({self.rate_limit.remaining} left); pausing {delay:.1f} s"
+            )
+        self._sleep(delay)
+        if self.rate_limit.remaining is not None and self.rate_limit.remaining <= 0:
+            # The window we waited for has reset; don't wait for it again.
+            self.rate_limit.remaining = None
+
+    def _network_error(self, exc: httpx.TransportError, attempts: int) -> NetworkError:
+        host = urlsplit(self.base_url).netloc
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        return NetworkError(
+            f"Could not get an answer from {host}{tries}: {_describe(exc)}.",
+            hint="Check your network, or the base URL (--base-url / PIVOTAL_BASE_URL).",
+        )
+
+    # -- the exchange log (--verbose) ---------------------------------------------
+
+    def _redact(self, text: str) -> str:
+        if self.api_key:
+            text = text.replace(self.api_key, key_prefix(self.api_key) + "…")
+        return text
+
+    def _log_request(self, request: httpx.Request) -> None:
+        if not self._log:
+            return
+        self._log(f"> {request.method} {request.url}")
+        for name in ("authorization", "idempotency-key", "content-type"):
+            if name in request.headers:
+                self._log(self._redact(f"> {name.title()}: {request.headers[name]}"))
+        if request.content:
+            self._log(self._redact(f"> {request.content.decode(errors='replace')[:2000]}"))
+
+    def _log_response(self, reply: httpx.Response, elapsed_ms: float) -> None:
+        if not self._log:
+            return
+        self._log(f"< {reply.status_code} {reply.reason_phrase} ({elapsed_ms:.0f} ms)")
+        for name in LOGGED_RESPONSE_HEADERS:
+            if name in reply.headers:
+                self._log(f"< {name.title()}: {reply.headers[name]}")
+
+
+def _new_idempotency_key() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def _decode_success(reply: httpx.Response) -> Any:
+    if not reply.content:
+        return None
+    try:
+        return reply.json()
+    except ValueError:
+        raise ServerError(
+            f"The server answered HTTP {reply.status_code} with a body that is not JSON.",
+            status=reply.status_code,
+            hint="Check the base URL (--base-url / PIVOTAL_BASE_URL): it should end in /api/v1.",
+        ) from None
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "the request timed out"
+    if isinstance(exc, httpx.ConnectError):
+        reason = str(exc) or "connection failed"
+        return f"could not connect ({reason})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection closed before an answer arrived"
+    return str(exc) or type(exc).__name__

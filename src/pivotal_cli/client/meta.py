@@ -1,0 +1,30 @@
+"""`/me` and `/health`: who a key is, and whether the API is up."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from pivotal_cli.client.http import Client, RateLimit
+from pivotal_cli.client.identity import Identity
+
+
+def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
+    """The key's identity (either documented shape), the raw body, and the bucket."""
+    from pivotal_cli.errors import ServerError
+
+    raw = client.get("/me")
+    try:
+        identity = Identity.from_api(raw)
+    except ValueError as exc:
+        raise ServerError(
+            f"/me answered with a body this version cannot read: {exc}.", status=200
+        ) from None
+    return identity, raw, client.rate_limit
+
+
+def get_health(client: Client) -> tuple[dict[str, Any], float]:
+    """The health body and the round-trip time in milliseconds."""
+    started = time.perf_counter()
+    body = client.get("/health")
+    return body, (time.perf_counter() - started) * 1000

@@ -1,0 +1,70 @@
+"""Onboarding calls: list (all, or one customer's), get, create, update, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pivotal_cli.client import customers
+from pivotal_cli.client.http import Client, Response
+from pivotal_cli.client.ids import segment
+from pivotal_cli.client.pagination import fetch_page, iter_items
+
+
+def _filters(
+    client: Client, customer: str | None, state: str | None, phase: str | None
+) -> dict[str, Any]:
+    customer_id = customers.resolve_id(client, customer) if customer else None
+    return {"customer_id": customer_id, "state": state, "phase": phase}
+
+
+def list_page(
+    client: Client,
+    *,
+    customer: str | None = None,
+    state: str | None = None,
+    phase: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    params = {**_filters(client, customer, state, phase), "limit": limit, "cursor": cursor}
+    return fetch_page(client, "/onboardings", params)
+
+
+def iter_all(
+    client: Client,
+    *,
+    customer: str | None = None,
+    state: str | None = None,
+    phase: str | None = None,
+    page_size: int = 100,
+    cursor: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every onboarding from `cursor` on (the start when None), page by page."""
+    params = _filters(client, customer, state, phase)
+    return iter_items(client, "/onboardings", params, page_size=page_size, cursor=cursor)
+
+
+def list_for_customer(client: Client, customer_ref: str) -> list[dict[str, Any]]:
+    """One customer's onboardings, newest first (that endpoint is not paginated)."""
+    cid = segment(customers.resolve_id(client, customer_ref), "customer id")
+    return list(fetch_page(client, f"/customers/{cid}/onboardings", {})["data"])
+
+
+def get(client: Client, onboarding_id: str) -> dict[str, Any]:
+    return client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}")
+
+
+def create(client: Client, body: dict[str, Any], *, idempotency_key: str | None = None) -> Response:
+    body = dict(body)
+    if "customer_id" in body:
+        body["customer_id"] = customers.resolve_id(client, str(body["customer_id"]))
+    return client.post("/onboardings", body, idempotency_key=idempotency_key)
+
+
+def update(client: Client, onboarding_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return client.patch(f"/onboardings/{segment(onboarding_id, 'onboarding id')}", body)
+
+
+def delete(client: Client, onboarding_id: str) -> dict[str, Any]:
+    return client.delete(f"/onboardings/{segment(onboarding_id, 'onboarding id')}")

@@ -1,0 +1,147 @@
+"""How each resource looks to people: columns for lists, fields for one record.
+
+Terminal text may carry Rich markup (colour); the raw value of each column is what
+plain, CSV and `--columns` output use, so scripts always see the API's own values.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from pivotal_cli.render.output import Column
+
+STATUS_STYLES = {
+    "active": "green",
+    "onboarding": "cyan",
+    "at_risk": "yellow",
+    "churned": "red",
+    "low_touch": "dim",
+    "paused": "yellow",
+    "waiting": "magenta",
+    "completed": "green",
+    "launch": "bold green",
+}
+
+
+def styled(value: Any) -> str:
+    from rich.markup import escape
+
+    text = "" if value is None else str(value)
+    style = STATUS_STYLES.get(text)
+    return f"[{style}]{escape(text)}[/]" if style else escape(text)
+
+
+def plain(value: Any) -> str:
+    """A value from the API as literal terminal text: brackets are not markup."""
+    from rich.markup import escape
+
+    return "" if value is None else escape(str(value))
+
+
+def listed(values: Any) -> str:
+    """A list of strings (labels) as `a, b`, each shown literally."""
+    return ", ".join(plain(v) for v in values or [])
+
+
+def money(cents: Any) -> str:
+    if not isinstance(cents, int):
+        return ""
+    return f"${cents / 100:,.2f}"
+
+
+def _parse(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def ago(value: Any, now: datetime | None = None) -> str:
+    """`5m ago`, `3h ago`, `12d ago`; the date itself beyond two months."""
+    moment = _parse(value)
+    if moment is None:
+        return plain(value)
+    now = now or datetime.now(timezone.utc)
+    seconds = (now - moment).total_seconds()
+    if seconds < 0 or seconds > 60 * 86400:
+        return moment.strftime("%Y-%m-%d")
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{int(seconds // size)}{unit} ago"
+    return "just now"
+
+
+def day(value: Any) -> str:
+    moment = _parse(value)
+    return moment.strftime("%Y-%m-%d") if moment else plain(value)
+
+
+CUSTOMER_COLUMNS = [
+    Column("display_id", "ID", justify="right"),
+    Column("name", "NAME"),
+    Column("slug", "SLUG"),
+    Column("status", "STATUS", human=lambda r: styled(r.get("status"))),
+    Column("plan", "PLAN"),
+    Column("mrr", "MRR", human=lambda r: money(r.get("mrr")), justify="right"),
+    Column("domain", "DOMAIN"),
+    Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
+    Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
+    Column("id", "CUID"),
+]
+CUSTOMER_DEFAULT = ["display_id", "name", "slug", "status", "plan", "mrr", "created_at"]
+
+CONTACT_COLUMNS = [
+    Column("display_id", "ID", justify="right"),
+    Column("name", "NAME"),
+    Column("email", "EMAIL"),
+    Column("title", "TITLE"),
+    Column(
+        "is_primary", "PRIMARY", human=lambda r: "[bold]★ primary[/]" if r.get("is_primary") else ""
+    ),
+    Column("labels", "LABELS", human=lambda r: listed(r.get("labels"))),
+    Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
+    Column("customer_id", "CUSTOMER"),
+    Column("id", "CUID"),
+]
+CONTACT_DEFAULT = ["display_id", "name", "email", "title", "is_primary", "labels"]
+
+ONBOARDING_COLUMNS = [
+    Column("display_id", "ID", justify="right"),
+    Column("customer_id", "CUSTOMER"),
+    Column("phase", "PHASE", human=lambda r: styled(r.get("phase"))),
+    Column("state", "STATE", human=lambda r: styled(r.get("state"))),
+    Column(
+        "waiting_on_customer",
+        "WAITING",
+        human=lambda r: "yes" if r.get("waiting_on_customer") else "",
+    ),
+    Column("target_launch_date", "TARGET LAUNCH", human=lambda r: day(r.get("target_launch_date"))),
+    Column("started_at", "STARTED", human=lambda r: day(r.get("started_at"))),
+    Column("completed_at", "COMPLETED", human=lambda r: day(r.get("completed_at"))),
+    Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
+    Column("csm_id", "CSM"),
+    Column("id", "CUID"),
+]
+ONBOARDING_DEFAULT = [
+    "display_id",
+    "customer_id",
+    "phase",
+    "state",
+    "target_launch_date",
+    "updated_at",
+]
+
+
+def record_fields(row: dict[str, Any], columns: list[Column]) -> list[Column]:
+    """Every field of one object, known ones with their human rendering, in API order."""
+    known = {c.key: c for c in columns}
+    fields = []
+    for key in row:
+        if key == "object":
+            continue
+        col = known.get(key) or Column(key, key)
+        fields.append(Column(col.key, key, human=col.human))
+    return fields

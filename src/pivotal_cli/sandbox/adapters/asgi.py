@@ -1,0 +1,107 @@
+"""The ASGI adapter that `pivotal sandbox serve` runs under uvicorn.
+
+A plain ASGI callable: it reads the body (keeping at most one byte past the limit, so
+the core can refuse it, while still draining the rest), runs the synchronous core in a
+worker thread so slow requests never block others, and writes the response. For a
+`drop` fault it aborts the TCP connection without a byte of response, so the client
+sees a connection error rather than any HTTP status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import quote
+
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.validation import MAX_BODY_BYTES
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class SandboxApp:
+    """ASGI 3 application serving one sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        body = await _read_body(receive, MAX_BODY_BYTES + 1)
+        raw_path = scope.get("raw_path") or quote(scope["path"]).encode()
+        headers: dict[str, str] = {}
+        for raw_name, raw_value in scope["headers"]:
+            name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        response = await asyncio.get_running_loop().run_in_executor(
+            None,
+            self.sandbox.handle,
+            scope["method"],
+            raw_path.decode("latin-1"),
+            scope.get("query_string", b""),
+            headers,
+            body,
+        )
+        if response.drop:
+            await _drop_connection(send)
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": response.status,
+                "headers": [
+                    (name.lower().encode("latin-1"), value.encode("latin-1"))
+                    for name, value in response.headers
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+
+async def _read_body(receive: Receive, keep: int) -> bytes:
+    chunks: list[bytes] = []
+    kept = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        if kept < keep:
+            chunks.append(chunk[: keep - kept])
+            kept += len(chunks[-1])
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _drop_connection(send: Send) -> None:
+    # uvicorn exposes no ASGI way to hang up, but its `send` is a bound method of the
+    # request cycle, which holds the asyncio transport: abort it (no response bytes).
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is not None and hasattr(transport, "abort"):
+        transport.abort()
+        await asyncio.sleep(0)  # Let the server see the connection lost first.
+        return
+    # Elsewhere: promise a body that never comes; the server closes the connection
+    # when the app returns mid-response, and the client fails reading it.
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"1")]}
+    )
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

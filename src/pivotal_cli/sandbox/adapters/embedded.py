@@ -1,0 +1,57 @@
+"""Zero-setup sandbox for `pivotal --sandbox`: a persistent store and an in-process transport.
+
+`connect()` opens (creating, seeding and keying on first use) the sandbox in the data
+directory and returns what an HTTP client needs: a base URL, the `acme` key of the
+requested mode, and an httpx transport that calls the sandbox directly. Nothing goes
+over a network. The directory is `$PIVOTAL_SANDBOX_DIR`, else the user data dir's
+`pivotal/sandbox`; it is created owner-only (0700). Two processes starting at once are
+safe: first-run setup happens in one SQLite write transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from pivotal_cli.sandbox.adapters.transport import SandboxTransport
+from pivotal_cli.sandbox.data.paths import DB_NAME, default_data_dir, prepare_dir
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
+
+BASE_URL = "http://localhost/api/v1"
+WORKSPACE = "acme"
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What the CLI's HTTP client needs to talk to the local sandbox."""
+
+    base_url: str
+    api_key: str
+    transport: httpx.BaseTransport
+
+
+def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
+    """The embedded sandbox, with the `acme` key of `mode` (`live` or `test`).
+
+    Rate limits are the documented ones (60/min live, 30/min test) unless
+    `$PIVOTAL_SANDBOX_RATE_LIMIT` says `off` or a number.
+    """
+    if mode not in ("live", "test"):
+        raise ValueError(f"mode must be 'live' or 'test', not {mode!r}")
+    try:
+        policy = RatePolicy.parse(os.environ.get("PIVOTAL_SANDBOX_RATE_LIMIT") or None)
+    except ValueError as error:
+        raise ValueError(f"PIVOTAL_SANDBOX_RATE_LIMIT: {error}") from None
+    directory = data_dir if data_dir is not None else default_data_dir()
+    prepare_dir(directory)
+    sandbox = Sandbox.open(directory / DB_NAME, seed="demo", rate_limit=policy)
+    try:
+        api_key = sandbox.key(WORKSPACE, mode)
+    except LookupError:
+        sandbox.close()
+        raise
+    return Embedded(BASE_URL, api_key, SandboxTransport(sandbox, owns_sandbox=True))

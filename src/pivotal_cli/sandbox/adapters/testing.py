@@ -1,0 +1,105 @@
+"""`running_server`: a real sandbox over HTTP on 127.0.0.1, for end-to-end tests.
+
+    with running_server() as server:
+        httpx.get(server.base_url + "/me",
+                  headers={"Authorization": f"Bearer {server.live_key}"})
+
+The server runs uvicorn in a background thread on a free port, with an in-memory store
+by default, and stops (waiting for its thread) when the block ends. `server.sandbox` is
+the core instance, for reaching the store directly. Keys are hashed with few PBKDF2
+iterations here: it is a test helper and startup time matters more than hash strength.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, make_server
+from pivotal_cli.sandbox.data.keys import SandboxKey
+from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, utc_now
+from pivotal_cli.sandbox.engine.core import Sandbox
+
+TEST_ITERATIONS = 1_000
+_START_TIMEOUT = 10.0
+
+
+class KeyList(list[SandboxKey]):
+    """The sandbox keys, with lookups by key."""
+
+    def workspace_of(self, key: str) -> str:
+        """The workspace slug a key belongs to."""
+        for entry in self:
+            if entry.key == key:
+                return entry.workspace
+        raise LookupError("not a key of this sandbox")
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A started sandbox server and its keys."""
+
+    base_url: str
+    keys: KeyList
+    sandbox: Sandbox
+    live_key: str
+    test_key: str
+    other_workspace_key: str
+    revoked_key: str
+
+
+@contextmanager
+def running_server(
+    *,
+    seed: str = "demo",
+    rate_limit: str | int | None = "off",
+    faults: str | None = None,
+    db: str | Path = ":memory:",
+    clock: Clock = utc_now,
+    sleep: Sleep = time.sleep,
+    iterations: int = TEST_ITERATIONS,
+) -> Iterator[RunningServer]:
+    """Starts a sandbox server on 127.0.0.1 (free port) and stops it after the block."""
+    sandbox = Sandbox.open(
+        db,
+        seed=seed,
+        iterations=iterations,
+        clock=clock,
+        sleep=sleep,
+        rate_limit=rate_limit,
+        faults=faults,
+    )
+    sock = bind_socket("127.0.0.1", 0)
+    server = make_server(sandbox, sock)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="pivotal-sandbox", daemon=True
+    )
+    try:
+        thread.start()
+        _wait_started(server, thread)
+        yield RunningServer(
+            base_url=base_url(sock),
+            keys=KeyList(sandbox.keys),
+            sandbox=sandbox,
+            live_key=sandbox.key("acme", "live"),
+            test_key=sandbox.key("acme", "test"),
+            other_workspace_key=sandbox.key("globex", "live"),
+            revoked_key=sandbox.key("acme", "test", revoked=True),
+        )
+    finally:
+        server.should_exit = True
+        thread.join(timeout=_START_TIMEOUT)
+        sock.close()
+        sandbox.close()
+
+
+def _wait_started(server: object, thread: threading.Thread) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while not getattr(server, "started", False):
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the sandbox server did not start")
+        time.sleep(0.005)

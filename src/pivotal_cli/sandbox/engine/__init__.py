@@ -1,0 +1,2 @@
+"""The framework-free request pipeline: routing, auth, rate limits, idempotency,
+faults, validation, pagination and the error envelope."""

@@ -1,0 +1,283 @@
+"""The sandbox core: `Sandbox.handle(method, path, query, headers, body) -> Response`.
+
+Synchronous and framework-free; the ASGI app and the httpx transport are thin adapters
+around it. A request goes: route (404/405) -> authenticate (401) -> rate limit (429,
+counted from here on) -> body -> idempotency claim or replay -> injected faults ->
+handler inside one transaction (the idempotency record commits with it) -> response.
+Every piece of state hangs off the instance, so two sandboxes never share anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pivotal_cli.sandbox.data.ids import CuidFactory
+from pivotal_cli.sandbox.data.keys import (
+    DEFAULT_ITERATIONS,
+    SandboxKey,
+    VerificationCache,
+    keys_file_for,
+)
+from pivotal_cli.sandbox.data.store import Store
+from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, format_ms, to_us, utc_now
+from pivotal_cli.sandbox.engine.auth import authenticate
+from pivotal_cli.sandbox.engine.context import Caller, Ctx, Reply
+from pivotal_cli.sandbox.engine.errors import ApiError, internal, not_found
+from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan
+from pivotal_cli.sandbox.engine.idempotency import Claim, Idempotency, record
+from pivotal_cli.sandbox.engine.protocol import JSON_CONTENT_TYPE, Request, Response, json_response
+from pivotal_cli.sandbox.engine.ratelimit import RateLimiter, RatePolicy
+from pivotal_cli.sandbox.engine.routes import PUBLIC_OPERATIONS, match
+from pivotal_cli.sandbox.engine.validation import parse_body
+from pivotal_cli.sandbox.fixtures.provision import provision
+from pivotal_cli.sandbox.resources import contacts, customers, onboardings
+
+API_VERSION = "v1"
+
+logger = logging.getLogger("pivotal_cli.sandbox")
+
+
+def get_me(ctx: Ctx) -> Reply:
+    """The spec's `Me`, plus an additive `mode` the guides rely on."""
+    caller = ctx.caller
+    return 200, {
+        "object": "me",
+        "api_key": {
+            "id": caller.key_id,
+            "name": caller.key_name,
+            "prefix": caller.key_prefix,
+            "scopes": ["*"],
+            "rate_limit_tier": "default" if caller.mode == "live" else "test",
+        },
+        "organization": {
+            "id": caller.workspace_id,
+            "slug": caller.workspace_slug,
+            "name": caller.workspace_name,
+        },
+        "mode": caller.mode,
+    }
+
+
+HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
+    "get-me": get_me,
+    "list-customers": customers.list_customers,
+    "create-customer": customers.create_customer,
+    "get-customer": customers.get_customer,
+    "update-customer": customers.update_customer,
+    "delete-customer": customers.delete_customer,
+    "list-customer-contacts": contacts.list_customer_contacts,
+    "create-customer-contact": contacts.create_customer_contact,
+    "get-contact": contacts.get_contact,
+    "update-contact": contacts.update_contact,
+    "delete-contact": contacts.delete_contact,
+    "list-onboardings": onboardings.list_onboardings,
+    "create-onboarding": onboardings.create_onboarding,
+    "list-customer-onboardings": onboardings.list_customer_onboardings,
+    "get-onboarding": onboardings.get_onboarding,
+    "update-onboarding": onboardings.update_onboarding,
+    "delete-onboarding": onboardings.delete_onboarding,
+}
+
+
+def load_openapi() -> bytes | None:
+    """The bundled `openapi.json`, or None when this build has none."""
+    try:
+        return resources.files("pivotal_cli.domain").joinpath("openapi.json").read_bytes()
+    except OSError:
+        return None
+
+
+class Sandbox:
+    """A stateful local implementation of the Pivotal API v1."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        keys: list[SandboxKey] | None = None,
+        clock: Clock = utc_now,
+        sleep: Sleep = time.sleep,
+        rate_limit: str | int | RatePolicy | None = None,
+        faults: str | FaultPlan | None = None,
+        openapi: Callable[[], bytes | None] = load_openapi,
+    ) -> None:
+        self.store = store
+        self.keys = list(keys or [])
+        self.clock = clock
+        self.sleep = sleep
+        policy = rate_limit if isinstance(rate_limit, RatePolicy) else RatePolicy.parse(rate_limit)
+        self.rate_limiter = RateLimiter(policy, clock)
+        plan = FaultPlan.parse(faults) if isinstance(faults, str) else faults
+        self.faults = FaultInjector(plan) if plan is not None else None
+        self.idempotency = Idempotency(store)
+        self._verified = VerificationCache()
+        self._ids = CuidFactory()
+        self._openapi = openapi
+
+    @classmethod
+    def open(
+        cls,
+        db: str | Path = ":memory:",
+        *,
+        seed: str = "demo",
+        iterations: int = DEFAULT_ITERATIONS,
+        clock: Clock = utc_now,
+        **options: Any,
+    ) -> Sandbox:
+        """Opens (creating and seeding on first use) the sandbox stored at `db`.
+
+        A file database keeps its plaintext sandbox keys in the keys file beside it.
+        """
+        store = Store(db)
+        try:
+            keys_file = keys_file_for(Path(db)) if store.is_file else None
+            keys = provision(
+                store, seed=seed, keys_file=keys_file, iterations=iterations, now_us=to_us(clock())
+            )
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, keys=keys, clock=clock, **options)
+
+    def key(self, workspace: str, mode: str, *, revoked: bool = False) -> str:
+        """The plaintext of the first sandbox key matching the description."""
+        for entry in self.keys:
+            if (entry.workspace, entry.mode, entry.revoked) == (workspace, mode, revoked):
+                return entry.key
+        raise LookupError(f"no {'revoked ' if revoked else ''}{mode} key for {workspace!r}")
+
+    def workspaces(self) -> list[tuple[str, str]]:
+        """(slug, name) of every workspace, in creation order."""
+        with self.store.read() as tx:
+            rows = tx.execute("SELECT slug, name FROM workspaces ORDER BY rowid").fetchall()
+        return [(row["slug"], row["name"]) for row in rows]
+
+    def count_customers(self, workspace: str) -> int:
+        """How many live (not deleted) customers the workspace (slug) holds."""
+        with self.store.read() as tx:
+            row = tx.execute(
+                "SELECT COUNT(*) AS n FROM customers c JOIN workspaces w ON w.id = c.workspace_id"
+                " WHERE w.slug = ? AND c.deleted_us IS NULL",
+                (workspace,),
+            ).fetchone()
+        return int(row["n"])
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query_string: bytes | str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Response:
+        """Answers one HTTP request. `path` is still percent-encoded."""
+        try:
+            request = Request.build(method, path, query_string, headers, body)
+            return self._dispatch(request)
+        except ApiError as error:
+            return error_response(error)
+        except Exception:
+            logger.exception("sandbox: unhandled error on %s %s", method, path.split("?")[0])
+            return error_response(internal())
+
+    def _dispatch(self, request: Request) -> Response:
+        route = match(request.method, request.path)
+        if route.operation in PUBLIC_OPERATIONS:
+            return self._public(route.operation)
+        caller = authenticate(self.store, self._verified, request.headers.get("authorization"))
+        rate = self.rate_limiter.hit(caller.key_id, caller.mode)
+        rate_headers = rate.headers() if rate else ()
+        try:
+            response = self._authorized(request, route.operation, route.params, caller)
+        except ApiError as error:
+            return error_response(error, rate_headers)
+        except Exception:
+            logger.exception("sandbox: unhandled error in %s", route.operation)
+            return error_response(internal(), rate_headers)
+        response.headers.extend(rate_headers)
+        return response
+
+    def _public(self, operation: str) -> Response:
+        if operation == "get-health":
+            now = format_ms(to_us(self.clock()))
+            return json_response(200, {"status": "ok", "timestamp": now, "version": API_VERSION})
+        document = self._openapi()
+        if document is None:
+            raise not_found("openapi_not_found", "This sandbox build has no OpenAPI document.")
+        return Response(200, document, [("Content-Type", JSON_CONTENT_TYPE)])
+
+    def _authorized(
+        self, request: Request, operation: str, params: dict[str, str], caller: Caller
+    ) -> Response:
+        # The docs' own samples send `{}` with GETs: bodies are read only where used.
+        body = parse_body(request.body) if request.method in ("POST", "PATCH") else {}
+        key = request.headers.get("idempotency-key")
+        claim = None
+        if request.method == "POST" and key is not None:
+            endpoint = "POST " + request.path.split("?", 1)[0].rstrip("/")
+            outcome = self.idempotency.begin(
+                caller.workspace_id, endpoint, key, request.body, to_us(self.clock())
+            )
+            if isinstance(outcome, Response):
+                return outcome
+            claim = outcome
+        try:
+            decision = self.faults.decide() if self.faults else Decision()
+            self._inject(decision)
+            response = self._run(request, operation, params, caller, body, claim)
+            response.drop = decision.outcome == "drop"
+            return response
+        finally:
+            if claim is not None:
+                self.idempotency.release(claim)
+
+    def _inject(self, decision: Decision) -> None:
+        if decision.latency:
+            self.sleep(decision.latency)
+        if decision.outcome == "500":
+            raise internal("Injected fault: internal error. Retry with backoff.")
+        if decision.outcome == "429":
+            raise ApiError(
+                "rate_limit_error",
+                "rate_limited",
+                "Rate limit exceeded. Retry after 1 seconds.",
+                headers=(("Retry-After", "1"),),
+            )
+
+    def _run(
+        self,
+        request: Request,
+        operation: str,
+        params: dict[str, str],
+        caller: Caller,
+        body: dict[str, Any],
+        claim: Claim | None,
+    ) -> Response:
+        transaction = self.store.read() if request.method == "GET" else self.store.write()
+        with transaction as tx:
+            now_us = to_us(self.clock())
+            ctx = Ctx(tx, caller, now_us, self._ids, params, request.query, body)
+            status, payload = HANDLERS[operation](ctx)
+            response = json_response(status, payload)
+            if claim is not None and 200 <= status < 300:
+                record(tx, claim, status, response.body, now_us)
+        return response
+
+
+def error_response(error: ApiError, extra: tuple[tuple[str, str], ...] = ()) -> Response:
+    """The JSON envelope for an error, with its own headers and any extra ones."""
+    return json_response(error.status, error.envelope(), (*error.headers, *extra))

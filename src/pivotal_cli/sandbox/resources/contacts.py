@@ -1,0 +1,208 @@
+"""Contacts: the people at a customer.
+
+Rules: `email` is lowercased on the way in and unique among the customer's live
+contacts (409 `email_taken`). At most one contact per customer is primary: marking one
+primary demotes the others, and a contact created while the customer has no primary
+becomes primary unless it says `is_primary: false` (the help center: "The first contact
+you add is auto-promoted to primary"). Deleting the primary promotes nobody.
+A contact whose customer is deleted is hidden like the customer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from pivotal_cli.sandbox.data.ids import CuidFactory
+from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
+from pivotal_cli.sandbox.data.timeutil import format_ms
+from pivotal_cli.sandbox.engine.context import Ctx, Reply
+from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
+from pivotal_cli.sandbox.engine.pagination import unpaginated
+from pivotal_cli.sandbox.engine.validation import Field, validate
+from pivotal_cli.sandbox.resources import customers
+
+
+def _fields(*, create: bool) -> tuple[Field, ...]:
+    return (
+        Field("name", "string", required=create, min_length=1),
+        Field("email", "email", required=create),
+        Field("title", "string"),
+        Field("is_primary", "boolean"),
+        Field("labels", "labels"),
+    )
+
+
+CREATE_FIELDS = _fields(create=True)
+UPDATE_FIELDS = _fields(create=False)
+
+
+def render(row: sqlite3.Row) -> dict[str, Any]:
+    """The documented Contact object."""
+    return {
+        "object": "contact",
+        "id": row["id"],
+        "display_id": row["display_id"],
+        "customer_id": row["customer_id"],
+        "name": row["name"],
+        "email": row["email"],
+        "title": row["title"],
+        "is_primary": bool(row["is_primary"]),
+        "labels": json.loads(row["labels"]),
+        "created_at": format_ms(row["created_us"]),
+        "updated_at": format_ms(row["updated_us"]),
+    }
+
+
+def find(
+    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
+) -> sqlite3.Row | None:
+    return customers.find_child(
+        tx, "contacts", workspace_id, id_like, include_deleted=include_deleted
+    )
+
+
+def missing(id_like: str) -> ApiError:
+    return not_found("contact_not_found", f"No contact found with id '{id_like}'.")
+
+
+def insert(
+    tx: sqlite3.Connection,
+    workspace_id: str,
+    customer_id: str,
+    values: Mapping[str, Any],
+    *,
+    ids: CuidFactory,
+    created_us: int,
+) -> sqlite3.Row:
+    """Stores a new contact from validated values; also used by the demo seed."""
+    email = values["email"].lower()
+    _check_email_free(tx, customer_id, email)
+    primary = values.get("is_primary")
+    if primary is None:
+        primary = not _has_primary(tx, customer_id)
+    if primary:
+        _demote_primary(tx, customer_id, created_us)
+    created_us = unique_instant(tx, "contacts", workspace_id, created_us)
+    row_id = ids.new(created_us)
+    tx.execute(
+        "INSERT INTO contacts (id, workspace_id, display_id, customer_id, name, email, title,"
+        " is_primary, labels, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            row_id,
+            workspace_id,
+            next_display_id(tx, workspace_id, "contacts"),
+            customer_id,
+            values["name"],
+            email,
+            values.get("title"),
+            int(primary),
+            json.dumps(values.get("labels") or []),
+            created_us,
+            created_us,
+        ),
+    )
+    return tx.execute("SELECT * FROM contacts WHERE id = ?", (row_id,)).fetchone()
+
+
+def _check_email_free(
+    tx: sqlite3.Connection, customer_id: str, email: str, exclude_id: str | None = None
+) -> None:
+    if tx.execute(
+        "SELECT 1 FROM contacts WHERE customer_id = ? AND email = ? AND deleted_us IS NULL"
+        " AND id IS NOT ?",
+        (customer_id, email, exclude_id),
+    ).fetchone():
+        raise conflict(
+            "email_taken",
+            f"Another contact of this customer already uses email '{email}'.",
+            "email",
+        )
+
+
+def _has_primary(tx: sqlite3.Connection, customer_id: str) -> bool:
+    row = tx.execute(
+        "SELECT 1 FROM contacts WHERE customer_id = ? AND is_primary = 1 AND deleted_us IS NULL",
+        (customer_id,),
+    ).fetchone()
+    return row is not None
+
+
+def _demote_primary(tx: sqlite3.Connection, customer_id: str, now_us: int) -> None:
+    tx.execute(
+        "UPDATE contacts SET is_primary = 0, updated_us = ?"
+        " WHERE customer_id = ? AND is_primary = 1 AND deleted_us IS NULL",
+        (now_us, customer_id),
+    )
+
+
+def list_customer_contacts(ctx: Ctx) -> Reply:
+    customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
+    rows = ctx.tx.execute(
+        "SELECT * FROM contacts WHERE customer_id = ? AND deleted_us IS NULL"
+        " ORDER BY is_primary DESC, created_us DESC",
+        (customer["id"],),
+    ).fetchall()
+    return 200, unpaginated([render(row) for row in rows])
+
+
+def create_customer_contact(ctx: Ctx) -> Reply:
+    customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
+    values = validate(ctx.body, CREATE_FIELDS)
+    row = insert(
+        ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
+    )
+    ctx.event("contact.created", customer_id=customer["id"], contact_id=row["id"])
+    return 201, render(row)
+
+
+def get_contact(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
+    if row is None:
+        raise missing(ctx.params["id"])
+    return 200, render(row)
+
+
+def update_contact(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
+    if row is None:
+        raise missing(ctx.params["id"])
+    values = validate(ctx.body, UPDATE_FIELDS)
+    columns: dict[str, Any] = dict(values)
+    if "email" in columns:
+        columns["email"] = columns["email"].lower()
+        _check_email_free(ctx.tx, row["customer_id"], columns["email"], exclude_id=row["id"])
+    if "labels" in columns:
+        columns["labels"] = json.dumps(columns["labels"])
+    if columns.get("is_primary"):
+        _demote_primary(ctx.tx, row["customer_id"], ctx.now_us)
+    if "is_primary" in columns:
+        columns["is_primary"] = int(columns["is_primary"])
+    columns["updated_us"] = ctx.now_us
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    ctx.tx.execute(
+        f"UPDATE contacts SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
+    )
+    ctx.event(
+        "contact.updated",
+        customer_id=row["customer_id"],
+        contact_id=row["id"],
+        data={"fields": sorted(values)},
+    )
+    updated = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
+    return 200, render(updated)
+
+
+def delete_contact(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
+    if row is None or (row["deleted_us"] is None and customers.is_gone(ctx.tx, row["customer_id"])):
+        raise missing(ctx.params["id"])
+    if row["deleted_us"] is None:
+        ctx.tx.execute(
+            "UPDATE contacts SET deleted_us = ?, updated_us = ? WHERE id = ?",
+            (ctx.now_us, ctx.now_us, row["id"]),
+        )
+        ctx.event("contact.deleted", customer_id=row["customer_id"], contact_id=row["id"])
+    return 200, customers.render_deleted(row)

@@ -1,0 +1,267 @@
+"""Customers: list, create, retrieve, update and soft-delete.
+
+Rules: `slug` is unique among the workspace's live customers (409 `slug_taken`),
+`domain` likewise, case-insensitively (409 `shopify_domain_taken`, field
+`shopify_domain`, as the docs' error table says). `metadata` is a JSON object that the
+schemas lack but the guides rely on; it defaults to `{}` and a PATCH replaces it whole.
+A deleted customer frees its slug and domain and hides its contacts and onboardings.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
+from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
+from pivotal_cli.sandbox.data.timeutil import format_ms
+from pivotal_cli.sandbox.engine.context import Ctx, Reply
+from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
+from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
+from pivotal_cli.sandbox.engine.validation import Field, enum_param, validate
+
+STATUSES = ("active", "onboarding", "at_risk", "churned", "low_touch")
+DEFAULT_STATUS = "onboarding"
+
+_EXTERNAL_IDS = (
+    "hubspot_company_id",
+    "hubspot_deal_id",
+    "stripe_customer_id",
+    "intercom_company_id",
+    "slack_channel_id",
+)
+_WRITABLE = (
+    "name",
+    "slug",
+    "domain",
+    "status",
+    "plan",
+    "mrr",
+    "monthly_orders",
+    *_EXTERNAL_IDS,
+    "metadata",
+)
+
+
+def _fields(*, create: bool) -> tuple[Field, ...]:
+    return (
+        Field("name", "string", required=create, min_length=1),
+        Field("slug", "string", min_length=1),
+        Field("domain", "string", min_length=1),
+        Field("status", "enum", choices=STATUSES),
+        Field("plan", "string"),
+        Field("mrr", "integer"),
+        Field("monthly_orders", "integer"),
+        *(Field(name, "string") for name in _EXTERNAL_IDS),
+        Field("metadata", "object"),
+    )
+
+
+CREATE_FIELDS = _fields(create=True)
+UPDATE_FIELDS = _fields(create=False)
+
+
+def render(row: sqlite3.Row) -> dict[str, Any]:
+    """The documented Customer object, plus the additive `metadata`."""
+    return {
+        "object": "customer",
+        "id": row["id"],
+        "display_id": row["display_id"],
+        "name": row["name"],
+        "slug": row["slug"],
+        "domain": row["domain"],
+        "status": row["status"],
+        "plan": row["plan"],
+        "mrr": row["mrr"],
+        "monthly_orders": row["monthly_orders"],
+        "hubspot_company_id": row["hubspot_company_id"],
+        "hubspot_deal_id": row["hubspot_deal_id"],
+        "stripe_customer_id": row["stripe_customer_id"],
+        "intercom_company_id": row["intercom_company_id"],
+        "slack_channel_id": row["slack_channel_id"],
+        "metadata": json.loads(row["metadata"]),
+        "created_at": format_ms(row["created_us"]),
+        "updated_at": format_ms(row["updated_us"]),
+    }
+
+
+def render_deleted(row: sqlite3.Row) -> dict[str, Any]:
+    """The `Deleted` object every delete returns (all three resources share its shape)."""
+    return {"object": "deleted", "id": row["id"], "display_id": row["display_id"], "deleted": True}
+
+
+def find(
+    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
+) -> sqlite3.Row | None:
+    """The workspace's customer for a display_id or cuid."""
+    column, value = parse_id(id_like)
+    hidden = "" if include_deleted else " AND deleted_us IS NULL"
+    return tx.execute(
+        f"SELECT * FROM customers WHERE workspace_id = ? AND {column} = ?{hidden}",
+        (workspace_id, value),
+    ).fetchone()
+
+
+def find_child(
+    tx: sqlite3.Connection,
+    table: str,
+    workspace_id: str,
+    id_like: str,
+    *,
+    include_deleted: bool = False,
+) -> sqlite3.Row | None:
+    """A contact or onboarding by display_id or cuid, hidden when its customer is gone.
+
+    `table` is one of our own table names, never user input.
+    """
+    column, value = parse_id(id_like)
+    hidden = "" if include_deleted else " AND r.deleted_us IS NULL AND c.deleted_us IS NULL"
+    return tx.execute(
+        f"SELECT r.* FROM {table} r JOIN customers c ON c.id = r.customer_id"
+        f" WHERE r.workspace_id = ? AND r.{column} = ?{hidden}",
+        (workspace_id, value),
+    ).fetchone()
+
+
+def require(tx: sqlite3.Connection, workspace_id: str, id_like: str) -> sqlite3.Row:
+    """Like `find`, but a missing customer is the documented 404."""
+    row = find(tx, workspace_id, id_like)
+    if row is None:
+        raise missing(id_like)
+    return row
+
+
+def is_gone(tx: sqlite3.Connection, customer_id: str) -> bool:
+    """Whether the customer with this cuid is deleted (its children are hidden then)."""
+    row = tx.execute("SELECT deleted_us FROM customers WHERE id = ?", (customer_id,)).fetchone()
+    return row is None or row["deleted_us"] is not None
+
+
+def missing(id_like: str) -> ApiError:
+    return not_found("customer_not_found", f"No customer found with id '{id_like}'.")
+
+
+def insert(
+    tx: sqlite3.Connection,
+    workspace_id: str,
+    values: Mapping[str, Any],
+    *,
+    ids: CuidFactory,
+    created_us: int,
+    updated_us: int | None = None,
+) -> sqlite3.Row:
+    """Stores a new customer from validated values; also used by the demo seed."""
+    check_unique(tx, workspace_id, values)
+    created_us = unique_instant(tx, "customers", workspace_id, created_us)
+    row_id = ids.new(created_us)
+    columns = {name: values.get(name) for name in _WRITABLE}
+    columns["status"] = values.get("status") or DEFAULT_STATUS
+    columns["metadata"] = json.dumps(values.get("metadata") or {})
+    columns.update(
+        id=row_id,
+        workspace_id=workspace_id,
+        display_id=next_display_id(tx, workspace_id, "customers"),
+        created_us=created_us,
+        updated_us=created_us if updated_us is None else updated_us,
+    )
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    tx.execute(f"INSERT INTO customers ({names}) VALUES ({marks})", tuple(columns.values()))
+    return tx.execute("SELECT * FROM customers WHERE id = ?", (row_id,)).fetchone()
+
+
+def check_unique(
+    tx: sqlite3.Connection,
+    workspace_id: str,
+    values: Mapping[str, Any],
+    exclude_id: str | None = None,
+) -> None:
+    """409s for a slug or domain another live customer of the workspace already has."""
+    slug = values.get("slug")
+    if (
+        slug is not None
+        and tx.execute(
+            "SELECT 1 FROM customers WHERE workspace_id = ? AND slug = ? AND deleted_us IS NULL"
+            " AND id IS NOT ?",
+            (workspace_id, slug, exclude_id),
+        ).fetchone()
+    ):
+        raise conflict(
+            "slug_taken", f"Another customer in this workspace already uses slug '{slug}'.", "slug"
+        )
+    domain = values.get("domain")
+    if (
+        domain is not None
+        and tx.execute(
+            "SELECT 1 FROM customers WHERE workspace_id = ? AND lower(domain) = lower(?)"
+            " AND deleted_us IS NULL AND id IS NOT ?",
+            (workspace_id, domain, exclude_id),
+        ).fetchone()
+    ):
+        raise conflict(
+            "shopify_domain_taken",
+            f"Another customer in this workspace already claims domain '{domain}'.",
+            "shopify_domain",
+        )
+
+
+def list_customers(ctx: Ctx) -> Reply:
+    limit = parse_limit(ctx.query)
+    cursor = parse_cursor(ctx.query)
+    status = enum_param(ctx.query, "status", STATUSES)
+    sql = "SELECT * FROM customers WHERE workspace_id = ? AND deleted_us IS NULL"
+    args: list[Any] = [ctx.workspace_id]
+    if status is not None:
+        sql += " AND status = ?"
+        args.append(status)
+    if "slug" in ctx.query:
+        sql += " AND slug = ?"
+        args.append(ctx.query["slug"])
+    if cursor is not None:
+        sql += " AND created_us < ?"
+        args.append(cursor)
+    sql += " ORDER BY created_us DESC LIMIT ?"
+    args.append(limit + 1)
+    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+
+
+def create_customer(ctx: Ctx) -> Reply:
+    values = validate(ctx.body, CREATE_FIELDS)
+    row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
+    ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
+    return 201, render(row)
+
+
+def get_customer(ctx: Ctx) -> Reply:
+    return 200, render(require(ctx.tx, ctx.workspace_id, ctx.params["id"]))
+
+
+def update_customer(ctx: Ctx) -> Reply:
+    row = require(ctx.tx, ctx.workspace_id, ctx.params["id"])
+    values = validate(ctx.body, UPDATE_FIELDS)
+    check_unique(ctx.tx, ctx.workspace_id, values, exclude_id=row["id"])
+    columns = dict(values)
+    if "metadata" in columns:
+        columns["metadata"] = json.dumps(columns["metadata"])
+    columns["updated_us"] = ctx.now_us
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    ctx.tx.execute(
+        f"UPDATE customers SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
+    )
+    ctx.event("customer.updated", customer_id=row["id"], data={"fields": sorted(values)})
+    return 200, render(require(ctx.tx, ctx.workspace_id, row["id"]))
+
+
+def delete_customer(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
+    if row is None:
+        raise missing(ctx.params["id"])
+    if row["deleted_us"] is None:
+        ctx.tx.execute(
+            "UPDATE customers SET deleted_us = ?, updated_us = ? WHERE id = ?",
+            (ctx.now_us, ctx.now_us, row["id"]),
+        )
+        ctx.event("customer.deleted", customer_id=row["id"])
+    return 200, render_deleted(row)

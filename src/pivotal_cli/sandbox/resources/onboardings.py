@@ -1,0 +1,327 @@
+"""Onboardings: phases, states, the waiting invariant, and the phase audit trail.
+
+Invariant: `state == "waiting"` exactly when `waiting_on_customer` is true. Setting
+`state` to waiting sets the flag (and `waiting_on_customer_since`, unless it was already
+waiting); any other state clears both. Setting only `waiting_on_customer: true` moves the
+state to waiting; only `false` on a waiting onboarding moves it to active. Both given and
+contradicting is a 400 `invalid_field`. `completed_at` is set when the phase becomes
+`completed` (unless the request gives one) and cleared when it moves away. Every phase
+change (creation included, from null) writes a timeline event and a phase-transition row
+whose actor is the calling key's name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from pivotal_cli.sandbox.data.ids import CuidFactory
+from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
+from pivotal_cli.sandbox.data.timeutil import format_ms, format_optional_ms
+from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
+from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
+from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
+from pivotal_cli.sandbox.engine.validation import Field, enum_param, validate
+from pivotal_cli.sandbox.resources import customers
+
+PHASES = (
+    "before_getting_started",
+    "program_design",
+    "review",
+    "program_buildout",
+    "internal_qa",
+    "launch",
+    "completed",
+)
+STATES = ("active", "paused", "at_risk", "waiting")
+_PEOPLE = ("csm_id", "se_id", "designer_id", "product_ops_id")
+_REMINDERS = ("reminder_email", "reminder_slack", "reminder_frequency_days")
+
+CREATE_FIELDS = (
+    Field("customer_id", "string", required=True),
+    Field("template_id", "string"),
+    Field("phase", "enum", choices=PHASES),
+    Field("state", "enum", choices=STATES),
+    Field("target_launch_date", "instant"),
+    *(Field(name, "string", nullable=True) for name in _PEOPLE),
+    Field("notes", "string"),
+    Field("reminder_email", "boolean"),
+    Field("reminder_slack", "boolean"),
+    Field("reminder_frequency_days", "integer", minimum=1),
+)
+UPDATE_FIELDS = (
+    Field("template_id", "string", nullable=True),
+    Field("phase", "enum", choices=PHASES),
+    Field("state", "enum", choices=STATES),
+    Field("target_launch_date", "instant", nullable=True),
+    Field("completed_at", "instant", nullable=True),
+    *(Field(name, "string", nullable=True) for name in _PEOPLE),
+    Field("notes", "string", nullable=True),
+    Field("waiting_on_customer", "boolean"),
+    Field("reminder_email", "boolean"),
+    Field("reminder_slack", "boolean"),
+    Field("reminder_frequency_days", "integer", minimum=1),
+)
+
+
+def render(row: sqlite3.Row) -> dict[str, Any]:
+    """The documented Onboarding object."""
+    return {
+        "object": "onboarding",
+        "id": row["id"],
+        "display_id": row["display_id"],
+        "customer_id": row["customer_id"],
+        "template_id": row["template_id"],
+        "phase": row["phase"],
+        "state": row["state"],
+        "started_at": format_ms(row["started_us"]),
+        "completed_at": format_optional_ms(row["completed_us"]),
+        "target_launch_date": format_optional_ms(row["target_launch_us"]),
+        "csm_id": row["csm_id"],
+        "se_id": row["se_id"],
+        "designer_id": row["designer_id"],
+        "product_ops_id": row["product_ops_id"],
+        "notes": row["notes"],
+        "waiting_on_customer": bool(row["waiting_on_customer"]),
+        "waiting_on_customer_since": format_optional_ms(row["waiting_since_us"]),
+        "wizard_completed_at": format_optional_ms(row["wizard_completed_us"]),
+        "reminder_email": bool(row["reminder_email"]),
+        "reminder_slack": bool(row["reminder_slack"]),
+        "reminder_frequency_days": row["reminder_frequency_days"],
+        "created_at": format_ms(row["created_us"]),
+        "updated_at": format_ms(row["updated_us"]),
+    }
+
+
+def find(
+    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
+) -> sqlite3.Row | None:
+    return customers.find_child(
+        tx, "onboardings", workspace_id, id_like, include_deleted=include_deleted
+    )
+
+
+def missing(id_like: str) -> ApiError:
+    return not_found("onboarding_not_found", f"No onboarding found with id '{id_like}'.")
+
+
+def insert(
+    tx: sqlite3.Connection,
+    workspace_id: str,
+    customer_id: str,
+    values: Mapping[str, Any],
+    *,
+    ids: CuidFactory,
+    created_us: int,
+    actor: str,
+) -> sqlite3.Row:
+    """Stores a new onboarding with the documented defaults; also used by the demo seed."""
+    created_us = unique_instant(tx, "onboardings", workspace_id, created_us)
+    phase = values.get("phase") or PHASES[0]
+    state = values.get("state") or "active"
+    columns = {
+        "id": ids.new(created_us),
+        "workspace_id": workspace_id,
+        "display_id": next_display_id(tx, workspace_id, "onboardings"),
+        "customer_id": customer_id,
+        "template_id": values.get("template_id"),
+        "phase": phase,
+        "state": state,
+        "started_us": values.get("started_us", created_us),
+        "completed_us": values.get("completed_us", created_us if phase == "completed" else None),
+        "target_launch_us": values.get("target_launch_date"),
+        **{name: values.get(name) for name in _PEOPLE},
+        "notes": values.get("notes"),
+        "waiting_on_customer": int(state == "waiting"),
+        "waiting_since_us": values.get(
+            "waiting_since_us", created_us if state == "waiting" else None
+        ),
+        "wizard_completed_us": values.get("wizard_completed_us"),
+        "reminder_email": int(values.get("reminder_email", True)),
+        "reminder_slack": int(values.get("reminder_slack", True)),
+        "reminder_frequency_days": values.get("reminder_frequency_days", 1),
+        "created_us": created_us,
+        "updated_us": created_us,
+    }
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    tx.execute(f"INSERT INTO onboardings ({names}) VALUES ({marks})", tuple(columns.values()))
+    record_transition(
+        tx,
+        workspace_id=workspace_id,
+        onboarding_id=columns["id"],
+        customer_id=customer_id,
+        from_phase=None,
+        to_phase=phase,
+        at_us=created_us,
+        actor=actor,
+    )
+    return tx.execute("SELECT * FROM onboardings WHERE id = ?", (columns["id"],)).fetchone()
+
+
+def resolve_waiting(row: sqlite3.Row, values: Mapping[str, Any]) -> tuple[str, bool]:
+    """The (state, waiting_on_customer) pair after an update, keeping the invariant."""
+    state = values.get("state")
+    waiting = values.get("waiting_on_customer")
+    if state is not None and waiting is not None:
+        if (state == "waiting") != waiting:
+            raise invalid(
+                "invalid_field",
+                "waiting_on_customer must be true exactly when state is 'waiting'.",
+                "waiting_on_customer",
+            )
+        return state, waiting
+    if state is not None:
+        return state, state == "waiting"
+    if waiting is True:
+        return "waiting", True
+    if waiting is False and row["state"] == "waiting":
+        return "active", False
+    return row["state"], bool(row["waiting_on_customer"])
+
+
+def update_columns(row: sqlite3.Row, values: Mapping[str, Any], now_us: int) -> dict[str, Any]:
+    """The column changes an OnboardingUpdate implies, derived fields included."""
+    columns: dict[str, Any] = {
+        name: values[name]
+        for name in ("template_id", *_PEOPLE, "notes", *_REMINDERS)
+        if name in values
+    }
+    for name in ("reminder_email", "reminder_slack"):
+        if name in columns:
+            columns[name] = int(columns[name])
+    if "target_launch_date" in values:
+        columns["target_launch_us"] = values["target_launch_date"]
+    state, waiting = resolve_waiting(row, values)
+    columns["state"] = state
+    columns["waiting_on_customer"] = int(waiting)
+    if not waiting:
+        columns["waiting_since_us"] = None
+    elif not row["waiting_on_customer"]:
+        columns["waiting_since_us"] = now_us
+    phase = values.get("phase", row["phase"])
+    columns["phase"] = phase
+    if "completed_at" in values:
+        columns["completed_us"] = values["completed_at"]
+    elif phase != row["phase"]:
+        columns["completed_us"] = now_us if phase == "completed" else None
+    columns["updated_us"] = now_us
+    return columns
+
+
+def list_onboardings(ctx: Ctx) -> Reply:
+    limit = parse_limit(ctx.query)
+    cursor = parse_cursor(ctx.query)
+    state = enum_param(ctx.query, "state", STATES)
+    phase = enum_param(ctx.query, "phase", PHASES)
+    sql = (
+        "SELECT o.* FROM onboardings o JOIN customers c ON c.id = o.customer_id"
+        " WHERE o.workspace_id = ? AND o.deleted_us IS NULL AND c.deleted_us IS NULL"
+    )
+    args: list[Any] = [ctx.workspace_id]
+    if "customer_id" in ctx.query:
+        # An unknown customer filters everything out: an empty list, not a 404.
+        customer = customers.find(ctx.tx, ctx.workspace_id, ctx.query["customer_id"])
+        sql += " AND o.customer_id = ?"
+        args.append(None if customer is None else customer["id"])
+    for column, value in (("state", state), ("phase", phase)):
+        if value is not None:
+            sql += f" AND o.{column} = ?"
+            args.append(value)
+    if cursor is not None:
+        sql += " AND o.created_us < ?"
+        args.append(cursor)
+    sql += " ORDER BY o.created_us DESC LIMIT ?"
+    args.append(limit + 1)
+    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+
+
+def list_customer_onboardings(ctx: Ctx) -> Reply:
+    customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
+    rows = ctx.tx.execute(
+        "SELECT * FROM onboardings WHERE customer_id = ? AND deleted_us IS NULL"
+        " ORDER BY created_us DESC",
+        (customer["id"],),
+    ).fetchall()
+    return 200, unpaginated([render(row) for row in rows])
+
+
+def create_onboarding(ctx: Ctx) -> Reply:
+    values = validate(ctx.body, CREATE_FIELDS)
+    customer = customers.require(ctx.tx, ctx.workspace_id, values["customer_id"])
+    row = insert(
+        ctx.tx,
+        ctx.workspace_id,
+        customer["id"],
+        values,
+        ids=ctx.ids,
+        created_us=ctx.now_us,
+        actor=ctx.caller.key_name,
+    )
+    ctx.event(
+        "onboarding.created",
+        customer_id=customer["id"],
+        onboarding_id=row["id"],
+        data={"phase": row["phase"], "state": row["state"]},
+    )
+    return 201, render(row)
+
+
+def get_onboarding(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
+    if row is None:
+        raise missing(ctx.params["id"])
+    return 200, render(row)
+
+
+def update_onboarding(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
+    if row is None:
+        raise missing(ctx.params["id"])
+    values = validate(ctx.body, UPDATE_FIELDS)
+    columns = update_columns(row, values, ctx.now_us)
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    ctx.tx.execute(
+        f"UPDATE onboardings SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
+    )
+    _audit_update(ctx, row, columns, sorted(values))
+    updated = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
+    return 200, render(updated)
+
+
+def _audit_update(
+    ctx: Ctx, row: sqlite3.Row, columns: Mapping[str, Any], fields: list[str]
+) -> None:
+    ids = {"customer_id": row["customer_id"], "onboarding_id": row["id"]}
+    ctx.event("onboarding.updated", **ids, data={"fields": fields})
+    if columns["state"] != row["state"]:
+        ctx.event(
+            "onboarding.state_changed", **ids, data={"from": row["state"], "to": columns["state"]}
+        )
+    if columns["phase"] != row["phase"]:
+        ctx.event(
+            "onboarding.phase_changed", **ids, data={"from": row["phase"], "to": columns["phase"]}
+        )
+        record_transition(
+            ctx.tx,
+            workspace_id=ctx.workspace_id,
+            from_phase=row["phase"],
+            to_phase=columns["phase"],
+            at_us=ctx.now_us,
+            actor=ctx.caller.key_name,
+            **ids,
+        )
+
+
+def delete_onboarding(ctx: Ctx) -> Reply:
+    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
+    if row is None or (row["deleted_us"] is None and customers.is_gone(ctx.tx, row["customer_id"])):
+        raise missing(ctx.params["id"])
+    if row["deleted_us"] is None:
+        ctx.tx.execute(
+            "UPDATE onboardings SET deleted_us = ?, updated_us = ? WHERE id = ?",
+            (ctx.now_us, ctx.now_us, row["id"]),
+        )
+        ctx.event("onboarding.deleted", customer_id=row["customer_id"], onboarding_id=row["id"])
+    return 200, customers.render_deleted(row)
