@@ -176,7 +176,7 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
 @pytest.fixture
 def store_key(keyring_backend: MemoryKeyring) -> Callable[..., None]:
     """Store a key as `auth login` would, without a request: (workspace, key, …)."""
-    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.settings.config import Config, KeyRecord, Workspace
     from pivotal_cli.settings.config import config_dir as _config_dir
     from pivotal_cli.settings.credentials import KeyStore
@@ -213,7 +213,7 @@ def me_body(
     **extra: Any,
 ) -> dict[str, Any]:
     """A /me answer for `key` in either documented shape ("spec" or "flat")."""
-    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
 
     if shape == "flat":
         return {

@@ -19,7 +19,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from pivotal_cli import __version__
-from pivotal_cli.cli.flows import handle_errors
+from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.errors import (
     APIError,
     AuthenticationError,

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from pivotal_cli.client.http import Client
-from pivotal_cli.domain.enums import key_prefix
+from pivotal_cli.domain.api_keys import key_prefix
 from pivotal_cli.sandbox.adapters.testing import running_server
 
 UNKNOWN_CUID = "c" + "0" * 24

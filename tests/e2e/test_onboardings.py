@@ -16,7 +16,7 @@ from itertools import pairwise
 
 import pytest
 
-from pivotal_cli.domain.enums import PHASES
+from pivotal_cli.domain.schema import PHASES
 from pivotal_cli.sandbox.resources.timeline import list_transitions
 
 BGS = "before_getting_started"

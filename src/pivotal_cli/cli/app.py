@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from pivotal_cli import __version__
-from pivotal_cli.cli.flows import ModeOpt
+from pivotal_cli.cli.options import ModeOpt
 
 # Command modules, in the order root help lists them. `me` and `health` are single
 # commands merged into the root; the others are groups named after their module.

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pivotal_cli.domain.enums import mode_of_key
+from pivotal_cli.domain.api_keys import mode_of_key
 from pivotal_cli.errors import CredentialsError
 
 if TYPE_CHECKING:

@@ -1,111 +1,11 @@
-"""What every command shares: the options defined once, and the error boundary.
+"""The flows commands share: show a list, show a record, write one, delete one.
 
-`Annotated` aliases keep flag names, help texts and completions identical across
-groups. `@handle_errors` turns a `PivotalError` into one readable line on stderr and
-its exit code, and any other exception into a short crash line (full traceback only
-with `--debug`), so no secret held in a local variable is ever printed.
+Each takes the invocation's context and the client calls to make; commands stay a
+parse-call-render sequence.
 """
 
-import functools
-import traceback
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar, cast
-
-import typer
-
-from pivotal_cli.errors import ExitCode, PivotalError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's JSON exactly, on stdout.")]
-JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
-CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
-ColumnsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--columns",
-        "-c",
-        metavar="FIELDS",
-        help="Comma-separated fields to show, e.g. display_id,name.",
-    ),
-]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option("--limit", "-L", metavar="N", min=1, max=100, help="Rows per page (1-100)."),
-]
-CursorOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--cursor", metavar="TIMESTAMP", help="Start after this cursor (an ISO 8601 timestamp)."
-    ),
-]
-AllOpt = Annotated[bool, typer.Option("--all", "-a", help="Walk every page, streaming.")]
-YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
-DataOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--data",
-        "-d",
-        metavar="JSON|@FILE|-",
-        help="Request body as JSON, @file or - for stdin; explicit flags win over it.",
-    ),
-]
-IdempotencyKeyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--idempotency-key",
-        metavar="KEY",
-        help="Send this Idempotency-Key instead of a generated one.",
-    ),
-]
-ModeOpt = Annotated[
-    bool | None,
-    typer.Option("--live/--test", help="Use the live or the test key.", show_default=False),
-]
-
-
-def group(help: str, **settings: Any) -> typer.Typer:
-    """A command group as every group here is built.
-
-    Help is click's plain text rather than Rich panels: Typer's Rich help pulls in
-    markdown-it and most of Rich (about 90 ms on every `--help`), and plain help is
-    what gh prints too.
-    """
-    return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True, **settings)
-
-
-def handle_errors(func: F) -> F:
-    """Run a command; report errors as one line and the documented exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = kwargs.get("ctx") or (args[0] if args else None)
-        app_ctx = getattr(ctx, "obj", None)
-        try:
-            return func(*args, **kwargs)
-        except PivotalError as exc:
-            _report(app_ctx, exc.one_line())
-            raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:
-            if app_ctx is not None and app_ctx.settings.debug:
-                traceback.print_exc()
-            _report(
-                app_ctx,
-                f"Unexpected {type(exc).__name__}. This is a bug in pivotal; "
-                "rerun with --debug for the traceback and report it.",
-            )
-            raise typer.Exit(ExitCode.ERROR) from None
-
-    return cast(F, wrapper)
-
-
-def _report(app_ctx: Any, text: str) -> None:
-    if app_ctx is not None:
-        app_ctx.output.error(text)
-    else:
-        typer.echo(f"Error: {text}", err=True)
+from typing import Any
 
 
 def emit_record(app_ctx: Any, obj: dict[str, Any], columns: Any, json_: bool) -> None:

@@ -26,7 +26,7 @@ sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 import httpx
 
 from pivotal_cli import __version__
-from pivotal_cli.domain.enums import key_prefix
+from pivotal_cli.domain.api_keys import key_prefix
 from pivotal_cli.errors import (
     APIError,
     InsecureTransportError,

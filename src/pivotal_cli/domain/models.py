@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pivotal_cli.domain.enums import CUSTOMER_STATUSES, PHASES, STATES
+from pivotal_cli.domain.schema import CUSTOMER_STATUSES, PHASES, STATES
 from pivotal_cli.domain.validate import is_email, iso_datetime
 
 

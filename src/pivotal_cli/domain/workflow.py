@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pivotal_cli.domain.enums import PHASES
+from pivotal_cli.domain.schema import PHASES
 from pivotal_cli.errors import UsageError
 
 TERMINAL_PHASE = PHASES[-1]

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 
 import typer
 
-from pivotal_cli.cli.flows import JsonOpt, ModeOpt, group, handle_errors
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.options import JsonOpt, ModeOpt, group
 
 app = group("Log in, list stored keys, pick the default workspace and mode.")
 
@@ -64,7 +65,7 @@ def login(
     """
     from pivotal_cli.cli.context import DEFAULT_BASE_URL, parse_mode
     from pivotal_cli.client.meta import get_me
-    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.errors import UsageError
     from pivotal_cli.settings.config import KeyRecord, Workspace
 
@@ -146,7 +147,7 @@ def status(
     """
     import os
 
-    from pivotal_cli.domain.enums import key_prefix, mode_of_key
+    from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.errors import ExitCode
     from pivotal_cli.render.output import Column, Format
 

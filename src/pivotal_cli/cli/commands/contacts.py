@@ -4,7 +4,9 @@ from typing import Annotated
 
 import typer
 
-from pivotal_cli.cli.flows import (
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.flows import emit_record, show_list, soft_delete, write_record
+from pivotal_cli.cli.options import (
     ColumnsOpt,
     CsvOpt,
     DataOpt,
@@ -12,12 +14,7 @@ from pivotal_cli.cli.flows import (
     JsonlOpt,
     JsonOpt,
     YesOpt,
-    emit_record,
     group,
-    handle_errors,
-    show_list,
-    soft_delete,
-    write_record,
 )
 
 app = group("List, add, update and delete a customer's contacts.")

@@ -5,31 +5,28 @@ from typing import Annotated, Any
 
 import typer
 
-from pivotal_cli.cli.flows import (
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.flows import emit_record, one_page, show_list, soft_delete, write_record
+from pivotal_cli.cli.options import (
     AllOpt,
     ColumnsOpt,
     CsvOpt,
     CursorOpt,
+    CustomerStatus,
     DataOpt,
     IdempotencyKeyOpt,
     JsonlOpt,
     JsonOpt,
     LimitOpt,
+    StatusOpt,
     YesOpt,
-    emit_record,
     group,
-    handle_errors,
-    one_page,
-    show_list,
-    soft_delete,
-    write_record,
+    value_of,
 )
-from pivotal_cli.domain.enums import CustomerStatus
 
 app = group("List, create, update and delete customers.")
 
 CustomerRef = Annotated[str, typer.Argument(help="display_id, cuid or slug.", show_default=False)]
-StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]
 MetadataOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -62,7 +59,7 @@ def _fields(
         "name": name,
         "slug": slug,
         "domain": domain,
-        "status": status.value if status else None,
+        "status": value_of(status),
         "plan": plan,
         "mrr": mrr,
         "monthly_orders": monthly_orders,
@@ -128,7 +125,7 @@ def list_(
     from pivotal_cli.client import customers
     from pivotal_cli.render.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
 
-    status_value = status.value if status else None
+    status_value = value_of(status)
 
     def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
         if all_:

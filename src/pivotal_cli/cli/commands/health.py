@@ -2,7 +2,8 @@
 
 import typer
 
-from pivotal_cli.cli.flows import JsonOpt, group, handle_errors
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.options import JsonOpt, group
 
 app = group("Check that the API is up (no key needed).")
 

@@ -4,7 +4,8 @@ import time
 
 import typer
 
-from pivotal_cli.cli.flows import JsonOpt, group, handle_errors
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.options import JsonOpt, group
 
 app = group("Show the workspace and key in use, and the rate-limit bucket.")
 

@@ -5,7 +5,16 @@ from typing import Annotated, Any
 
 import typer
 
+from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.flows import (
+    confirm_launch,
+    emit_record,
+    one_page,
+    show_list,
+    soft_delete,
+    write_record,
+)
+from pivotal_cli.cli.options import (
     AllOpt,
     ColumnsOpt,
     CsvOpt,
@@ -15,17 +24,13 @@ from pivotal_cli.cli.flows import (
     JsonlOpt,
     JsonOpt,
     LimitOpt,
+    Phase,
+    PhaseOpt,
+    StateOpt,
     YesOpt,
-    confirm_launch,
-    emit_record,
     group,
-    handle_errors,
-    one_page,
-    show_list,
-    soft_delete,
-    write_record,
+    value_of,
 )
-from pivotal_cli.domain.enums import Phase, State
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
 app = group("List and change onboardings; move them through phases.")
@@ -33,8 +38,6 @@ app = group("List and change onboardings; move them through phases.")
 OnboardingId = Annotated[
     str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
 ]
-PhaseOpt = Annotated[Phase | None, typer.Option("--phase", help="Phase.")]
-StateOpt = Annotated[State | None, typer.Option("--state", help="State (engagement health).")]
 
 
 def _date(value: str | None) -> str | None:
@@ -99,10 +102,7 @@ def _fields(**values: Any) -> dict[str, Any]:
         "reminder_every": "reminder_frequency_days",
         "customer": "customer_id",
     }
-    return {
-        renames.get(k, k): (v.value if isinstance(v, (Phase, State)) else v)
-        for k, v in values.items()
-    }
+    return {renames.get(k, k): v for k, v in values.items()}
 
 
 @app.command("list")
@@ -129,8 +129,8 @@ def list_(
 
     filters = {
         "customer": customer,
-        "state": state.value if state else None,
-        "phase": phase.value if phase else None,
+        "state": value_of(state),
+        "phase": value_of(phase),
     }
 
     def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
@@ -343,7 +343,7 @@ def advance(
 
         current = onboardings.get(client, onboarding)
         label = f"Onboarding {current['display_id']}"
-        steps = plan_advance(str(current["phase"]), to.value if to else None, label)
+        steps = plan_advance(str(current["phase"]), value_of(to), label)
         if dry_run:
             _print_plan(app_ctx, label, current, steps, as_json=json_)
             return

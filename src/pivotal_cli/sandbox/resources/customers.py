@@ -52,8 +52,8 @@ def _fields(*, create: bool) -> tuple[Field, ...]:
         Field("domain", "string", min_length=1),
         Field("status", "enum", choices=STATUSES),
         Field("plan", "string"),
-        Field("mrr", "integer"),
-        Field("monthly_orders", "integer"),
+        Field("mrr", "integer", minimum=0),
+        Field("monthly_orders", "integer", minimum=0),
         *(Field(name, "string") for name in _EXTERNAL_IDS),
         Field("metadata", "object"),
     )

@@ -1,0 +1,51 @@
+"""The one error boundary: every command's errors become one line and an exit code.
+
+`@handle_errors` turns a `PivotalError` into one readable line on stderr and its exit
+code, and any other exception into a short crash line (full traceback only with
+`--debug`), so no secret held in a local variable is ever printed.
+"""
+
+import functools
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import typer
+
+from pivotal_cli.errors import ExitCode, PivotalError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handle_errors(func: F) -> F:
+    """Run a command; report errors as one line and the documented exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = kwargs.get("ctx") or (args[0] if args else None)
+        app_ctx = getattr(ctx, "obj", None)
+        try:
+            return func(*args, **kwargs)
+        except PivotalError as exc:
+            _report(app_ctx, exc.one_line())
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if app_ctx is not None and app_ctx.settings.debug:
+                traceback.print_exc()
+            _report(
+                app_ctx,
+                f"Unexpected {type(exc).__name__}. This is a bug in pivotal; "
+                "rerun with --debug for the traceback and report it.",
+            )
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    return cast(F, wrapper)
+
+
+def _report(app_ctx: Any, text: str) -> None:
+    if app_ctx is not None:
+        app_ctx.output.error(text)
+    else:
+        typer.echo(f"Error: {text}", err=True)
