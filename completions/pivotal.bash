@@ -60,7 +60,7 @@ _pivotal_node() {
         ;;
     'contacts add')
         _pivotal_subs=()
-        _pivotal_opts=(-d --data --email -h --help --idempotency-key --json -l --label --name --primary --title)
+        _pivotal_opts=(-d --data --email -h --help --idempotency-key --json -l --label --name --not-primary --primary --title)
         _pivotal_vopts=' -d --data --email --idempotency-key -l --label --name --title '
         _pivotal_args=(1:1)
         ;;

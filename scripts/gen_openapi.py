@@ -1193,7 +1193,12 @@ def render_spec(doc: dict[str, Any]) -> str:
             return node
         if "$ref" in node:
             return inline(components[node["$ref"].rsplit("/", 1)[-1]])
-        return {key: inline(value) for key, value in node.items() if key != "title"}
+        # A schema's `title` keyword is a string; a property named "title" is a dict.
+        return {
+            key: inline(value)
+            for key, value in node.items()
+            if not (key == "title" and isinstance(value, str))
+        }
 
     schemas = {name: inline(components[name]) for name in SPEC_SCHEMAS}
     filters = {

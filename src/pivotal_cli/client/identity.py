@@ -1,10 +1,9 @@
-"""Who a key is: `/me` read in either documented shape (API_NOTES item 1).
+"""Who a key is: `/me` read in either documented shape, the one place it is parsed.
 
 The OpenAPI shape is `{object: "me", api_key: {...}, organization: {...}}`; the guides
 show a flat `{object: "api_key_identity", key_name, key_prefix, org_id, org_slug,
-mode}`. Both fold into `Identity`. Plain Python on purpose: `pivotal me` and `auth`
-read nothing else, and importing pydantic would double their start-up time. The
-pydantic model of the documented object is `models.Me`.
+mode}` (docs/api-choices.md). Both fold into `Identity`, plain Python so `pivotal me`
+and `auth` start fast.
 """
 
 from __future__ import annotations

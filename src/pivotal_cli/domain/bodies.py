@@ -1,71 +1,136 @@
-"""Request bodies from flags and `--data`, validated before anything is sent.
+"""Request bodies checked against the schema before anything is sent.
 
-`--data` (JSON, @file or -) lets a user send any field the API accepts, including
-ones it adds after this release; explicit flags win over it. The merged body is
-checked against the write models so a bad value fails locally, naming the flag.
+A body is checked field by field, in schema order, against the create or update
+schema of its resource: types, enums, emails, dates and minimums. Values are
+normalised where the API wants one form (dates become ISO 8601 UTC). Fields the
+schema does not know pass through untouched, so a body may carry fields the API adds
+after this release. Lengths, maximums and the exact email rule are the server's call:
+this only catches typos before a request is spent on them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from pivotal_cli.domain import schema
+from pivotal_cli.domain.validate import is_email, iso_datetime
 from pivotal_cli.errors import UsageError
 
-# Fields whose flag is not simply `--field-name`.
-FLAG_NAMES = {
-    "target_launch_date": "--target-launch",
-    "template_id": "--template",
-    "csm_id": "--csm",
-    "se_id": "--se",
-    "designer_id": "--designer",
-    "product_ops_id": "--product-ops",
-    "reminder_frequency_days": "--reminder-every",
-    "is_primary": "--primary",
-    "labels": "--label",
-    "customer_id": "--customer",
-}
+
+class BodyError(UsageError):
+    """A request body that the schema refuses; `field` names the property."""
+
+    def __init__(self, field: str, problem: str, *, path: str | None = None, more: int = 0):
+        super().__init__(f"{path or field}: {problem}")
+        self.field = field
+        self.problem = problem
+        self.path = path or field
+        self.more = more  # how many other fields have problems too
 
 
-def flag_for(field: str) -> str:
-    return FLAG_NAMES.get(field, "--" + field.replace("_", "-"))
+class MissingFieldError(BodyError):
+    """A required field is absent."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__(field, "is required")
 
 
-def build(
-    model: type[Any],
-    flags: dict[str, Any],
-    data: str | None,
-    *,
-    require_change: bool = False,
-) -> dict[str, Any]:
-    """Merge `--data` and the explicit flags (flags win); validate; return the body."""
-    from pydantic import ValidationError
+class EmptyBodyError(UsageError):
+    """An update with nothing to change."""
 
-    from pivotal_cli.domain.validate import load_json_body
-
-    body = load_json_body(data) if data is not None else {}
-    body.update({k: v for k, v in flags.items() if v is not None})
-    if require_change and not body:
-        raise UsageError(
-            "Nothing to change.", hint="Pass at least one flag, or --data with a JSON body."
-        )
-    try:
-        checked = model.model_validate(body)
-    except ValidationError as exc:
-        raise UsageError(_describe(exc)) from None
-    result: dict[str, Any] = checked.model_dump(exclude_unset=True)
-    return result
+    def __init__(self) -> None:
+        super().__init__("Nothing to change.")
 
 
-def _describe(exc: Any) -> str:
-    first = exc.errors()[0]
-    location = [str(part) for part in first.get("loc", ())]
-    field = location[0] if location else ""
-    message = str(first.get("msg", "invalid value"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    if first.get("type") == "missing":
-        return f"{flag_for(field)} is required (or give `{field}` in --data)."
-    path = ".".join(location)
-    more = len(exc.errors()) - 1
-    tail = f" ({more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{flag_for(field)}: {message} (field {path}){tail}."
+def check(resource: str, operation: schema.Operation, body: Mapping[str, Any]) -> dict[str, Any]:
+    """The body, checked and normalised; raises the first `BodyError` in schema order."""
+    if operation == "update" and not body:
+        raise EmptyBodyError()
+    cleaned = dict(body)
+    problems: list[BodyError] = []
+    for spec in schema.fields(resource, operation):
+        if spec.name not in body:
+            if spec.required:
+                problems.append(MissingFieldError(spec.name))
+            continue
+        try:
+            cleaned[spec.name] = _value(spec, body[spec.name], spec.name)
+        except BodyError as problem:
+            problems.append(problem)
+    if problems:
+        first = problems[0]
+        first.more = len(problems) - 1
+        raise first
+    return cleaned
+
+
+def _value(spec: schema.Field, value: Any, path: str) -> Any:
+    if value is None:
+        if spec.nullable:
+            return None
+        raise BodyError(spec.name, "must not be null", path=path)
+    if spec.enum:
+        if value not in spec.enum:
+            raise BodyError(
+                spec.name,
+                f"unknown {spec.name} '{value}'; expected one of: {', '.join(spec.enum)}",
+                path=path,
+            )
+        return value
+    kind = spec.type
+    if kind == "string":
+        return _string(spec, value, path)
+    if kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BodyError(spec.name, f"expected an integer, got {_json_type(value)}", path=path)
+        if spec.minimum is not None and value < spec.minimum:
+            raise BodyError(spec.name, f"must be at least {spec.minimum}", path=path)
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            got = _json_type(value)
+            raise BodyError(spec.name, f"expected true or false, got {got}", path=path)
+        return value
+    if kind == "array":
+        if not isinstance(value, list):
+            raise BodyError(spec.name, f"expected a list, got {_json_type(value)}", path=path)
+        if spec.items == "string":
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    raise BodyError(
+                        spec.name,
+                        f"expected a string, got {_json_type(item)}",
+                        path=f"{path}.{index}",
+                    )
+        return value
+    if kind == "object" and not isinstance(value, dict):
+        raise BodyError(spec.name, f"expected an object, got {_json_type(value)}", path=path)
+    return value
+
+
+def _string(spec: schema.Field, value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise BodyError(spec.name, f"expected a string, got {_json_type(value)}", path=path)
+    if spec.is_email and not is_email(value):
+        raise BodyError(spec.name, f"'{value}' is not an email address", path=path)
+    if spec.is_datetime:
+        try:
+            return iso_datetime(value)
+        except ValueError as exc:
+            raise BodyError(spec.name, str(exc), path=path) from None
+    return value
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "null"

@@ -7,424 +7,342 @@ titles dropped. Read it through `pivotal_cli.domain.schema`, never directly.
 
 from typing import Any
 
-SCHEMAS: dict[str, Any] = {
-    "Customer": {
-        "type": "object",
-        "properties": {
-            "object": {"type": "string", "enum": ["customer"]},
-            "id": {"type": "string"},
-            "display_id": {"type": "integer"},
-            "name": {"type": "string"},
-            "slug": {"type": ["string", "null"]},
-            "domain": {"type": ["string", "null"]},
-            "status": {
-                "type": "string",
-                "description": "One of `active`, `onboarding`, "
-                "`at_risk`, `churned`, `low_touch` "
-                "today; typed as a plain string because "
-                "new values may ship.",
-            },
-            "plan": {"type": ["string", "null"]},
-            "mrr": {
-                "type": ["integer", "null"],
-                "description": "Monthly recurring revenue in cents.",
-            },
-            "monthly_orders": {"type": ["integer", "null"], "description": "Orders per month."},
-            "hubspot_company_id": {"type": ["string", "null"]},
-            "hubspot_deal_id": {"type": ["string", "null"]},
-            "stripe_customer_id": {"type": ["string", "null"]},
-            "intercom_company_id": {"type": ["string", "null"]},
-            "slack_channel_id": {"type": ["string", "null"]},
-            "metadata": {
-                "type": "object",
-                "additionalProperties": True,
-                "description": "Extension: free-form JSON object for "
-                "your own data; Pivotal does not "
-                "introspect it and it round-trips "
-                "intact (Integration sync guide).",
-            },
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-        "required": [
-            "object",
-            "id",
-            "display_id",
-            "name",
-            "slug",
-            "domain",
-            "status",
-            "plan",
-            "mrr",
-            "monthly_orders",
-            "hubspot_company_id",
-            "hubspot_deal_id",
-            "stripe_customer_id",
-            "intercom_company_id",
-            "slack_channel_id",
-            "created_at",
-            "updated_at",
-        ],
-    },
-    "CustomerCreate": {
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1},
-            "slug": {"type": "string", "minLength": 1},
-            "domain": {"type": "string", "minLength": 1},
-            "status": {
-                "type": "string",
-                "enum": ["active", "onboarding", "at_risk", "churned", "low_touch"],
-            },
-            "plan": {"type": "string"},
-            "mrr": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 9007199254740991,
-                "description": "Monthly recurring revenue in cents.",
-            },
-            "monthly_orders": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 9007199254740991,
-                "description": "Orders per month.",
-            },
-            "hubspot_company_id": {"type": "string"},
-            "hubspot_deal_id": {"type": "string"},
-            "stripe_customer_id": {"type": "string"},
-            "intercom_company_id": {"type": "string"},
-            "slack_channel_id": {"type": "string"},
-            "metadata": {
-                "type": "object",
-                "additionalProperties": True,
-                "description": "Extension: free-form JSON "
-                "object for your own data; "
-                "Pivotal does not introspect it "
-                "and it round-trips intact "
-                "(Integration sync guide).",
-            },
-        },
-        "required": ["name"],
-    },
-    "CustomerUpdate": {
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1},
-            "slug": {"type": "string", "minLength": 1},
-            "domain": {"type": "string", "minLength": 1},
-            "status": {
-                "type": "string",
-                "enum": ["active", "onboarding", "at_risk", "churned", "low_touch"],
-            },
-            "plan": {"type": "string"},
-            "mrr": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 9007199254740991,
-                "description": "Monthly recurring revenue in cents.",
-            },
-            "monthly_orders": {
-                "type": "integer",
-                "minimum": 0,
-                "maximum": 9007199254740991,
-                "description": "Orders per month.",
-            },
-            "hubspot_company_id": {"type": "string"},
-            "hubspot_deal_id": {"type": "string"},
-            "stripe_customer_id": {"type": "string"},
-            "intercom_company_id": {"type": "string"},
-            "slack_channel_id": {"type": "string"},
-            "metadata": {
-                "type": "object",
-                "additionalProperties": True,
-                "description": "Extension: free-form JSON "
-                "object for your own data; "
-                "Pivotal does not introspect it "
-                "and it round-trips intact "
-                "(Integration sync guide).",
-            },
-        },
-    },
-    "Contact": {
-        "type": "object",
-        "properties": {
-            "object": {"type": "string", "enum": ["contact"]},
-            "id": {"type": "string"},
-            "display_id": {"type": "integer"},
-            "customer_id": {"type": "string"},
-            "name": {"type": "string"},
-            "email": {"type": "string", "format": "email"},
-            "is_primary": {"type": "boolean"},
-            "labels": {"type": "array", "items": {"type": "string"}},
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-        "required": [
-            "object",
-            "id",
-            "display_id",
-            "customer_id",
-            "name",
-            "email",
-            "title",
-            "is_primary",
-            "labels",
-            "created_at",
-            "updated_at",
-        ],
-    },
-    "ContactCreate": {
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1},
-            "email": {
-                "type": "string",
-                "format": "email",
-                "pattern": "^([A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
-                "description": "Lowercased on the way in; unique per customer.",
-            },
-            "is_primary": {"type": "boolean"},
-            "labels": {"type": "array", "items": {"type": "string"}},
-        },
-        "required": ["name", "email"],
-    },
-    "ContactUpdate": {
-        "type": "object",
-        "properties": {
-            "name": {"type": "string", "minLength": 1},
-            "email": {
-                "type": "string",
-                "format": "email",
-                "pattern": "^([A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
-                "description": "Lowercased on the way in; unique per customer.",
-            },
-            "is_primary": {"type": "boolean"},
-            "labels": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-    "Onboarding": {
-        "type": "object",
-        "properties": {
-            "object": {"type": "string", "enum": ["onboarding"]},
-            "id": {"type": "string"},
-            "display_id": {"type": "integer"},
-            "customer_id": {"type": "string"},
-            "template_id": {"type": ["string", "null"]},
-            "phase": {
-                "type": "string",
-                "enum": [
-                    "before_getting_started",
-                    "program_design",
-                    "review",
-                    "program_buildout",
-                    "internal_qa",
-                    "launch",
-                    "completed",
-                ],
-            },
-            "state": {"type": "string", "enum": ["active", "paused", "at_risk", "waiting"]},
-            "started_at": {"type": "string", "format": "date-time"},
-            "completed_at": {"type": ["string", "null"], "format": "date-time"},
-            "target_launch_date": {"type": ["string", "null"], "format": "date-time"},
-            "csm_id": {"type": ["string", "null"]},
-            "se_id": {"type": ["string", "null"]},
-            "designer_id": {"type": ["string", "null"]},
-            "product_ops_id": {"type": ["string", "null"]},
-            "notes": {"type": ["string", "null"]},
-            "waiting_on_customer": {"type": "boolean"},
-            "waiting_on_customer_since": {"type": ["string", "null"], "format": "date-time"},
-            "wizard_completed_at": {"type": ["string", "null"], "format": "date-time"},
-            "reminder_email": {"type": "boolean"},
-            "reminder_slack": {"type": "boolean"},
-            "reminder_frequency_days": {"type": "integer"},
-            "created_at": {"type": "string", "format": "date-time"},
-            "updated_at": {"type": "string", "format": "date-time"},
-        },
-        "required": [
-            "object",
-            "id",
-            "display_id",
-            "customer_id",
-            "template_id",
-            "phase",
-            "state",
-            "started_at",
-            "completed_at",
-            "target_launch_date",
-            "csm_id",
-            "se_id",
-            "designer_id",
-            "product_ops_id",
-            "notes",
-            "waiting_on_customer",
-            "waiting_on_customer_since",
-            "wizard_completed_at",
-            "reminder_email",
-            "reminder_slack",
-            "reminder_frequency_days",
-            "created_at",
-            "updated_at",
-        ],
-    },
-    "OnboardingCreate": {
-        "type": "object",
-        "properties": {
-            "customer_id": {
-                "type": "string",
-                "description": "Numeric display_id or cuid of the parent customer.",
-            },
-            "template_id": {"type": "string"},
-            "phase": {
-                "type": "string",
-                "enum": [
-                    "before_getting_started",
-                    "program_design",
-                    "review",
-                    "program_buildout",
-                    "internal_qa",
-                    "launch",
-                    "completed",
-                ],
-            },
-            "state": {"type": "string", "enum": ["active", "paused", "at_risk", "waiting"]},
-            "target_launch_date": {
-                "type": "string",
-                "format": "date-time",
-                "description": "A date-time; the "
-                "sandbox also "
-                "accepts a bare "
-                "date "
-                "(`2026-07-15`, "
-                "read as midnight "
-                "UTC), the form the "
-                "webhook examples "
-                "use.",
-            },
-            "csm_id": {"type": ["string", "null"]},
-            "se_id": {"type": ["string", "null"]},
-            "designer_id": {"type": ["string", "null"]},
-            "product_ops_id": {"type": ["string", "null"]},
-            "notes": {"type": "string"},
-            "reminder_email": {"type": "boolean", "default": True},
-            "reminder_slack": {"type": "boolean", "default": True},
-            "reminder_frequency_days": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 9007199254740991,
-                "default": 1,
-            },
-        },
-        "required": ["customer_id"],
-    },
-    "OnboardingUpdate": {
-        "type": "object",
-        "properties": {
-            "template_id": {"type": ["string", "null"]},
-            "phase": {
-                "type": "string",
-                "enum": [
-                    "before_getting_started",
-                    "program_design",
-                    "review",
-                    "program_buildout",
-                    "internal_qa",
-                    "launch",
-                    "completed",
-                ],
-            },
-            "state": {"type": "string", "enum": ["active", "paused", "at_risk", "waiting"]},
-            "target_launch_date": {
-                "type": ["string", "null"],
-                "format": "date-time",
-                "description": "A date-time; the "
-                "sandbox also "
-                "accepts a bare "
-                "date "
-                "(`2026-07-15`, "
-                "read as midnight "
-                "UTC), the form the "
-                "webhook examples "
-                "use.",
-            },
-            "completed_at": {
-                "type": ["string", "null"],
-                "format": "date-time",
-                "description": "A date-time; the sandbox "
-                "also accepts a bare date "
-                "(`2026-07-15`, read as "
-                "midnight UTC), the form "
-                "the webhook examples "
-                "use.",
-            },
-            "csm_id": {"type": ["string", "null"]},
-            "se_id": {"type": ["string", "null"]},
-            "designer_id": {"type": ["string", "null"]},
-            "product_ops_id": {"type": ["string", "null"]},
-            "notes": {"type": ["string", "null"]},
-            "waiting_on_customer": {
-                "type": "boolean",
-                "description": "`true` moves the "
-                "state to "
-                "`waiting`; "
-                "`false` on a "
-                "waiting "
-                "onboarding moves "
-                "it to `active`. "
-                "Given together "
-                "with `state`, the "
-                "two must agree.",
-            },
-            "reminder_email": {"type": "boolean"},
-            "reminder_slack": {"type": "boolean"},
-            "reminder_frequency_days": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 9007199254740991,
-            },
-        },
-        "not": {
-            "anyOf": [
-                {
-                    "properties": {
-                        "state": {"const": "waiting"},
-                        "waiting_on_customer": {"const": False},
-                    },
-                    "required": ["state", "waiting_on_customer"],
-                },
-                {
-                    "properties": {
-                        "state": {"enum": ["active", "paused", "at_risk"]},
-                        "waiting_on_customer": {"const": True},
-                    },
-                    "required": ["state", "waiting_on_customer"],
-                },
-            ]
-        },
-    },
-}
+SCHEMAS: dict[str, Any] = {'Customer': {'type': 'object',
+              'properties': {'object': {'type': 'string', 'enum': ['customer']},
+                             'id': {'type': 'string'},
+                             'display_id': {'type': 'integer'},
+                             'name': {'type': 'string'},
+                             'slug': {'type': ['string', 'null']},
+                             'domain': {'type': ['string', 'null']},
+                             'status': {'type': 'string',
+                                        'description': 'One of `active`, `onboarding`, '
+                                                       '`at_risk`, `churned`, `low_touch` '
+                                                       'today; typed as a plain string because '
+                                                       'new values may ship.'},
+                             'plan': {'type': ['string', 'null']},
+                             'mrr': {'type': ['integer', 'null'],
+                                     'description': 'Monthly recurring revenue in cents.'},
+                             'monthly_orders': {'type': ['integer', 'null'],
+                                                'description': 'Orders per month.'},
+                             'hubspot_company_id': {'type': ['string', 'null']},
+                             'hubspot_deal_id': {'type': ['string', 'null']},
+                             'stripe_customer_id': {'type': ['string', 'null']},
+                             'intercom_company_id': {'type': ['string', 'null']},
+                             'slack_channel_id': {'type': ['string', 'null']},
+                             'metadata': {'type': 'object',
+                                          'additionalProperties': True,
+                                          'description': 'Extension: free-form JSON object for '
+                                                         'your own data; Pivotal does not '
+                                                         'introspect it and it round-trips '
+                                                         'intact (Integration sync guide).'},
+                             'created_at': {'type': 'string', 'format': 'date-time'},
+                             'updated_at': {'type': 'string', 'format': 'date-time'}},
+              'required': ['object',
+                           'id',
+                           'display_id',
+                           'name',
+                           'slug',
+                           'domain',
+                           'status',
+                           'plan',
+                           'mrr',
+                           'monthly_orders',
+                           'hubspot_company_id',
+                           'hubspot_deal_id',
+                           'stripe_customer_id',
+                           'intercom_company_id',
+                           'slack_channel_id',
+                           'created_at',
+                           'updated_at']},
+ 'CustomerCreate': {'type': 'object',
+                    'properties': {'name': {'type': 'string', 'minLength': 1},
+                                   'slug': {'type': 'string', 'minLength': 1},
+                                   'domain': {'type': 'string', 'minLength': 1},
+                                   'status': {'type': 'string',
+                                              'enum': ['active',
+                                                       'onboarding',
+                                                       'at_risk',
+                                                       'churned',
+                                                       'low_touch']},
+                                   'plan': {'type': 'string'},
+                                   'mrr': {'type': 'integer',
+                                           'minimum': 0,
+                                           'maximum': 9007199254740991,
+                                           'description': 'Monthly recurring revenue in '
+                                                          'cents.'},
+                                   'monthly_orders': {'type': 'integer',
+                                                      'minimum': 0,
+                                                      'maximum': 9007199254740991,
+                                                      'description': 'Orders per month.'},
+                                   'hubspot_company_id': {'type': 'string'},
+                                   'hubspot_deal_id': {'type': 'string'},
+                                   'stripe_customer_id': {'type': 'string'},
+                                   'intercom_company_id': {'type': 'string'},
+                                   'slack_channel_id': {'type': 'string'},
+                                   'metadata': {'type': 'object',
+                                                'additionalProperties': True,
+                                                'description': 'Extension: free-form JSON '
+                                                               'object for your own data; '
+                                                               'Pivotal does not introspect it '
+                                                               'and it round-trips intact '
+                                                               '(Integration sync guide).'}},
+                    'required': ['name']},
+ 'CustomerUpdate': {'type': 'object',
+                    'properties': {'name': {'type': 'string', 'minLength': 1},
+                                   'slug': {'type': 'string', 'minLength': 1},
+                                   'domain': {'type': 'string', 'minLength': 1},
+                                   'status': {'type': 'string',
+                                              'enum': ['active',
+                                                       'onboarding',
+                                                       'at_risk',
+                                                       'churned',
+                                                       'low_touch']},
+                                   'plan': {'type': 'string'},
+                                   'mrr': {'type': 'integer',
+                                           'minimum': 0,
+                                           'maximum': 9007199254740991,
+                                           'description': 'Monthly recurring revenue in '
+                                                          'cents.'},
+                                   'monthly_orders': {'type': 'integer',
+                                                      'minimum': 0,
+                                                      'maximum': 9007199254740991,
+                                                      'description': 'Orders per month.'},
+                                   'hubspot_company_id': {'type': 'string'},
+                                   'hubspot_deal_id': {'type': 'string'},
+                                   'stripe_customer_id': {'type': 'string'},
+                                   'intercom_company_id': {'type': 'string'},
+                                   'slack_channel_id': {'type': 'string'},
+                                   'metadata': {'type': 'object',
+                                                'additionalProperties': True,
+                                                'description': 'Extension: free-form JSON '
+                                                               'object for your own data; '
+                                                               'Pivotal does not introspect it '
+                                                               'and it round-trips intact '
+                                                               '(Integration sync guide).'}}},
+ 'Contact': {'type': 'object',
+             'properties': {'object': {'type': 'string', 'enum': ['contact']},
+                            'id': {'type': 'string'},
+                            'display_id': {'type': 'integer'},
+                            'customer_id': {'type': 'string'},
+                            'name': {'type': 'string'},
+                            'email': {'type': 'string', 'format': 'email'},
+                            'title': {'type': ['string', 'null']},
+                            'is_primary': {'type': 'boolean'},
+                            'labels': {'type': 'array', 'items': {'type': 'string'}},
+                            'created_at': {'type': 'string', 'format': 'date-time'},
+                            'updated_at': {'type': 'string', 'format': 'date-time'}},
+             'required': ['object',
+                          'id',
+                          'display_id',
+                          'customer_id',
+                          'name',
+                          'email',
+                          'title',
+                          'is_primary',
+                          'labels',
+                          'created_at',
+                          'updated_at']},
+ 'ContactCreate': {'type': 'object',
+                   'properties': {'name': {'type': 'string', 'minLength': 1},
+                                  'email': {'type': 'string',
+                                            'format': 'email',
+                                            'pattern': "^([A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
+                                            'description': 'Lowercased on the way in; unique '
+                                                           'per customer.'},
+                                  'title': {'type': 'string'},
+                                  'is_primary': {'type': 'boolean'},
+                                  'labels': {'type': 'array', 'items': {'type': 'string'}}},
+                   'required': ['name', 'email']},
+ 'ContactUpdate': {'type': 'object',
+                   'properties': {'name': {'type': 'string', 'minLength': 1},
+                                  'email': {'type': 'string',
+                                            'format': 'email',
+                                            'pattern': "^([A-Za-z0-9_'+-]+\\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\\.)+[A-Za-z]{2,}$",
+                                            'description': 'Lowercased on the way in; unique '
+                                                           'per customer.'},
+                                  'title': {'type': 'string'},
+                                  'is_primary': {'type': 'boolean'},
+                                  'labels': {'type': 'array', 'items': {'type': 'string'}}}},
+ 'Onboarding': {'type': 'object',
+                'properties': {'object': {'type': 'string', 'enum': ['onboarding']},
+                               'id': {'type': 'string'},
+                               'display_id': {'type': 'integer'},
+                               'customer_id': {'type': 'string'},
+                               'template_id': {'type': ['string', 'null']},
+                               'phase': {'type': 'string',
+                                         'enum': ['before_getting_started',
+                                                  'program_design',
+                                                  'review',
+                                                  'program_buildout',
+                                                  'internal_qa',
+                                                  'launch',
+                                                  'completed']},
+                               'state': {'type': 'string',
+                                         'enum': ['active', 'paused', 'at_risk', 'waiting']},
+                               'started_at': {'type': 'string', 'format': 'date-time'},
+                               'completed_at': {'type': ['string', 'null'],
+                                                'format': 'date-time'},
+                               'target_launch_date': {'type': ['string', 'null'],
+                                                      'format': 'date-time'},
+                               'csm_id': {'type': ['string', 'null']},
+                               'se_id': {'type': ['string', 'null']},
+                               'designer_id': {'type': ['string', 'null']},
+                               'product_ops_id': {'type': ['string', 'null']},
+                               'notes': {'type': ['string', 'null']},
+                               'waiting_on_customer': {'type': 'boolean'},
+                               'waiting_on_customer_since': {'type': ['string', 'null'],
+                                                             'format': 'date-time'},
+                               'wizard_completed_at': {'type': ['string', 'null'],
+                                                       'format': 'date-time'},
+                               'reminder_email': {'type': 'boolean'},
+                               'reminder_slack': {'type': 'boolean'},
+                               'reminder_frequency_days': {'type': 'integer'},
+                               'created_at': {'type': 'string', 'format': 'date-time'},
+                               'updated_at': {'type': 'string', 'format': 'date-time'}},
+                'required': ['object',
+                             'id',
+                             'display_id',
+                             'customer_id',
+                             'template_id',
+                             'phase',
+                             'state',
+                             'started_at',
+                             'completed_at',
+                             'target_launch_date',
+                             'csm_id',
+                             'se_id',
+                             'designer_id',
+                             'product_ops_id',
+                             'notes',
+                             'waiting_on_customer',
+                             'waiting_on_customer_since',
+                             'wizard_completed_at',
+                             'reminder_email',
+                             'reminder_slack',
+                             'reminder_frequency_days',
+                             'created_at',
+                             'updated_at']},
+ 'OnboardingCreate': {'type': 'object',
+                      'properties': {'customer_id': {'type': 'string',
+                                                     'description': 'Numeric display_id or '
+                                                                    'cuid of the parent '
+                                                                    'customer.'},
+                                     'template_id': {'type': 'string'},
+                                     'phase': {'type': 'string',
+                                               'enum': ['before_getting_started',
+                                                        'program_design',
+                                                        'review',
+                                                        'program_buildout',
+                                                        'internal_qa',
+                                                        'launch',
+                                                        'completed']},
+                                     'state': {'type': 'string',
+                                               'enum': ['active',
+                                                        'paused',
+                                                        'at_risk',
+                                                        'waiting']},
+                                     'target_launch_date': {'type': 'string',
+                                                            'format': 'date-time',
+                                                            'description': 'A date-time; the '
+                                                                           'sandbox also '
+                                                                           'accepts a bare '
+                                                                           'date '
+                                                                           '(`2026-07-15`, '
+                                                                           'read as midnight '
+                                                                           'UTC), the form the '
+                                                                           'webhook examples '
+                                                                           'use.'},
+                                     'csm_id': {'type': ['string', 'null']},
+                                     'se_id': {'type': ['string', 'null']},
+                                     'designer_id': {'type': ['string', 'null']},
+                                     'product_ops_id': {'type': ['string', 'null']},
+                                     'notes': {'type': 'string'},
+                                     'reminder_email': {'type': 'boolean', 'default': True},
+                                     'reminder_slack': {'type': 'boolean', 'default': True},
+                                     'reminder_frequency_days': {'type': 'integer',
+                                                                 'minimum': 1,
+                                                                 'maximum': 9007199254740991,
+                                                                 'default': 1}},
+                      'required': ['customer_id']},
+ 'OnboardingUpdate': {'type': 'object',
+                      'properties': {'template_id': {'type': ['string', 'null']},
+                                     'phase': {'type': 'string',
+                                               'enum': ['before_getting_started',
+                                                        'program_design',
+                                                        'review',
+                                                        'program_buildout',
+                                                        'internal_qa',
+                                                        'launch',
+                                                        'completed']},
+                                     'state': {'type': 'string',
+                                               'enum': ['active',
+                                                        'paused',
+                                                        'at_risk',
+                                                        'waiting']},
+                                     'target_launch_date': {'type': ['string', 'null'],
+                                                            'format': 'date-time',
+                                                            'description': 'A date-time; the '
+                                                                           'sandbox also '
+                                                                           'accepts a bare '
+                                                                           'date '
+                                                                           '(`2026-07-15`, '
+                                                                           'read as midnight '
+                                                                           'UTC), the form the '
+                                                                           'webhook examples '
+                                                                           'use.'},
+                                     'completed_at': {'type': ['string', 'null'],
+                                                      'format': 'date-time',
+                                                      'description': 'A date-time; the sandbox '
+                                                                     'also accepts a bare date '
+                                                                     '(`2026-07-15`, read as '
+                                                                     'midnight UTC), the form '
+                                                                     'the webhook examples '
+                                                                     'use.'},
+                                     'csm_id': {'type': ['string', 'null']},
+                                     'se_id': {'type': ['string', 'null']},
+                                     'designer_id': {'type': ['string', 'null']},
+                                     'product_ops_id': {'type': ['string', 'null']},
+                                     'notes': {'type': ['string', 'null']},
+                                     'waiting_on_customer': {'type': 'boolean',
+                                                             'description': '`true` moves the '
+                                                                            'state to '
+                                                                            '`waiting`; '
+                                                                            '`false` on a '
+                                                                            'waiting '
+                                                                            'onboarding moves '
+                                                                            'it to `active`. '
+                                                                            'Given together '
+                                                                            'with `state`, the '
+                                                                            'two must agree.'},
+                                     'reminder_email': {'type': 'boolean'},
+                                     'reminder_slack': {'type': 'boolean'},
+                                     'reminder_frequency_days': {'type': 'integer',
+                                                                 'minimum': 1,
+                                                                 'maximum': 9007199254740991}},
+                      'not': {'anyOf': [{'properties': {'state': {'const': 'waiting'},
+                                                        'waiting_on_customer': {'const': False}},
+                                         'required': ['state', 'waiting_on_customer']},
+                                        {'properties': {'state': {'enum': ['active',
+                                                                           'paused',
+                                                                           'at_risk']},
+                                                        'waiting_on_customer': {'const': True}},
+                                         'required': ['state', 'waiting_on_customer']}]}}}
 
-LIST_FILTERS: dict[str, Any] = {
-    "list-customers": {
-        "status": {
-            "type": "string",
-            "enum": ["active", "onboarding", "at_risk", "churned", "low_touch"],
-        }
-    },
-    "list-customer-contacts": {},
-    "list-onboardings": {
-        "state": {"type": "string", "enum": ["active", "paused", "at_risk", "waiting"]},
-        "phase": {
-            "type": "string",
-            "enum": [
-                "before_getting_started",
-                "program_design",
-                "review",
-                "program_buildout",
-                "internal_qa",
-                "launch",
-                "completed",
-            ],
-        },
-    },
-    "list-customer-onboardings": {},
-}
+LIST_FILTERS: dict[str, Any] = {'list-customers': {'status': {'type': 'string',
+                               'enum': ['active',
+                                        'onboarding',
+                                        'at_risk',
+                                        'churned',
+                                        'low_touch']}},
+ 'list-customer-contacts': {},
+ 'list-onboardings': {'state': {'type': 'string',
+                                'enum': ['active', 'paused', 'at_risk', 'waiting']},
+                      'phase': {'type': 'string',
+                                'enum': ['before_getting_started',
+                                         'program_design',
+                                         'review',
+                                         'program_buildout',
+                                         'internal_qa',
+                                         'launch',
+                                         'completed']}},
+ 'list-customer-onboardings': {}}

@@ -1,9 +1,10 @@
 """`pivotal contacts`: the people at a customer. One of them is the primary."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.flows import emit_record, show_list, soft_delete, write_record
 from pivotal_cli.cli.options import (
@@ -23,38 +24,6 @@ CustomerRef = Annotated[
     str, typer.Argument(help="The customer: display_id, cuid or slug.", show_default=False)
 ]
 ContactId = Annotated[str, typer.Argument(help="Contact display_id or cuid.", show_default=False)]
-
-
-def _email(value: str | None) -> str | None:
-    from pivotal_cli.domain.validate import is_email
-
-    if value is not None and not is_email(value):
-        raise typer.BadParameter(f"'{value}' is not an email address.")
-    return value
-
-
-NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Full name.")]
-EmailOpt = Annotated[
-    str | None,
-    typer.Option("--email", metavar="EMAIL", callback=_email, help="Email (stored lowercased)."),
-]
-TitleOpt = Annotated[str | None, typer.Option("--title", metavar="TITLE", help="Job title.")]
-LabelOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--label", "-l", metavar="LABEL", help="A label (repeatable); replaces all labels."
-    ),
-]
-
-
-def _fields(
-    name: str | None,
-    email: str | None,
-    title: str | None,
-    primary: bool | None,
-    labels: list[str] | None,
-) -> dict[str, object]:
-    return {"name": name, "email": email, "title": title, "is_primary": primary, "labels": labels}
 
 
 @app.command("list")
@@ -86,27 +55,20 @@ def list_(
 
 @app.command("add")
 @handle_errors
+@body_flags("contact", "create")
 def add(
     ctx: typer.Context,
     customer: CustomerRef,
-    name: NameOpt = None,
-    email: EmailOpt = None,
-    title: TitleOpt = None,
-    primary: Annotated[
-        bool | None, typer.Option("--primary", help="Make this the primary contact.")
-    ] = None,
-    label: LabelOpt = None,
     data: DataOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Add a contact to a customer (--name and --email, or both in --data)."""
     from pivotal_cli.client import contacts
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import ContactCreate
     from pivotal_cli.render.views import CONTACT_COLUMNS
 
-    body = bodies.build(ContactCreate, _fields(name, email, title, primary, label), data)
+    body = build_body("contact", "create", fields, data)
     write_record(
         ctx.obj,
         lambda client: contacts.create(client, customer, body, idempotency_key=idempotency_key),
@@ -129,29 +91,19 @@ def get(ctx: typer.Context, contact: ContactId, json_: JsonOpt = False) -> None:
 
 @app.command("update")
 @handle_errors
+@body_flags("contact", "update")
 def update(
     ctx: typer.Context,
     contact: ContactId,
-    name: NameOpt = None,
-    email: EmailOpt = None,
-    title: TitleOpt = None,
-    primary: Annotated[
-        bool | None,
-        typer.Option("--primary/--not-primary", help="Make (or stop making) this the primary."),
-    ] = None,
-    label: LabelOpt = None,
     data: DataOpt = None,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Change some fields of a contact; the others stay as they are."""
     from pivotal_cli.client import contacts
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import ContactWrite
     from pivotal_cli.render.views import CONTACT_COLUMNS
 
-    body = bodies.build(
-        ContactWrite, _fields(name, email, title, primary, label), data, require_change=True
-    )
+    body = build_body("contact", "update", fields, data)
     write_record(
         ctx.obj,
         lambda client: contacts.update(client, contact, body),

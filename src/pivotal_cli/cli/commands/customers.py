@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.flows import emit_record, one_page, show_list, soft_delete, write_record
 from pivotal_cli.cli.options import (
@@ -12,7 +13,6 @@ from pivotal_cli.cli.options import (
     ColumnsOpt,
     CsvOpt,
     CursorOpt,
-    CustomerStatus,
     DataOpt,
     IdempotencyKeyOpt,
     JsonlOpt,
@@ -27,82 +27,6 @@ from pivotal_cli.cli.options import (
 app = group("List, create, update and delete customers.")
 
 CustomerRef = Annotated[str, typer.Argument(help="display_id, cuid or slug.", show_default=False)]
-MetadataOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--metadata",
-        "-m",
-        metavar="KEY=VALUE",
-        help="KEY=VALUE into metadata (repeatable; JSON values kept).",
-    ),
-]
-
-
-def _fields(
-    name: str | None,
-    slug: str | None,
-    domain: str | None,
-    status: CustomerStatus | None,
-    plan: str | None,
-    mrr: int | None,
-    monthly_orders: int | None,
-    hubspot_company_id: str | None,
-    hubspot_deal_id: str | None,
-    stripe_customer_id: str | None,
-    intercom_company_id: str | None,
-    slack_channel_id: str | None,
-    metadata: list[str] | None,
-) -> dict[str, object]:
-    from pivotal_cli.domain.validate import parse_key_values
-
-    return {
-        "name": name,
-        "slug": slug,
-        "domain": domain,
-        "status": value_of(status),
-        "plan": plan,
-        "mrr": mrr,
-        "monthly_orders": monthly_orders,
-        "hubspot_company_id": hubspot_company_id,
-        "hubspot_deal_id": hubspot_deal_id,
-        "stripe_customer_id": stripe_customer_id,
-        "intercom_company_id": intercom_company_id,
-        "slack_channel_id": slack_channel_id,
-        "metadata": parse_key_values(metadata, flag="--metadata") if metadata else None,
-    }
-
-
-NameOpt = Annotated[str | None, typer.Option("--name", metavar="NAME", help="Customer name.")]
-SlugOpt = Annotated[
-    str | None,
-    typer.Option("--slug", metavar="SLUG", help="URL-safe handle, unique in the workspace."),
-]
-DomainOpt = Annotated[
-    str | None, typer.Option("--domain", metavar="DOMAIN", help="Primary domain (unique).")
-]
-PlanOpt = Annotated[str | None, typer.Option("--plan", metavar="PLAN", help="Plan name.")]
-MrrOpt = Annotated[
-    int | None,
-    typer.Option("--mrr", metavar="CENTS", min=0, help="Monthly recurring revenue in cents."),
-]
-OrdersOpt = Annotated[
-    int | None, typer.Option("--monthly-orders", metavar="N", min=0, help="Orders per month.")
-]
-HubspotCompanyOpt = Annotated[
-    str | None, typer.Option("--hubspot-company-id", metavar="ID", help="HubSpot company id.")
-]
-HubspotDealOpt = Annotated[
-    str | None, typer.Option("--hubspot-deal-id", metavar="ID", help="HubSpot deal id.")
-]
-StripeOpt = Annotated[
-    str | None, typer.Option("--stripe-customer-id", metavar="ID", help="Stripe customer id.")
-]
-IntercomOpt = Annotated[
-    str | None, typer.Option("--intercom-company-id", metavar="ID", help="Intercom company id.")
-]
-SlackOpt = Annotated[
-    str | None, typer.Option("--slack-channel-id", metavar="ID", help="Slack channel id.")
-]
 
 
 @app.command("list")
@@ -164,47 +88,19 @@ def get(ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False) -> No
 
 @app.command("create")
 @handle_errors
+@body_flags("customer", "create")
 def create(
     ctx: typer.Context,
-    name: NameOpt = None,
-    slug: SlugOpt = None,
-    domain: DomainOpt = None,
-    status: StatusOpt = None,
-    plan: PlanOpt = None,
-    mrr: MrrOpt = None,
-    monthly_orders: OrdersOpt = None,
-    hubspot_company_id: HubspotCompanyOpt = None,
-    hubspot_deal_id: HubspotDealOpt = None,
-    stripe_customer_id: StripeOpt = None,
-    intercom_company_id: IntercomOpt = None,
-    slack_channel_id: SlackOpt = None,
-    metadata: MetadataOpt = None,
     data: DataOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Create a customer. Safe to retry: every create carries an Idempotency-Key."""
     from pivotal_cli.client import customers
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import CustomerCreate
     from pivotal_cli.render.views import CUSTOMER_COLUMNS
 
-    fields = _fields(
-        name,
-        slug,
-        domain,
-        status,
-        plan,
-        mrr,
-        monthly_orders,
-        hubspot_company_id,
-        hubspot_deal_id,
-        stripe_customer_id,
-        intercom_company_id,
-        slack_channel_id,
-        metadata,
-    )
-    body = bodies.build(CustomerCreate, fields, data)
+    body = build_body("customer", "create", fields, data)
     write_record(
         ctx.obj,
         lambda client: customers.create(client, body, idempotency_key=idempotency_key),
@@ -216,47 +112,19 @@ def create(
 
 @app.command("update")
 @handle_errors
+@body_flags("customer", "update")
 def update(
     ctx: typer.Context,
     customer: CustomerRef,
-    name: NameOpt = None,
-    slug: SlugOpt = None,
-    domain: DomainOpt = None,
-    status: StatusOpt = None,
-    plan: PlanOpt = None,
-    mrr: MrrOpt = None,
-    monthly_orders: OrdersOpt = None,
-    hubspot_company_id: HubspotCompanyOpt = None,
-    hubspot_deal_id: HubspotDealOpt = None,
-    stripe_customer_id: StripeOpt = None,
-    intercom_company_id: IntercomOpt = None,
-    slack_channel_id: SlackOpt = None,
-    metadata: MetadataOpt = None,
     data: DataOpt = None,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Change some fields of a customer; the others stay as they are."""
     from pivotal_cli.client import customers
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import CustomerWrite
     from pivotal_cli.render.views import CUSTOMER_COLUMNS
 
-    fields = _fields(
-        name,
-        slug,
-        domain,
-        status,
-        plan,
-        mrr,
-        monthly_orders,
-        hubspot_company_id,
-        hubspot_deal_id,
-        stripe_customer_id,
-        intercom_company_id,
-        slack_channel_id,
-        metadata,
-    )
-    body = bodies.build(CustomerWrite, fields, data, require_change=True)
+    body = build_body("customer", "update", fields, data)
     write_record(
         ctx.obj,
         lambda client: customers.update(client, customer, body),

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.flows import (
     confirm_launch,
@@ -38,71 +39,6 @@ app = group("List and change onboardings; move them through phases.")
 OnboardingId = Annotated[
     str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
 ]
-
-
-def _date(value: str | None) -> str | None:
-    from pivotal_cli.domain.validate import iso_datetime
-
-    if value is None:
-        return None
-    try:
-        return iso_datetime(value)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
-TargetOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--target-launch",
-        metavar="DATE",
-        callback=_date,
-        help="Target launch: YYYY-MM-DD or ISO 8601.",
-    ),
-]
-TemplateOpt = Annotated[str | None, typer.Option("--template", metavar="ID", help="Template id.")]
-CsmOpt = Annotated[str | None, typer.Option("--csm", metavar="USER_ID", help="CSM user id.")]
-SeOpt = Annotated[
-    str | None, typer.Option("--se", metavar="USER_ID", help="Solutions engineer user id.")
-]
-DesignerOpt = Annotated[
-    str | None, typer.Option("--designer", metavar="USER_ID", help="Designer user id.")
-]
-ProductOpsOpt = Annotated[
-    str | None, typer.Option("--product-ops", metavar="USER_ID", help="Product-ops user id.")
-]
-NotesOpt = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free-text notes.")]
-ReminderEmailOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--reminder-email/--no-reminder-email", help="Email reminders.", show_default=False
-    ),
-]
-ReminderSlackOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--reminder-slack/--no-reminder-slack", help="Slack reminders.", show_default=False
-    ),
-]
-ReminderEveryOpt = Annotated[
-    int | None,
-    typer.Option("--reminder-every", metavar="DAYS", min=1, help="Days between reminders."),
-]
-
-
-def _fields(**values: Any) -> dict[str, Any]:
-    """Flag values keyed by API field; enum members become their values."""
-    renames = {
-        "target_launch": "target_launch_date",
-        "template": "template_id",
-        "csm": "csm_id",
-        "se": "se_id",
-        "designer": "designer_id",
-        "product_ops": "product_ops_id",
-        "reminder_every": "reminder_frequency_days",
-        "customer": "customer_id",
-    }
-    return {renames.get(k, k): v for k, v in values.items()}
 
 
 @app.command("list")
@@ -171,53 +107,20 @@ def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) ->
 
 @app.command("create")
 @handle_errors
+@body_flags("onboarding", "create")
 def create(
     ctx: typer.Context,
-    customer: Annotated[
-        str | None,
-        typer.Option(
-            "--customer", metavar="CUSTOMER", help="The customer: display_id, cuid or slug."
-        ),
-    ] = None,
-    phase: PhaseOpt = None,
-    state: StateOpt = None,
-    target_launch: TargetOpt = None,
-    template: TemplateOpt = None,
-    csm: CsmOpt = None,
-    se: SeOpt = None,
-    designer: DesignerOpt = None,
-    product_ops: ProductOpsOpt = None,
-    notes: NotesOpt = None,
-    reminder_email: ReminderEmailOpt = None,
-    reminder_slack: ReminderSlackOpt = None,
-    reminder_every: ReminderEveryOpt = None,
     data: DataOpt = None,
     idempotency_key: IdempotencyKeyOpt = None,
     yes: YesOpt = False,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Open an onboarding. Defaults: phase before_getting_started, state active."""
     from pivotal_cli.client import onboardings
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import OnboardingCreate
     from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
-    fields = _fields(
-        customer=customer,
-        phase=phase,
-        state=state,
-        target_launch=target_launch,
-        template=template,
-        csm=csm,
-        se=se,
-        designer=designer,
-        product_ops=product_ops,
-        notes=notes,
-        reminder_email=reminder_email,
-        reminder_slack=reminder_slack,
-        reminder_every=reminder_every,
-    )
-    body = bodies.build(OnboardingCreate, fields, data)
+    body = build_body("onboarding", "create", fields, data)
     write_record(
         ctx.obj,
         lambda client: onboardings.create(client, body, idempotency_key=idempotency_key),
@@ -231,65 +134,20 @@ def create(
 
 @app.command("update")
 @handle_errors
+@body_flags("onboarding", "update")
 def update(
     ctx: typer.Context,
     onboarding: OnboardingId,
-    phase: PhaseOpt = None,
-    state: StateOpt = None,
-    target_launch: TargetOpt = None,
-    completed_at: Annotated[
-        str | None,
-        typer.Option(
-            "--completed-at",
-            metavar="DATE",
-            callback=_date,
-            help="Completion date: YYYY-MM-DD or ISO 8601.",
-        ),
-    ] = None,
-    template: TemplateOpt = None,
-    csm: CsmOpt = None,
-    se: SeOpt = None,
-    designer: DesignerOpt = None,
-    product_ops: ProductOpsOpt = None,
-    notes: NotesOpt = None,
-    waiting_on_customer: Annotated[
-        bool | None,
-        typer.Option(
-            "--waiting-on-customer/--not-waiting-on-customer",
-            help="A customer task blocks it.",
-            show_default=False,
-        ),
-    ] = None,
-    reminder_email: ReminderEmailOpt = None,
-    reminder_slack: ReminderSlackOpt = None,
-    reminder_every: ReminderEveryOpt = None,
     data: DataOpt = None,
     yes: YesOpt = False,
     json_: JsonOpt = False,
+    **fields: Any,
 ) -> None:
     """Change some fields of an onboarding. To move phases, prefer `advance`."""
     from pivotal_cli.client import onboardings
-    from pivotal_cli.domain import bodies
-    from pivotal_cli.domain.models import OnboardingWrite
     from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
-    fields = _fields(
-        phase=phase,
-        state=state,
-        target_launch=target_launch,
-        completed_at=completed_at,
-        template=template,
-        csm=csm,
-        se=se,
-        designer=designer,
-        product_ops=product_ops,
-        notes=notes,
-        waiting_on_customer=waiting_on_customer,
-        reminder_email=reminder_email,
-        reminder_slack=reminder_slack,
-        reminder_every=reminder_every,
-    )
-    body = bodies.build(OnboardingWrite, fields, data, require_change=True)
+    body = build_body("onboarding", "update", fields, data)
     write_record(
         ctx.obj,
         lambda client: onboardings.update(client, onboarding, body),
