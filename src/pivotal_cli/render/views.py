@@ -1,5 +1,8 @@
 """How each resource looks to people: columns for lists, fields for one record.
 
+Every field of a resource's schema is a column; the tables below only say which
+fields have a header or a rendering of their own.
+
 Terminal text may carry Rich markup (colour); the raw value of each column is what
 plain, CSV and `--columns` output use, so scripts always see the API's own values.
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from pivotal_cli.domain import schema
 from pivotal_cli.render.output import Column
 
 STATUS_STYLES = {
@@ -79,52 +83,93 @@ def day(value: Any) -> str:
     return moment.strftime("%Y-%m-%d") if moment else plain(value)
 
 
-CUSTOMER_COLUMNS = [
-    Column("display_id", "ID", justify="right"),
-    Column("name", "NAME"),
-    Column("slug", "SLUG"),
-    Column("status", "STATUS", human=lambda r: styled(r.get("status"))),
-    Column("plan", "PLAN"),
-    Column("mrr", "MRR", human=lambda r: money(r.get("mrr")), justify="right"),
-    Column("domain", "DOMAIN"),
-    Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
-    Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
-    Column("id", "CUID"),
-]
+def columns_for(resource: str, shown: dict[str, Column]) -> list[Column]:
+    """A column for every field of the resource's schema, in schema order.
+
+    `shown` gives the fields people see with a header or rendering of their own; any
+    other field is a column under its API name, rendered by its type, so a field added
+    to the schema can be asked for with `--columns` at once.
+    """
+    columns = []
+    for spec in schema.fields(resource):
+        if spec.name == "object":
+            continue
+        columns.append(shown.get(spec.name) or _by_type(spec))
+    return columns
+
+
+def _by_type(spec: schema.Field) -> Column:
+    name = spec.name
+    if spec.is_datetime:
+        return Column(name, name.upper(), human=lambda r: ago(r.get(name)))
+    if spec.type == "boolean":
+        return Column(name, name.upper(), human=lambda r: "yes" if r.get(name) else "no")
+    if spec.type == "integer":
+        return Column(name, name.upper(), justify="right")
+    return Column(name, name.upper())
+
+
+CUSTOMER_COLUMNS = columns_for(
+    "customer",
+    {
+        "display_id": Column("display_id", "ID", justify="right"),
+        "name": Column("name", "NAME"),
+        "slug": Column("slug", "SLUG"),
+        "status": Column("status", "STATUS", human=lambda r: styled(r.get("status"))),
+        "plan": Column("plan", "PLAN"),
+        "mrr": Column("mrr", "MRR", human=lambda r: money(r.get("mrr")), justify="right"),
+        "domain": Column("domain", "DOMAIN"),
+        "created_at": Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
+        "updated_at": Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
+        "id": Column("id", "CUID"),
+    },
+)
 CUSTOMER_DEFAULT = ["display_id", "name", "slug", "status", "plan", "mrr", "created_at"]
 
-CONTACT_COLUMNS = [
-    Column("display_id", "ID", justify="right"),
-    Column("name", "NAME"),
-    Column("email", "EMAIL"),
-    Column("title", "TITLE"),
-    Column(
-        "is_primary", "PRIMARY", human=lambda r: "[bold]★ primary[/]" if r.get("is_primary") else ""
-    ),
-    Column("labels", "LABELS", human=lambda r: listed(r.get("labels"))),
-    Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
-    Column("customer_id", "CUSTOMER"),
-    Column("id", "CUID"),
-]
+CONTACT_COLUMNS = columns_for(
+    "contact",
+    {
+        "display_id": Column("display_id", "ID", justify="right"),
+        "name": Column("name", "NAME"),
+        "email": Column("email", "EMAIL"),
+        "title": Column("title", "TITLE"),
+        "is_primary": Column(
+            "is_primary",
+            "PRIMARY",
+            human=lambda r: "[bold]★ primary[/]" if r.get("is_primary") else "",
+        ),
+        "labels": Column("labels", "LABELS", human=lambda r: listed(r.get("labels"))),
+        "created_at": Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
+        "customer_id": Column("customer_id", "CUSTOMER"),
+        "id": Column("id", "CUID"),
+    },
+)
 CONTACT_DEFAULT = ["display_id", "name", "email", "title", "is_primary", "labels"]
 
-ONBOARDING_COLUMNS = [
-    Column("display_id", "ID", justify="right"),
-    Column("customer_id", "CUSTOMER"),
-    Column("phase", "PHASE", human=lambda r: styled(r.get("phase"))),
-    Column("state", "STATE", human=lambda r: styled(r.get("state"))),
-    Column(
-        "waiting_on_customer",
-        "WAITING",
-        human=lambda r: "yes" if r.get("waiting_on_customer") else "",
-    ),
-    Column("target_launch_date", "TARGET LAUNCH", human=lambda r: day(r.get("target_launch_date"))),
-    Column("started_at", "STARTED", human=lambda r: day(r.get("started_at"))),
-    Column("completed_at", "COMPLETED", human=lambda r: day(r.get("completed_at"))),
-    Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
-    Column("csm_id", "CSM"),
-    Column("id", "CUID"),
-]
+ONBOARDING_COLUMNS = columns_for(
+    "onboarding",
+    {
+        "display_id": Column("display_id", "ID", justify="right"),
+        "customer_id": Column("customer_id", "CUSTOMER"),
+        "phase": Column("phase", "PHASE", human=lambda r: styled(r.get("phase"))),
+        "state": Column("state", "STATE", human=lambda r: styled(r.get("state"))),
+        "waiting_on_customer": Column(
+            "waiting_on_customer",
+            "WAITING",
+            human=lambda r: "yes" if r.get("waiting_on_customer") else "",
+        ),
+        "target_launch_date": Column(
+            "target_launch_date", "TARGET LAUNCH", human=lambda r: day(r.get("target_launch_date"))
+        ),
+        "started_at": Column("started_at", "STARTED", human=lambda r: day(r.get("started_at"))),
+        "completed_at": Column(
+            "completed_at", "COMPLETED", human=lambda r: day(r.get("completed_at"))
+        ),
+        "updated_at": Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
+        "csm_id": Column("csm_id", "CSM"),
+        "id": Column("id", "CUID"),
+    },
+)
 ONBOARDING_DEFAULT = [
     "display_id",
     "customer_id",
