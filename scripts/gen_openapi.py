@@ -1,10 +1,12 @@
 """Build the project's OpenAPI 3.1 document of the Pivotal API v1 and write it as JSON.
 
-The developer docs (`shared/seeds/000_ce78e87427384208.txt`) carry one small OpenAPI
+The Pivotal developer docs carry one small OpenAPI
 block per operation, and those blocks lost their YAML indentation, so they cannot be
 parsed mechanically. This script is the hand-made merge of all eighteen blocks into one
 document, plus what the prose guides and the sandbox's documented choices add (see
-`INFO_DESCRIPTION` below and `shared/API_NOTES.md` for the why of each choice).
+`INFO_DESCRIPTION` below and docs/api-choices.md for the why of each choice).
+It also writes `src/pivotal_cli/domain/spec.py`, the part of the document the code
+reads, as Python literals.
 
 The output is `src/pivotal_cli/domain/openapi.json`; the sandbox serves it at
 `GET /api/v1/openapi.json` and `tests/sandbox/test_openapi_doc.py` fails when the
@@ -565,7 +567,7 @@ def schemas() -> dict[str, Any]:
         },
     )
     # `state` and `waiting_on_customer` must not contradict each other (the sandbox's
-    # reading of the docs' three accounts, API_NOTES #16): 400 `invalid_field`.
+    # reading of the docs' three accounts, docs/api-choices.md item 16): 400 `invalid_field`.
     s["OnboardingUpdate"]["not"] = {
         "anyOf": [
             {

@@ -2,7 +2,7 @@
 
 It follows `next_cursor` until `has_more` is false (trusting the flag, not the page
 size), passes `limit` on every page, treats a list without `has_more` as one page
-(the contacts shape, API_NOTES item 7), and stops when a server hands back a cursor
+(the contacts shape, docs/api-choices.md item 7), and stops when a server hands back a cursor
 it already gave, instead of looping forever.
 """
 

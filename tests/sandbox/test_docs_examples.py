@@ -1,6 +1,6 @@
 """The docs' own Python examples, run verbatim against the sandbox over real HTTP.
 
-Each snippet below is copied from the developer docs (`shared/seeds/000_…txt`, line
+Each snippet below is copied from the Pivotal developer docs (the docs' line
 numbers beside each; the docs' copy lost its indentation, which is restored here) and
 changed only where it must be to reach the sandbox: the production base URL becomes the
 sandbox's, the empty `"Bearer "` of the SDK samples gets the sandbox key (the guides

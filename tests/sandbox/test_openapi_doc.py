@@ -4,7 +4,7 @@
 tests fail when someone edits one without the other, when the document stops being
 valid OpenAPI 3.1 (checked against the official 3.1 meta-schema that schemathesis
 bundles, with jsonschema_rs), and when it drifts from the names and rules the docs and
-`shared/API_NOTES.md` fixed (operationIds, schema names, security, error responses).
+docs/api-choices.md fixed (operationIds, schema names, security, error responses).
 """
 
 from __future__ import annotations
@@ -254,7 +254,7 @@ def test_me_is_the_spec_shape_plus_mode(doc: dict[str, Any]) -> None:
     assert validator.is_valid(me)
     assert validator.is_valid({**me, "mode": "test"})
     assert not validator.is_valid({**me, "mode": "staging"})
-    # The Quickstart's prose shape is not what the API returns (API_NOTES #1).
+    # The Quickstart's prose shape is not what the API returns (docs/api-choices.md item 1).
     assert not validator.is_valid(
         {"object": "api_key_identity", "key_name": "local-dev", "mode": "live"}
     )

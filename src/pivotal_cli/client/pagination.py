@@ -1,6 +1,6 @@
 """The one pagination iterator: follow `next_cursor` until `has_more` is false.
 
-Tolerant of both list shapes the docs show (API_NOTES item 7): a list without
+Tolerant of both list shapes the docs show (docs/api-choices.md item 7): a list without
 `has_more` is a single page.
 """
 
