@@ -100,9 +100,9 @@ def client(make_client: Callable[..., Client]) -> Client:
 # -- the retry table ------------------------------------------------------------------
 
 CALLS: dict[str, Callable[[Client], Any]] = {
-    "GET": lambda c: c.get("/customers"),
-    "PATCH": lambda c: c.patch("/customers/42", {"name": "Aurora"}),
-    "DELETE": lambda c: c.delete("/customers/42"),
+    "GET": lambda c: c.get("/customers").data,
+    "PATCH": lambda c: c.patch("/customers/42", {"name": "Aurora"}).data,
+    "DELETE": lambda c: c.delete("/customers/42").data,
     # POST always carries an automatic Idempotency-Key, so it is as safe to retry.
     "POST": lambda c: c.post("/customers", {"name": "Aurora"}).data,
 }
@@ -662,7 +662,7 @@ def test_a_200_that_is_not_json_is_a_readable_error(
 def test_an_empty_success_body_is_none(httpx_mock: HTTPXMock, client: Client) -> None:
     httpx_mock.add_response(status_code=204)
 
-    assert client.delete("/customers/42") is None
+    assert client.delete("/customers/42").data is None
 
 
 # -- the --verbose exchange log -------------------------------------------------------
@@ -718,7 +718,7 @@ def test_no_log_callback_means_no_logging(httpx_mock: HTTPXMock) -> None:
     httpx_mock.add_response(json=OK_BODY)
 
     with Client(API, KEY, log=None) as quiet:
-        assert quiet.get("/me") == OK_BODY
+        assert quiet.get("/me").data == OK_BODY
 
 
 # -- transport security and headers ---------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from pivotal_cli.domain import schema
+from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -190,9 +191,9 @@ def body_flags(
 def build_body(
     resource: str,
     operation: schema.Operation,
-    fields: Mapping[str, Any],
+    fields: Mapping[str, object],
     data: str | None,
-) -> dict[str, Any]:
+) -> Record:
     """Merge `--data` and the flags (flags win), check it against the schema."""
     from pivotal_cli.domain.bodies import BodyError, EmptyBodyError, MissingFieldError, check
 
@@ -222,13 +223,18 @@ def build_body(
         ) from None
 
 
-def _flag_value(name: str, value: Any) -> Any:
+def _flag_value(name: str, value: object) -> JSONValue:
     """A flag's value as the API wants it: enum members as strings, KEY=VALUE as a dict."""
     if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, list) and name in _object_fields():
-        return parse_key_values(value, flag=flag_for(name))
-    return value
+        return str(value.value)
+    if isinstance(value, (list, tuple)):
+        texts = [str(item) for item in value]
+        if name in _object_fields():
+            return parse_key_values(texts, flag=flag_for(name))
+        return list[JSONValue](texts)
+    if isinstance(value, (str, int, float)):  # bool is an int
+        return value
+    raise TypeError(f"unexpected value for {name}: {type(value).__name__}")
 
 
 @cache
@@ -242,7 +248,7 @@ def _object_fields() -> frozenset[str]:
     )
 
 
-def load_json_body(source: str, *, flag: str = "--data") -> dict[str, Any]:
+def load_json_body(source: str, *, flag: str = "--data") -> Record:
     """Read a JSON object from `--data`: inline JSON, `@file`, or `-` for stdin."""
     if source == "-":
         text, where = sys.stdin.read(), "standard input"
@@ -266,10 +272,10 @@ def load_json_body(source: str, *, flag: str = "--data") -> dict[str, Any]:
     return body
 
 
-def parse_key_values(pairs: list[str], *, flag: str) -> dict[str, Any]:
+def parse_key_values(pairs: list[str], *, flag: str) -> Record:
     """`KEY=VALUE` pairs -> dict. A value that parses as JSON keeps its type
     (`count=3` is a number, `vip=true` a boolean); anything else is a string."""
-    result: dict[str, Any] = {}
+    result: Record = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or not key:

@@ -4,11 +4,27 @@ Each takes the invocation's context and the client calls to make; commands stay 
 parse-call-render sequence.
 """
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # types only: nothing here is imported at start-up
+    from pivotal_cli.cli.context import AppContext, Target
+    from pivotal_cli.client.http import Client, Response
+    from pivotal_cli.domain.records import Record
+    from pivotal_cli.render.output import Column
 
 
-def emit_record(app_ctx: Any, obj: dict[str, Any], columns: Any, json_: bool) -> None:
+class ResourceAPI(Protocol):
+    """What `soft_delete` needs of a resource module in `client/`."""
+
+    def get(self, client: Client, ref: str, /) -> Record: ...
+
+    def delete(self, client: Client, record_id: str, /) -> Response: ...
+
+
+def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], json_: bool) -> None:
     """One object: exact JSON with --json, else every field, humanely on a terminal."""
     from pivotal_cli.render.views import record_fields
 
@@ -19,11 +35,11 @@ def emit_record(app_ctx: Any, obj: dict[str, Any], columns: Any, json_: bool) ->
 
 
 def show_list(
-    app_ctx: Any,
-    fetch: Callable[[Any], tuple[Iterable[dict[str, Any]], str | None]],
+    app_ctx: AppContext,
+    fetch: Callable[[Client], tuple[Iterable[Record], str | None]],
     *,
-    columns: Any,
-    default: list[str],
+    columns: Sequence[Column],
+    default: Sequence[str],
     requested: str | None,
     json_: bool,
     jsonl: bool,
@@ -55,26 +71,28 @@ def show_list(
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
 
 
-def one_page(page: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+def one_page(page: Record) -> tuple[list[Record], str | None]:
     """A page's rows and, when there is more, the cursor of the next page."""
-    return page["data"], (page.get("next_cursor") if page.get("has_more") else None)
+    from pivotal_cli.client.pagination import items, next_cursor
+
+    return items(page), next_cursor(page)
 
 
 def write_record(
-    app_ctx: Any,
-    send: Callable[[Any], Any],
+    app_ctx: AppContext,
+    send: Callable[[Client], Response],
     *,
-    columns: Any,
+    columns: Sequence[Column],
     json_: bool,
-    done: Callable[[dict[str, Any]], str],
+    done: Callable[[Record], str],
     launch: str | None = None,
     yes: bool = False,
 ) -> None:
     """Send one create or update and show the result: the tail every write shares.
 
-    `send(client)` returns the record, or the `http.Response` of a create (so an
-    idempotent replay can be pointed out). `launch` names what enters the launch
-    phase, when it does, so a live key asks first.
+    `send(client)` returns the client's `Response` (so an idempotent replay can be
+    pointed out). `launch` names what enters the launch phase, when it does, so a live
+    key asks first.
     """
     out = app_ctx.output
     target = app_ctx.target()
@@ -83,18 +101,18 @@ def write_record(
         confirm_launch(app_ctx, target, launch, yes)
     with app_ctx.client(target=target) as client:
         result = send(client)
-    record = getattr(result, "data", result)
-    if getattr(result, "replayed", False):
+    record = result.record()
+    if result.replayed:
         out.info("Replayed: the API returned the result of an earlier request with this key.")
     out.success(done(record))
     emit_record(app_ctx, record, columns, json_)
 
 
 def soft_delete(
-    app_ctx: Any,
-    api: Any,
+    app_ctx: AppContext,
+    api: ResourceAPI,
     ref: str,
-    describe: Callable[[dict[str, Any]], str],
+    describe: Callable[[Record], str],
     *,
     yes: bool,
     json_: bool,
@@ -102,7 +120,7 @@ def soft_delete(
 ) -> None:
     """Fetch the record, say what will be deleted and where, ask, delete, report.
 
-    `api` is the resource's module in `api/` (its `get` and `delete`). Without a
+    `api` is the resource's module in `client/` (its `get` and `delete`). Without a
     terminal and without --yes nothing is deleted (exit 3).
     """
     out = app_ctx.output
@@ -118,21 +136,21 @@ def soft_delete(
         out.confirm(question, assume_yes=yes)
         deleted = api.delete(client, str(found["id"]))
     if json_:
-        out.json(deleted)
+        out.json(deleted.data)
     out.success(f"Deleted {what}. This is a soft delete: hidden from reads, kept for audit{note}.")
 
 
-def _where(client: Any, target: Any) -> str:
+def _where(client: Client, target: Target) -> str:
     if target.workspace is None:
         from dataclasses import replace
 
         from pivotal_cli.client.meta import get_me
 
         target = replace(target, workspace=get_me(client)[0].org_slug)
-    return str(target.label)
+    return target.label
 
 
-def confirm_launch(app_ctx: Any, target: Any, label: str, yes: bool) -> None:
+def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -> None:
     """Entering `launch` with a live key fires real automations: warn and ask first."""
     if target.mode != "live" or target.source == "sandbox":
         return

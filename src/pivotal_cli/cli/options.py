@@ -5,7 +5,7 @@ choices come from the schema, so a new enum value reaches every flag at once.
 """
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, TypeAlias
 
 import typer
 
@@ -79,14 +79,14 @@ ModeOpt = Annotated[
 ]
 
 
-def group(help: str, **settings: Any) -> typer.Typer:
+def group(help: str) -> typer.Typer:
     """A command group as every group here is built.
 
     Help is click's plain text rather than Rich panels: Typer's Rich help pulls in
     markdown-it and most of Rich (about 90 ms on every `--help`), and plain help is
     what gh prints too.
     """
-    return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True, **settings)
+    return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True)
 
 
 StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.ids import is_id, segment
-from pivotal_cli.client.pagination import fetch_page, iter_items
+from pivotal_cli.client.pagination import fetch_page, items, iter_items
+from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import NotFoundError
 
 
@@ -18,7 +18,7 @@ def list_page(
     slug: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> Record:
     params = {"status": status, "slug": slug, "limit": limit, "cursor": cursor}
     return fetch_page(client, "/customers", params)
 
@@ -30,32 +30,32 @@ def iter_all(
     slug: str | None = None,
     page_size: int = 100,
     cursor: str | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Record]:
     """Every customer from `cursor` on (the start when None), page by page."""
     params = {"status": status, "slug": slug}
     return iter_items(client, "/customers", params, page_size=page_size, cursor=cursor)
 
 
-def get(client: Client, ref: str) -> dict[str, Any]:
+def get(client: Client, ref: str) -> Record:
     """A customer by display_id, cuid or slug."""
     ref = ref.strip()
     if is_id(ref):
-        return client.get(f"/customers/{segment(ref, 'customer id')}")
+        return client.get(f"/customers/{segment(ref, 'customer id')}").record()
     return find_by_slug(client, ref)
 
 
-def find_by_slug(client: Client, slug: str) -> dict[str, Any]:
+def find_by_slug(client: Client, slug: str) -> Record:
     """Look a slug up with the documented `?slug=` filter (display_id vs id guide).
 
-    list-customers does not declare that filter (API_NOTES item 4), and a server that
+    list-customers does not declare that filter (docs/api-choices.md item 4), and a server that
     ignores it answers with the newest customers instead. So the match is checked,
     and when the first answer does not hold it, the whole list is walked.
     """
-    page = list_page(client, slug=slug, limit=1)
-    for customer in page["data"]:
+    first = items(list_page(client, slug=slug, limit=1))
+    for customer in first:
         if customer.get("slug") == slug:
             return customer
-    if page["data"]:  # filter ignored: look through everything
+    if first:  # filter ignored: look through everything
         for customer in iter_all(client):
             if customer.get("slug") == slug:
                 return customer
@@ -75,14 +75,16 @@ def resolve_id(client: Client, ref: str) -> str:
     return str(find_by_slug(client, ref)["id"])
 
 
-def create(client: Client, body: dict[str, Any], *, idempotency_key: str | None = None) -> Response:
+def create(
+    client: Client, body: Mapping[str, JSONValue], *, idempotency_key: str | None = None
+) -> Response:
     return client.post("/customers", body, idempotency_key=idempotency_key)
 
 
-def update(client: Client, ref: str, body: dict[str, Any]) -> dict[str, Any]:
+def update(client: Client, ref: str, body: Mapping[str, JSONValue]) -> Response:
     cid = segment(resolve_id(client, ref), "customer id")
     return client.patch(f"/customers/{cid}", body)
 
 
-def delete(client: Client, customer_id: str) -> dict[str, Any]:
+def delete(client: Client, customer_id: str) -> Response:
     return client.delete(f"/customers/{segment(customer_id, 'customer id')}")

@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 # httpx's package __init__ imports its own command-line client (click, rich.syntax,
@@ -27,6 +26,7 @@ import httpx
 
 from pivotal_cli import __version__
 from pivotal_cli.domain.api_keys import key_prefix
+from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import (
     APIError,
     InsecureTransportError,
@@ -95,17 +95,31 @@ class RateLimit:
         return window_left / (self.remaining + 1)
 
 
+# Query values as commands give them; None means "leave the parameter out".
+QueryValue = str | int | None
+
+
 @dataclass
 class Response:
-    """A decoded successful answer."""
+    """A decoded successful answer: what every verb of the client returns."""
 
     status: int
-    data: Any
+    data: JSONValue
     headers: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
 
     @property
     def replayed(self) -> bool:
         return self.headers.get("idempotent-replay", "").lower() == "true"
+
+    def record(self) -> Record:
+        """The body as one JSON object; a server answering anything else is an error."""
+        if not isinstance(self.data, dict):
+            raise ServerError(
+                f"{self.path or 'The API'} answered with JSON that is not an object.",
+                status=self.status,
+            )
+        return self.data
 
 
 def _int_header(headers: Mapping[str, str], name: str, default: int | None) -> int | None:
@@ -217,17 +231,19 @@ class Client:
 
     # -- public verbs -------------------------------------------------------------
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
-        return self.request("GET", path, params=params).data
+    def get(self, path: str, params: Mapping[str, QueryValue] | None = None) -> Response:
+        return self.request("GET", path, params=params)
 
-    def post(self, path: str, body: Any, *, idempotency_key: str | None = None) -> Response:
+    def post(
+        self, path: str, body: Mapping[str, JSONValue], *, idempotency_key: str | None = None
+    ) -> Response:
         return self.request("POST", path, json_body=body, idempotency_key=idempotency_key)
 
-    def patch(self, path: str, body: Any) -> Any:
-        return self.request("PATCH", path, json_body=body).data
+    def patch(self, path: str, body: Mapping[str, JSONValue]) -> Response:
+        return self.request("PATCH", path, json_body=body)
 
-    def delete(self, path: str) -> Any:
-        return self.request("DELETE", path).data
+    def delete(self, path: str) -> Response:
+        return self.request("DELETE", path)
 
     # -- the retry loop -----------------------------------------------------------
 
@@ -236,8 +252,8 @@ class Client:
         method: str,
         path: str,
         *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json_body: Mapping[str, JSONValue] | None = None,
         idempotency_key: str | None = None,
     ) -> Response:
         """Send one logical call, retrying what is safe to retry, and decode it."""
@@ -268,7 +284,7 @@ class Client:
                 raise self._network_error(exc, attempt) from None
             self.rate_limit.update(reply.headers)
             if reply.status_code < 300:
-                return Response(reply.status_code, _decode_success(reply), reply.headers)
+                return Response(reply.status_code, _decode_success(reply), reply.headers, path)
             if reply.status_code < 400:
                 raise self._redirect_error(reply)
             error = self._error_for(reply)
@@ -286,7 +302,7 @@ class Client:
         self,
         method: str,
         path: str,
-        query: Mapping[str, Any],
+        query: Mapping[str, QueryValue],
         headers: Mapping[str, str],
         content: bytes | None,
     ) -> httpx.Response:
@@ -347,7 +363,7 @@ class Client:
 
     def _backoff(self, attempt: int) -> float:
         """Capped exponential backoff with jitter (between half and all of the step)."""
-        step = min(self.retry.max_delay, self.retry.base_delay * 2 ** (attempt - 1))
+        step = min(self.retry.max_delay, self.retry.base_delay * 2.0 ** (attempt - 1))
         return step * (0.5 + self._jitter() / 2)
 
     def _sleep_before_retry(self, attempt: int, wait: float | None, why: str) -> None:
@@ -413,17 +429,18 @@ def _new_idempotency_key() -> str:
     return str(uuid.uuid4())
 
 
-def _decode_success(reply: httpx.Response) -> Any:
+def _decode_success(reply: httpx.Response) -> JSONValue:
     if not reply.content:
         return None
     try:
-        return reply.json()
+        body: JSONValue = reply.json()
     except ValueError:
         raise ServerError(
             f"The server answered HTTP {reply.status_code} with a body that is not JSON.",
             status=reply.status_code,
             hint="Check the base URL (--base-url / PIVOTAL_BASE_URL): it should end in /api/v1.",
         ) from None
+    return body
 
 
 def _describe(exc: httpx.TransportError) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pivotal_cli.domain.records import JSONValue
+
 _REQUIRED = ("key_name", "key_prefix", "org_id", "org_slug")
 _KNOWN_FLAT = {"object", *_REQUIRED, "key_id", "org_name", "mode", "scopes", "rate_limit_tier"}
 
@@ -27,10 +29,10 @@ class Identity:
     scopes: tuple[str, ...] = ()
     rate_limit_tier: str | None = None
     # Fields this version does not know, kept as they came (additive changes).
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, JSONValue] = field(default_factory=dict)
 
     @classmethod
-    def from_api(cls, body: Any) -> Identity:
+    def from_api(cls, body: object) -> Identity:
         """Read a /me body; ValueError names what is missing."""
         if not isinstance(body, dict):
             raise ValueError("the /me answer is not a JSON object")

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from pivotal_cli.client.http import Client, RateLimit
 from pivotal_cli.client.identity import Identity
+from pivotal_cli.domain.records import JSONValue
 
 
-def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
+def get_me(client: Client) -> tuple[Identity, JSONValue, RateLimit]:
     """The key's identity (either documented shape), the raw body, and the bucket."""
     from pivotal_cli.errors import ServerError
 
-    raw = client.get("/me")
+    raw = client.get("/me").data
     try:
         identity = Identity.from_api(raw)
     except ValueError as exc:
@@ -23,8 +23,8 @@ def get_me(client: Client) -> tuple[Identity, dict[str, Any], RateLimit]:
     return identity, raw, client.rate_limit
 
 
-def get_health(client: Client) -> tuple[dict[str, Any], float]:
+def get_health(client: Client) -> tuple[JSONValue, float]:
     """The health body and the round-trip time in milliseconds."""
     started = time.perf_counter()
-    body = client.get("/health")
+    body = client.get("/health").data
     return body, (time.perf_counter() - started) * 1000

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Mapping
 
 from pivotal_cli.client import customers
-from pivotal_cli.client.http import Client, Response
+from pivotal_cli.client.http import Client, QueryValue, Response
 from pivotal_cli.client.ids import segment
-from pivotal_cli.client.pagination import fetch_page, iter_items
+from pivotal_cli.client.pagination import fetch_page, items, iter_items
+from pivotal_cli.domain.records import JSONValue, Record
 
 
 def _filters(
     client: Client, customer: str | None, state: str | None, phase: str | None
-) -> dict[str, Any]:
+) -> dict[str, QueryValue]:
     customer_id = customers.resolve_id(client, customer) if customer else None
     return {"customer_id": customer_id, "state": state, "phase": phase}
 
@@ -26,7 +26,7 @@ def list_page(
     phase: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
-) -> dict[str, Any]:
+) -> Record:
     params = {**_filters(client, customer, state, phase), "limit": limit, "cursor": cursor}
     return fetch_page(client, "/onboardings", params)
 
@@ -39,32 +39,34 @@ def iter_all(
     phase: str | None = None,
     page_size: int = 100,
     cursor: str | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Record]:
     """Every onboarding from `cursor` on (the start when None), page by page."""
     params = _filters(client, customer, state, phase)
     return iter_items(client, "/onboardings", params, page_size=page_size, cursor=cursor)
 
 
-def list_for_customer(client: Client, customer_ref: str) -> list[dict[str, Any]]:
+def list_for_customer(client: Client, customer_ref: str) -> list[Record]:
     """One customer's onboardings, newest first (that endpoint is not paginated)."""
     cid = segment(customers.resolve_id(client, customer_ref), "customer id")
-    return list(fetch_page(client, f"/customers/{cid}/onboardings", {})["data"])
+    return items(fetch_page(client, f"/customers/{cid}/onboardings", {}))
 
 
-def get(client: Client, onboarding_id: str) -> dict[str, Any]:
-    return client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}")
+def get(client: Client, onboarding_id: str) -> Record:
+    return client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}").record()
 
 
-def create(client: Client, body: dict[str, Any], *, idempotency_key: str | None = None) -> Response:
-    body = dict(body)
+def create(
+    client: Client, body: Mapping[str, JSONValue], *, idempotency_key: str | None = None
+) -> Response:
+    body = dict(body)  # the caller's copy keeps the ref it gave
     if "customer_id" in body:
         body["customer_id"] = customers.resolve_id(client, str(body["customer_id"]))
     return client.post("/onboardings", body, idempotency_key=idempotency_key)
 
 
-def update(client: Client, onboarding_id: str, body: dict[str, Any]) -> dict[str, Any]:
+def update(client: Client, onboarding_id: str, body: Mapping[str, JSONValue]) -> Response:
     return client.patch(f"/onboardings/{segment(onboarding_id, 'onboarding id')}", body)
 
 
-def delete(client: Client, onboarding_id: str) -> dict[str, Any]:
+def delete(client: Client, onboarding_id: str) -> Response:
     return client.delete(f"/onboardings/{segment(onboarding_id, 'onboarding id')}")

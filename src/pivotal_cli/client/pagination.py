@@ -1,47 +1,58 @@
 """The one pagination iterator: follow `next_cursor` until `has_more` is false.
 
-Tolerant of both list shapes the docs show (docs/api-choices.md item 7): a list without
-`has_more` is a single page.
+Tolerant of both list shapes the docs show (docs/api-choices.md item 7): a list
+without `has_more` is a single page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
-from pivotal_cli.client.http import Client
+from pivotal_cli.client.http import Client, QueryValue
+from pivotal_cli.domain.records import Record
+from pivotal_cli.errors import ServerError
 
 MAX_PAGE = 100
 
 
-def fetch_page(client: Client, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    page = client.get(path, params)
+def fetch_page(client: Client, path: str, params: Mapping[str, QueryValue]) -> Record:
+    page = client.get(path, params).data
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        from pivotal_cli.errors import ServerError
-
         raise ServerError(f"GET {path} did not return a list.", status=200)
     return page
+
+
+def items(page: Record) -> list[Record]:
+    """The objects of a list page (anything else in `data` is left out)."""
+    data = page.get("data")
+    return [item for item in data if isinstance(item, dict)] if isinstance(data, list) else []
+
+
+def next_cursor(page: Record) -> str | None:
+    """The cursor of the next page, when there is one."""
+    cursor = page.get("next_cursor")
+    return cursor if page.get("has_more") and isinstance(cursor, str) and cursor else None
 
 
 def iter_items(
     client: Client,
     path: str,
-    params: Mapping[str, Any] | None = None,
+    params: Mapping[str, QueryValue] | None = None,
     *,
     page_size: int = MAX_PAGE,
     cursor: str | None = None,
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[Record]:
     """Yield every item of a cursor-paginated list, one page in memory at a time."""
-    query = dict(params or {})
+    query: dict[str, QueryValue] = dict(params or {})
     query["limit"] = page_size
     seen_cursors: set[str] = set()
     while True:
         if cursor:
             query["cursor"] = cursor
         page = fetch_page(client, path, query)
-        yield from page["data"]
-        cursor = page.get("next_cursor")
-        if not page.get("has_more") or not cursor:
+        yield from items(page)
+        cursor = next_cursor(page)
+        if cursor is None:
             return
         if cursor in seen_cursors:
             # A server that hands back the same cursor would loop forever.

@@ -16,7 +16,7 @@ TERMINAL_PHASE = PHASES[-1]
 LAUNCH_PHASE = "launch"
 
 # The state shortcuts. `waiting_on_customer` is sent along with the state so the two
-# agree whichever way the server reads them (API_NOTES item 16).
+# agree whichever way the server reads them (docs/api-choices.md item 16).
 STATE_SHORTCUTS: dict[str, dict[str, Any]] = {
     "pause": {"state": "paused", "waiting_on_customer": False},
     "resume": {"state": "active", "waiting_on_customer": False},

@@ -9,6 +9,7 @@ plain, CSV and `--columns` output use, so scripts always see the API's own value
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -180,7 +181,7 @@ ONBOARDING_DEFAULT = [
 ]
 
 
-def record_fields(row: dict[str, Any], columns: list[Column]) -> list[Column]:
+def record_fields(row: dict[str, Any], columns: Sequence[Column]) -> list[Column]:
     """Every field of one object, known ones with their human rendering, in API order."""
     known = {c.key: c for c in columns}
     fields = []

@@ -1,7 +1,7 @@
 """`pivotal onboardings`: onboardings, their phase workflow and their state."""
 
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +33,11 @@ from pivotal_cli.cli.options import (
     value_of,
 )
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
+
+if TYPE_CHECKING:
+    from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.client.http import Client
+    from pivotal_cli.domain.records import Record
 
 app = group("List and change onboardings; move them through phases.")
 
@@ -237,7 +242,7 @@ def back(
 
 
 def _print_plan(
-    app_ctx: Any, label: str, current: dict[str, Any], steps: list[str], *, as_json: bool
+    app_ctx: "AppContext", label: str, current: "Record", steps: list[str], *, as_json: bool
 ) -> None:
     """What `advance --dry-run` would do; with --json, one object describing the plan."""
     out = app_ctx.output
@@ -262,8 +267,13 @@ def _print_plan(
 
 
 def _walk(
-    app_ctx: Any, client: Any, current: dict[str, Any], steps: list[str], *, quiet_stdout: bool
-) -> dict[str, Any]:
+    app_ctx: "AppContext",
+    client: "Client",
+    current: "Record",
+    steps: list[str],
+    *,
+    quiet_stdout: bool,
+) -> "Record":
     """One PATCH per phase, printing each transition as it lands.
 
     With --json, stdout holds only the final object, so transitions go to stderr.
@@ -273,7 +283,7 @@ def _walk(
     out = app_ctx.output
     previous, final = str(current["phase"]), current
     for phase in steps:
-        final = onboardings.update(client, str(current["id"]), {"phase": phase})
+        final = onboardings.update(client, str(current["id"]), {"phase": phase}).record()
         line = f"{previous} → {final.get('phase', phase)}"
         out.info(line) if quiet_stdout else out.line(line)
         previous = str(final.get("phase", phase))
