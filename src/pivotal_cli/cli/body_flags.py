@@ -11,13 +11,10 @@ any problem in terms of the flag the user typed.
 from __future__ import annotations
 
 import inspect
-import json
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -250,6 +247,10 @@ def _object_fields() -> frozenset[str]:
 
 def load_json_body(source: str, *, flag: str = "--data") -> Record:
     """Read a JSON object from `--data`: inline JSON, `@file`, or `-` for stdin."""
+    import json
+    import sys
+    from pathlib import Path
+
     if source == "-":
         text, where = sys.stdin.read(), "standard input"
     elif source.startswith("@"):
@@ -275,6 +276,8 @@ def load_json_body(source: str, *, flag: str = "--data") -> Record:
 def parse_key_values(pairs: list[str], *, flag: str) -> Record:
     """`KEY=VALUE` pairs -> dict. A value that parses as JSON keeps its type
     (`count=3` is a number, `vip=true` a boolean); anything else is a string."""
+    import json
+
     result: Record = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
