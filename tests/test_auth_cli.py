@@ -28,6 +28,7 @@ from keyring.backend import KeyringBackend
 from pytest_httpx import HTTPXMock
 from typer.testing import Result
 
+from pivotal_cli.cli.hints import hint_for
 from pivotal_cli.errors import CredentialsError, ExitCode
 from pivotal_cli.settings.credentials import SERVICE, KeyStore
 
@@ -353,7 +354,7 @@ def test_a_hung_keyring_is_time_boxed(
     assert time.monotonic() - started < 2
     assert caught.value.exit_code == ExitCode.AUTH
     assert "did not answer within 0.2 s" in caught.value.message
-    assert "PIVOTAL_API_KEY" in (caught.value.hint or "")
+    assert "PIVOTAL_API_KEY" in (hint_for(caught.value) or "")
 
 
 def test_a_hung_keyring_makes_a_command_fail_fast_not_freeze(

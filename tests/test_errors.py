@@ -19,6 +19,7 @@ import typer
 from typer.testing import CliRunner, Result
 
 from pivotal_cli import __version__
+from pivotal_cli.cli import hints
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.errors import (
     APIError,
@@ -160,7 +161,7 @@ def test_3_cancelled_when_no_terminal_can_answer_and_no_yes() -> None:
         out.confirm("Delete customer 42?", assume_yes=False)
 
     assert caught.value.exit_code == ExitCode.CANCELLED == 3
-    assert "--yes" in caught.value.one_line()
+    assert "--yes" in hints.line(caught.value)
     out.confirm("Delete customer 42?", assume_yes=True)  # --yes: no question, no error
 
     result = run_raising(caught.value)
@@ -284,7 +285,8 @@ def test_api_error_one_line_names_code_status_request_and_next_step() -> None:
         request_id="req_9",
     )
 
-    assert error.one_line() == (
+    # The next step is the command line's wording (cli/hints.py), as users read it.
+    assert hints.line(error) == (
         "Bad (invalid_api_key, HTTP 401) [request req_9] "
         "Check the key, then run `pivotal auth login` again."
     )
@@ -293,7 +295,7 @@ def test_api_error_one_line_names_code_status_request_and_next_step() -> None:
 def test_an_error_without_code_or_type_names_the_status_once() -> None:
     error = error_from_response(503, None, "")
 
-    assert error.one_line() == (
+    assert hints.line(error) == (
         "The server answered HTTP 503 without a Pivotal error body. (HTTP 503) "
         "The API failed; try again shortly. Rerun with --verbose to see the exchange."
     )

@@ -23,6 +23,7 @@ import pytest
 from pytest_httpx import HTTPXMock
 
 from pivotal_cli import __version__
+from pivotal_cli.cli import hints
 from pivotal_cli.client.http import Client, RetryPolicy
 from pivotal_cli.errors import (
     APIError,
@@ -172,7 +173,7 @@ def test_a_lasting_failure_gives_up_after_max_attempts(
     assert len(httpx_mock.get_requests()) == 5
     assert len(rec.slept) == 4
     # Readable, never a repr of an httpx exception.
-    assert "httpx" not in caught.value.one_line()
+    assert "httpx" not in hints.line(caught.value)
     if expected is NetworkError:
         assert "my.pivotal.app after 5 attempts" in caught.value.message
 
@@ -279,7 +280,7 @@ def test_retry_after_longer_than_the_cap_is_not_waited_out(
     assert len(httpx_mock.get_requests()) == 1
     assert rec.slept == []
     assert caught.value.exit_code == ExitCode.RATE_LIMITED
-    assert "The API asks to wait" in caught.value.one_line()
+    assert "The API asks to wait" in hints.line(caught.value)
 
 
 def test_retry_after_on_a_503_is_honoured(
@@ -430,7 +431,7 @@ def test_a_409_idempotency_key_reused_is_not_retried(
 
     assert len(httpx_mock.get_requests()) == 1 and rec.slept == []
     assert caught.value.exit_code == ExitCode.CONFLICT
-    assert "fresh --idempotency-key" in caught.value.one_line()
+    assert "fresh --idempotency-key" in hints.line(caught.value)
 
 
 # -- rate-limit headers and pacing ----------------------------------------------------
@@ -575,14 +576,15 @@ def test_every_documented_error_maps_to_its_exception_and_exit_code(
     assert type(error) is cls
     assert error.exit_code == exit_code
     assert (error.status, error.type, error.code, error.field) == (status, type_, code, field)
-    line = error.one_line()
-    assert line.startswith("Something about the request.")
-    assert f"({code}, HTTP {status})" in line
-    assert "[request req_123]" in line
+    # The next step is the command line's wording (cli/hints.py), as users read it.
+    text = hints.line(error)
+    assert text.startswith("Something about the request.")
+    assert f"({code}, HTTP {status})" in text
+    assert "[request req_123]" in text
     if field:
         assert field in error.message
     for word in words:
-        assert word in line
+        assert word in text
 
 
 @pytest.mark.parametrize(
@@ -634,10 +636,10 @@ def test_an_html_502_from_a_proxy_becomes_a_readable_server_error(
     with pytest.raises(ServerError) as caught:
         client.get("/customers")
 
-    line = caught.value.one_line()
+    text = hints.line(caught.value)
     assert caught.value.exit_code == ExitCode.SERVER
-    assert "HTTP 502 without a Pivotal error body: 502 Bad Gateway" in line
-    assert "<" not in line and "nginx" not in line
+    assert "HTTP 502 without a Pivotal error body: 502 Bad Gateway" in text
+    assert "<" not in text and "nginx" not in text
     assert len(httpx_mock.get_requests()) == 5
 
 
@@ -656,7 +658,7 @@ def test_a_200_that_is_not_json_is_a_readable_error(
 
     assert caught.value.exit_code == ExitCode.SERVER
     assert "not JSON" in caught.value.message
-    assert "--base-url" in (caught.value.hint or "")
+    assert "--base-url" in (hints.hint_for(caught.value) or "")
 
 
 def test_an_empty_success_body_is_none(httpx_mock: HTTPXMock, client: Client) -> None:
@@ -740,7 +742,7 @@ def test_a_key_is_never_sent_over_plain_http_to_a_remote_host(base_url: str) -> 
         Client(base_url, KEY)
 
     assert caught.value.exit_code == ExitCode.USAGE
-    assert caught.value.hint
+    assert hints.hint_for(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,25 @@
 """Exception types and the one mapping from an error to an exit code and a message.
 
-Every failure a user can meet ends up as a `PivotalError`; `app.run` prints its
-`one_line()` on stderr and exits with its `exit_code`. API errors are built from the
-documented envelope `{error: {type, code, message, field}}` by `error_from_response`.
+Every failure a user can meet ends up as a `PivotalError`; the command line's error
+boundary prints its `one_line()` on stderr and exits with its `exit_code`. API errors
+are built from the documented envelope `{error: {type, code, message, field}}` by
+`error_from_response`.
+
+Errors state facts only: a class, a `reason` (or the API's `code`) and, where a next
+step needs them, `details`. The next step the user reads (a flag to pass, a command to
+run) is the command line's business: `cli/hints.py` maps these facts to it, so no layer
+below the command line speaks in flags.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any
+
+# The `reason` of every error `error_from_response` builds: the API answered with an
+# error, so the next step depends on the API's `code` and the class.
+ERROR_RESPONSE = "error_response"
 
 
 class ExitCode(IntEnum):
@@ -31,14 +42,25 @@ class PivotalError(Exception):
 
     exit_code: int = ExitCode.ERROR
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        reason: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        # Only the command line sets `hint`; lower layers give `reason` and `details`.
         self.hint = hint
+        self.reason = reason
+        self.details: dict[str, Any] = dict(details or {})
 
-    def one_line(self) -> str:
-        """The message and the next step, as the one line users read."""
-        return f"{self.message} {self.hint}" if self.hint else self.message
+    def one_line(self, hint: str | None = None) -> str:
+        """The message and the next step (`hint`, else the error's own), as one line."""
+        hint = hint or self.hint
+        return f"{self.message} {hint}" if hint else self.message
 
 
 class UsageError(PivotalError):
@@ -51,6 +73,12 @@ class CancelledError(PivotalError):
     """The user said no at a prompt, or a prompt was needed where none can be shown."""
 
     exit_code = ExitCode.CANCELLED
+
+
+class UnknownRecordError(PivotalError):
+    """A record named on the command line is not in a local store (no HTTP answer said so)."""
+
+    exit_code = ExitCode.NOT_FOUND
 
 
 class CredentialsError(PivotalError):
@@ -85,8 +113,10 @@ class APIError(PivotalError):
         request_id: str | None = None,
         retry_after: float | None = None,
         hint: str | None = None,
+        reason: str | None = None,
+        details: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(message, hint=hint)
+        super().__init__(message, hint=hint, reason=reason, details=details)
         self.status = status
         self.type = type
         self.code = code
@@ -94,12 +124,13 @@ class APIError(PivotalError):
         self.request_id = request_id
         self.retry_after = retry_after
 
-    def one_line(self) -> str:
+    def one_line(self, hint: str | None = None) -> str:
         label = self.code or self.type
         text = f"{self.message} ({label + ', ' if label else ''}HTTP {self.status})"
         if self.request_id:
             text += f" [request {self.request_id}]"
-        return f"{text} {self.hint}" if self.hint else text
+        hint = hint or self.hint
+        return f"{text} {hint}" if hint else text
 
 
 class InvalidRequestError(APIError):
@@ -160,32 +191,6 @@ def _class_for_status(status: int) -> type[APIError]:
     return APIError
 
 
-_HINTS: dict[str, str] = {
-    "missing_api_key": "Run `pivotal auth login`, or set PIVOTAL_API_KEY.",
-    "invalid_api_key": "Check the key, then run `pivotal auth login` again.",
-    "api_key_revoked": "The key was revoked: create a new one in Admin > API Keys and run "
-    "`pivotal auth login`.",
-    "slug_taken": "Pick another --slug, or update the existing customer instead.",
-    "shopify_domain_taken": "Another customer already claims that domain; pick another --domain.",
-    "email_taken": "That customer already has a contact with this email; update it instead.",
-    "idempotency_key_reused": "The key was used with a different body; use a fresh "
-    "--idempotency-key.",
-    "idempotency_key_in_flight": "A request with the same key is still running; retry shortly.",
-}
-
-
-def _hint_for(cls: type[APIError], code: str | None) -> str | None:
-    if code and code in _HINTS:
-        return _HINTS[code]
-    if cls is AuthenticationError:
-        return "Run `pivotal auth login`, or check PIVOTAL_API_KEY."
-    if cls is RateLimitError:
-        return "Wait a moment and try again, or use a separate key for bulk jobs."
-    if cls is ServerError:
-        return "The API failed; try again shortly. Rerun with --verbose to see the exchange."
-    return None
-
-
 def _readable_text(text: str) -> str:
     """First meaningful line of a non-JSON body (an HTML 502 page from a proxy, say)."""
     import re
@@ -232,5 +237,5 @@ def error_from_response(
         field=field,
         request_id=request_id,
         retry_after=retry_after,
-        hint=_hint_for(cls, code),
+        reason=ERROR_RESPONSE,
     )

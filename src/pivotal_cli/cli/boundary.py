@@ -1,8 +1,9 @@
 """The one error boundary: every command's errors become one line and an exit code.
 
-`@handle_errors` turns a `PivotalError` into one readable line on stderr and its exit
-code, and any other exception into a short crash line (full traceback only with
-`--debug`), so no secret held in a local variable is ever printed.
+`@handle_errors` turns a `PivotalError` into one readable line on stderr (its message
+and the next step from `hints.py`) and its exit code, and any other exception into a
+short crash line (full traceback only with `--debug`), so no secret held in a local
+variable is ever printed.
 """
 
 import functools
@@ -27,7 +28,10 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PivotalError as exc:
-            _report(app_ctx, exc.one_line())
+            # Lower layers state facts; the next step the user reads is worded here.
+            from pivotal_cli.cli.hints import line
+
+            _report(app_ctx, line(exc))
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise

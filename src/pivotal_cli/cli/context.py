@@ -4,22 +4,25 @@ It holds the global settings and builds, only when a command asks, the output
 object, the config, the key lookup and the HTTP client. `--help`, `--version` and
 completion therefore never touch the keyring, the network, httpx or pydantic.
 
-Where a key comes from, in order (documented once, in the README):
-  1. `--sandbox` / PIVOTAL_SANDBOX=1: the embedded sandbox's own key;
-  2. PIVOTAL_API_KEY;
-  3. the stored key for `--workspace` / `--live|--test`;
-  4. the stored key for the default set by `pivotal auth use` (or the only one stored).
+Which key and base URL a command uses is decided in `settings/target.py` (in order:
+`--sandbox`; PIVOTAL_API_KEY; the stored key for `--workspace` / `--live|--test`; the
+default set by `pivotal auth use`); `target()` here is a thin call to it.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from pivotal_cli.domain.api_keys import mode_of_key
-from pivotal_cli.errors import CredentialsError
+# Re-exported: commands and tests import these from here.
+from pivotal_cli.settings.target import (
+    DEFAULT_BASE_URL,
+    Settings,
+    Target,
+    base_url_for,
+    resolve_target,
+)
 
 if TYPE_CHECKING:
     from pivotal_cli.client.http import Client
@@ -27,39 +30,7 @@ if TYPE_CHECKING:
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
 
-DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1"
-
-
-@dataclass
-class Settings:
-    """The global options, as given on the command line or in the environment."""
-
-    workspace: str | None = None
-    mode: str | None = None
-    base_url: str | None = None
-    sandbox: bool = False
-    verbose: bool = False
-    debug: bool = False
-    no_color: bool = False
-
-
-@dataclass
-class Target:
-    """Where a command's requests go and with which key."""
-
-    base_url: str
-    api_key: str | None
-    workspace: str | None
-    mode: str | None
-    source: str  # "sandbox", "PIVOTAL_API_KEY", "keyring", "file" or "none"
-    transport: Any = None
-
-    @property
-    def label(self) -> str:
-        """`acme (LIVE)`, `acme (test, sandbox)`; the key's source when the workspace is unknown."""
-        where = self.workspace or "the workspace of PIVOTAL_API_KEY"
-        mode = "LIVE" if self.mode == "live" else (self.mode or "unknown mode")
-        return f"{where} ({mode}{', sandbox' if self.source == 'sandbox' else ''})"
+__all__ = ["DEFAULT_BASE_URL", "AppContext", "Settings", "Target", "parse_mode"]
 
 
 class AppContext:
@@ -90,79 +61,17 @@ class AppContext:
 
     def base_url_for(self, workspace: str | None) -> str:
         """`--base-url` (or PIVOTAL_BASE_URL), then the workspace's own, then production."""
-        if self.settings.base_url:
-            return self.settings.base_url
-        stored = self.config.workspaces.get(workspace) if workspace else None
-        return (stored.base_url if stored else None) or DEFAULT_BASE_URL
+        # The config file is read only when the answer can come from it.
+        needs_config = workspace and not self.settings.base_url
+        return base_url_for(self.settings, self.config if needs_config else None, workspace)
 
     def target(self, *, require_key: bool = True) -> Target:
-        """Resolve the key and base URL in the documented order.
-
-        With `require_key=False` (a call that sends no key, such as /health) a stored
-        key is not read: a locked or missing keyring must not stop such a command.
-        """
-        if self.settings.sandbox:
-            from pivotal_cli.sandbox.adapters.embedded import WORKSPACE, connect
-
-            sandbox = connect(self.settings.mode or "live")
-            return Target(
-                sandbox.base_url,
-                sandbox.api_key,
-                WORKSPACE,
-                mode_of_key(sandbox.api_key),
-                "sandbox",
-                sandbox.transport,
-            )
-        env_key = os.environ.get("PIVOTAL_API_KEY", "").strip()
-        if env_key:
-            return Target(
-                self.base_url_for(self.settings.workspace),
-                env_key,
-                self.settings.workspace,
-                mode_of_key(env_key),
-                "PIVOTAL_API_KEY",
-            )
-        slug, mode = self.config.resolve(self.settings.workspace, self.settings.mode)
-        stored = self.config.workspaces.get(slug) if slug else None
-        record = stored.keys.get(mode) if stored and mode else None
-        if not require_key:
-            return Target(self.base_url_for(slug), None, slug, mode, "none")
-        if record is None or slug is None or mode is None:
-            raise self._not_logged_in(slug, mode)
-        key = self.keystore.get(slug, mode, record.storage)
-        if not key:
-            raise CredentialsError(
-                f"The stored {mode} key for workspace '{slug}' is missing from the "
-                f"{'keyring' if record.storage == 'keyring' else 'credentials file'}.",
-                hint=f"Run `pivotal auth login` again for '{slug}'.",
-            )
-        return Target(self.base_url_for(slug), key, slug, mode, record.storage)
-
-    def _not_logged_in(self, slug: str | None, mode: str | None) -> CredentialsError:
-        if slug and slug not in self.config.workspaces:
-            return CredentialsError(
-                f"No key is stored for workspace '{slug}'.",
-                hint="Run `pivotal auth login`, or `pivotal auth status` to see what is stored.",
-            )
-        if slug and mode:
-            return CredentialsError(
-                f"No {mode} key is stored for workspace '{slug}'.",
-                hint=f"Run `pivotal auth login` with a {mode} key, or pick the other mode.",
-            )
-        if slug:
-            return CredentialsError(
-                f"Workspace '{slug}' has both a live and a test key and no default mode.",
-                hint=f"Pass --live or --test, or run `pivotal auth use {slug} --test`.",
-            )
-        if self.config.workspaces:
-            return CredentialsError(
-                "Several workspaces are stored and none is the default.",
-                hint="Pass --workspace, or run `pivotal auth use WORKSPACE`.",
-            )
-        return CredentialsError(
-            "Not logged in.",
-            hint="Run `pivotal auth login`, set PIVOTAL_API_KEY, "
-            "or try the local sandbox with `pivotal --sandbox …`.",
+        """The key and base URL for this command (see `settings.target.resolve_target`)."""
+        return resolve_target(
+            self.settings,
+            lambda: self.config,
+            lambda: self.keystore,
+            require_key=require_key,
         )
 
     def client(self, *, require_key: bool = True, target: Target | None = None) -> Client:

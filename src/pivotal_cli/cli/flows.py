@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
     from pivotal_cli.domain.records import Record
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.output import Column, Format
 
 
 class ResourceAPI(Protocol):
@@ -22,6 +22,34 @@ class ResourceAPI(Protocol):
     def get(self, client: Client, ref: str, /) -> Record: ...
 
     def delete(self, client: Client, record_id: str, /) -> Response: ...
+
+
+def select_columns(
+    available: Sequence[Column], default: Sequence[str], requested: str | None
+) -> list[Column]:
+    """The columns to show: `--columns a,b` if given (any API field works), else defaults."""
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.render.output import Column
+
+    by_key = {c.key: c for c in available}
+    names = [n.strip() for n in requested.split(",")] if requested else list(default)
+    names = [n for n in names if n]
+    if not names:
+        raise UsageError("--columns: name at least one column.")
+    return [by_key.get(n) or Column(n, n.upper()) for n in names]
+
+
+def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = False) -> Format:
+    """The output format the flags ask for; at most one of them may be given."""
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.render.output import Format
+
+    picked = [
+        f for f, on in ((Format.json, json_), (Format.jsonl, jsonl), (Format.csv, csv_)) if on
+    ]
+    if len(picked) > 1:
+        raise UsageError("Pick one of --json, --jsonl and --csv.")
+    return picked[0] if picked else Format.table
 
 
 def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], json_: bool) -> None:
@@ -53,8 +81,6 @@ def show_list(
     returns the rows (an iterator for `--all`, consumed while the client is open)
     and the cursor of the next page, if any, for a hint on a terminal.
     """
-    from pivotal_cli.render.output import choose_format, select_columns
-
     out = app_ctx.output
     fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
     chosen = select_columns(columns, default, requested)

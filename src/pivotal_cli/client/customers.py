@@ -63,7 +63,8 @@ def find_by_slug(client: Client, slug: str) -> Record:
         f"No customer has the slug '{slug}'.",
         status=404,
         code="customer_not_found",
-        hint="Check the slug with `pivotal customers list`, or pass the display_id.",
+        reason="slug_not_found",
+        details={"slug": slug},
     )
 
 

@@ -167,13 +167,11 @@ def check_transport_security(base_url: str) -> None:
     if parts.scheme == "http" and is_loopback(parts.hostname or ""):
         return
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureTransportError(
-            f"'{base_url}' is not an http(s) URL.",
-            hint="Use a base URL like https://my.pivotal.app/api/v1.",
-        )
+        raise InsecureTransportError(f"'{base_url}' is not an http(s) URL.", reason="not_http_url")
     raise InsecureTransportError(
         f"Refusing to send an API key over plain http to {parts.hostname}.",
-        hint="Use https, or http only to localhost / 127.0.0.1.",
+        reason="plain_http_to_remote",
+        details={"host": parts.hostname},
     )
 
 
@@ -338,7 +336,7 @@ class Client:
         return APIError(
             f"The server answered HTTP {reply.status_code}, redirecting to {where}.",
             status=reply.status_code,
-            hint="Check the base URL (--base-url / PIVOTAL_BASE_URL); the API never redirects.",
+            reason="redirect",
         )
 
     def _retry_wait(self, error: APIError, retry_safe: bool, attempt: int) -> float | None:
@@ -348,7 +346,8 @@ class Client:
         if isinstance(error, RateLimitError) or error.status == 429:
             # A throttled request was never processed, so any method may retry.
             if error.retry_after is not None and error.retry_after > self.retry.max_retry_after:
-                error.hint = f"The API asks to wait {error.retry_after:.0f} s; try again then."
+                # Not waited out: the error now says so, and the user waits instead.
+                error.reason = "retry_after_too_long"
                 return None
             if error.retry_after is not None:
                 return error.retry_after + self._jitter() * 0.5
@@ -394,7 +393,8 @@ class Client:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return NetworkError(
             f"Could not get an answer from {host}{tries}: {_describe(exc)}.",
-            hint="Check your network, or the base URL (--base-url / PIVOTAL_BASE_URL).",
+            reason="no_answer",
+            details={"host": host, "attempts": attempts},
         )
 
     # -- the exchange log (--verbose) ---------------------------------------------
@@ -438,7 +438,7 @@ def _decode_success(reply: httpx.Response) -> JSONValue:
         raise ServerError(
             f"The server answered HTTP {reply.status_code} with a body that is not JSON.",
             status=reply.status_code,
-            hint="Check the base URL (--base-url / PIVOTAL_BASE_URL): it should end in /api/v1.",
+            reason="success_not_json",
         ) from None
     return body
 

@@ -29,8 +29,8 @@ def _index(phase: str, label: str) -> int:
     if phase not in PHASES:
         raise UsageError(
             f"{label} is in phase '{phase}', which this version of pivotal does not know.",
-            hint="Set the phase directly with `pivotal onboardings update ID --data "
-            '\'{"phase": "…"}\'`.',
+            reason="unknown_phase",
+            details={"phase": phase},
         )
     return PHASES.index(phase)
 
@@ -41,7 +41,7 @@ def plan_advance(current: str, to: str | None, label: str = "The onboarding") ->
     if current == TERMINAL_PHASE:
         raise UsageError(
             f"{label} is already completed, the terminal phase; there is nothing to advance to.",
-            hint="To retract a launch, use `pivotal onboardings pause ID`.",
+            reason="already_completed",
         )
     if to is None:
         return [PHASES[here + 1]]
@@ -51,7 +51,8 @@ def plan_advance(current: str, to: str | None, label: str = "The onboarding") ->
     if there < here:
         raise UsageError(
             f"'{to}' is behind the current phase '{current}'.",
-            hint="Use `pivotal onboardings back ID` to move one phase back.",
+            reason="phase_behind",
+            details={"phase": to, "current": current},
         )
     return list(PHASES[here + 1 : there + 1])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
-from pivotal_cli.errors import CancelledError, UsageError
+from pivotal_cli.errors import CancelledError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -89,27 +89,6 @@ def _escape(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
-
-
-def select_columns(
-    available: Sequence[Column], default: Sequence[str], requested: str | None
-) -> list[Column]:
-    """The columns to show: `--columns a,b` if given (any API field works), else defaults."""
-    by_key = {c.key: c for c in available}
-    names = [n.strip() for n in requested.split(",")] if requested else list(default)
-    names = [n for n in names if n]
-    if not names:
-        raise UsageError("--columns: name at least one column.")
-    return [by_key.get(n) or Column(n, n.upper()) for n in names]
-
-
-def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = False) -> Format:
-    picked = [
-        f for f, on in ((Format.json, json_), (Format.jsonl, jsonl), (Format.csv, csv_)) if on
-    ]
-    if len(picked) > 1:
-        raise UsageError("Pick one of --json, --jsonl and --csv.")
-    return picked[0] if picked else Format.table
 
 
 class Output:
@@ -348,7 +327,7 @@ class Output:
         if not self.interactive:
             raise CancelledError(
                 "Refusing to continue without confirmation: no terminal to ask on.",
-                hint="Pass --yes to confirm.",
+                reason="no_terminal",
             )
         self.stderr.write(f"{question} [y/N]: ")
         self.stderr.flush()

@@ -59,8 +59,7 @@ class Config:
             return cls(path=path)
         except (OSError, ValueError) as exc:
             raise UsageError(
-                f"Cannot read the config file {path}: {exc}.",
-                hint="Fix or delete it, then run `pivotal auth login` again.",
+                f"Cannot read the config file {path}: {exc}.", reason="config_unreadable"
             ) from None
         return cls._from_dict(raw if isinstance(raw, dict) else {}, path)
 

@@ -22,11 +22,6 @@ SERVICE = "pivotal-cli"
 KEYRING_TIMEOUT = 8.0
 T = TypeVar("T")
 
-NO_KEYRING_HINT = (
-    "Set PIVOTAL_API_KEY for this shell, or run `pivotal auth login --insecure-storage` "
-    "to keep the key in a file readable only by you."
-)
-
 
 def account(workspace: str, mode: str) -> str:
     return f"{workspace}:{mode}"
@@ -48,14 +43,14 @@ def _time_boxed(call: Callable[[], T], what: str, timeout: float) -> T:
     if worker.is_alive():
         raise CredentialsError(
             f"The system keyring did not answer within {timeout:g} s while {what}.",
-            hint="Unlock it and retry. " + NO_KEYRING_HINT,
+            reason="keyring_timeout",
         )
     if "error" in result:
         error = result["error"]
         if isinstance(error, CredentialsError):
             raise error
         raise CredentialsError(
-            f"The system keyring failed while {what}: {error}.", hint=NO_KEYRING_HINT
+            f"The system keyring failed while {what}: {error}.", reason="keyring_failed"
         ) from None
     value: T = result["value"]
     return value
@@ -68,7 +63,7 @@ def _backend() -> Any:
     module = type(backend).__module__
     if module.startswith(("keyring.backends.fail", "keyring.backends.null")):
         raise CredentialsError(
-            "No system keyring is available on this machine.", hint=NO_KEYRING_HINT
+            "No system keyring is available on this machine.", reason="no_keyring"
         )
     return backend
 
@@ -129,7 +124,7 @@ class KeyStore:
             return {}
         except (OSError, ValueError) as exc:
             raise CredentialsError(
-                f"Cannot read {self.file}: {exc}.", hint="Delete it and run `pivotal auth login`."
+                f"Cannot read {self.file}: {exc}.", reason="credentials_file_unreadable"
             ) from None
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 

@@ -1,0 +1,141 @@
+"""The next step a user reads after an error: the command line's own words.
+
+Layers below the command line raise errors that state facts: a class, a `reason`
+(or, for an API error answer, the API's `code`) and `details`. Only here do those
+facts become advice that names flags, environment variables or `pivotal` commands,
+so the client, settings, render and domain layers never speak in flags. The error
+boundary (`boundary.py`) asks `hint_for` for every error that carries no hint of its
+own; `line` is the one line it prints.
+
+Kept free of heavy imports: the boundary loads this module only when an error is
+being reported, and it must not cost a command anything when none is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pivotal_cli.errors import (
+    ERROR_RESPONSE,
+    APIError,
+    AuthenticationError,
+    CancelledError,
+    CredentialsError,
+    InsecureTransportError,
+    NetworkError,
+    NotFoundError,
+    PivotalError,
+    RateLimitError,
+    ServerError,
+    UsageError,
+)
+
+Hint = str | Callable[[PivotalError], str]
+
+NO_KEYRING = (
+    "Set PIVOTAL_API_KEY for this shell, or run `pivotal auth login --insecure-storage` "
+    "to keep the key in a file readable only by you."
+)
+CHECK_BASE_URL = "the base URL (--base-url / PIVOTAL_BASE_URL)"
+
+
+def _detail(exc: PivotalError, name: str) -> str:
+    return str(exc.details.get(name) or "")
+
+
+# An API error answer's `code` -> the next step (the API's Errors page lists them).
+BY_API_CODE: dict[str, str] = {
+    "missing_api_key": "Run `pivotal auth login`, or set PIVOTAL_API_KEY.",
+    "invalid_api_key": "Check the key, then run `pivotal auth login` again.",
+    "api_key_revoked": "The key was revoked: create a new one in Admin > API Keys and run "
+    "`pivotal auth login`.",
+    "slug_taken": "Pick another --slug, or update the existing customer instead.",
+    "shopify_domain_taken": "Another customer already claims that domain; pick another --domain.",
+    "email_taken": "That customer already has a contact with this email; update it instead.",
+    "idempotency_key_reused": "The key was used with a different body; use a fresh "
+    "--idempotency-key.",
+    "idempotency_key_in_flight": "A request with the same key is still running; retry shortly.",
+}
+
+# An API error answer whose code has no entry above: by its exact class.
+BY_API_CLASS: dict[type[APIError], str] = {
+    AuthenticationError: "Run `pivotal auth login`, or check PIVOTAL_API_KEY.",
+    RateLimitError: "Wait a moment and try again, or use a separate key for bulk jobs.",
+    ServerError: "The API failed; try again shortly. Rerun with --verbose to see the exchange.",
+}
+
+# (error class, reason) -> the next step. A subclass matches its parents' entries.
+BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
+    # settings/target.py: which key a command uses.
+    (CredentialsError, "key_missing_from_store"): lambda e: (
+        f"Run `pivotal auth login` again for '{_detail(e, 'workspace')}'."
+    ),
+    (CredentialsError, "unknown_workspace"): (
+        "Run `pivotal auth login`, or `pivotal auth status` to see what is stored."
+    ),
+    (CredentialsError, "no_key_for_mode"): lambda e: (
+        f"Run `pivotal auth login` with a {_detail(e, 'mode')} key, or pick the other mode."
+    ),
+    (CredentialsError, "ambiguous_mode"): lambda e: (
+        f"Pass --live or --test, or run `pivotal auth use {_detail(e, 'workspace')} --test`."
+    ),
+    (CredentialsError, "ambiguous_workspace"): (
+        "Pass --workspace, or run `pivotal auth use WORKSPACE`."
+    ),
+    (CredentialsError, "not_logged_in"): (
+        "Run `pivotal auth login`, set PIVOTAL_API_KEY, "
+        "or try the local sandbox with `pivotal --sandbox …`."
+    ),
+    # settings/credentials.py: the keyring and the credentials file.
+    (CredentialsError, "keyring_timeout"): "Unlock it and retry. " + NO_KEYRING,
+    (CredentialsError, "keyring_failed"): NO_KEYRING,
+    (CredentialsError, "no_keyring"): NO_KEYRING,
+    (CredentialsError, "credentials_file_unreadable"): "Delete it and run `pivotal auth login`.",
+    # settings/config.py
+    (UsageError, "config_unreadable"): "Fix or delete it, then run `pivotal auth login` again.",
+    # client/http.py
+    (InsecureTransportError, "not_http_url"): "Use a base URL like https://my.pivotal.app/api/v1.",
+    (InsecureTransportError, "plain_http_to_remote"): (
+        "Use https, or http only to localhost / 127.0.0.1."
+    ),
+    (APIError, "redirect"): f"Check {CHECK_BASE_URL}; the API never redirects.",
+    (ServerError, "success_not_json"): f"Check {CHECK_BASE_URL}: it should end in /api/v1.",
+    (NetworkError, "no_answer"): f"Check your network, or {CHECK_BASE_URL}.",
+    (APIError, "retry_after_too_long"): lambda e: (
+        f"The API asks to wait {getattr(e, 'retry_after', 0) or 0:.0f} s; try again then."
+    ),
+    # client/customers.py
+    (NotFoundError, "slug_not_found"): (
+        "Check the slug with `pivotal customers list`, or pass the display_id."
+    ),
+    # render/output.py: a confirmation nobody can give.
+    (CancelledError, "no_terminal"): "Pass --yes to confirm.",
+    # domain/workflow.py: moving an onboarding between phases.
+    (UsageError, "unknown_phase"): (
+        'Set the phase directly with `pivotal onboardings update ID --data \'{"phase": "…"}\'`.'
+    ),
+    (UsageError, "already_completed"): "To retract a launch, use `pivotal onboardings pause ID`.",
+    (UsageError, "phase_behind"): "Use `pivotal onboardings back ID` to move one phase back.",
+}
+
+
+def hint_for(exc: PivotalError) -> str | None:
+    """The next step for `exc`: its own hint if it has one, else from the tables above."""
+    if exc.hint:
+        return exc.hint
+    if isinstance(exc, APIError) and exc.reason == ERROR_RESPONSE:
+        if exc.code and exc.code in BY_API_CODE:
+            return BY_API_CODE[exc.code]
+        return BY_API_CLASS.get(type(exc))
+    if exc.reason is None:
+        return None
+    for cls in type(exc).__mro__:
+        hint = BY_REASON.get((cls, exc.reason))
+        if hint is not None:
+            return hint(exc) if callable(hint) else hint
+    return None
+
+
+def line(exc: PivotalError) -> str:
+    """The one line the user reads: the error's message and the next step."""
+    return exc.one_line(hint_for(exc))
