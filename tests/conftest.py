@@ -7,14 +7,18 @@ Every test runs with (autouse):
 * none of the variables that steer the CLI from outside (`PIVOTAL_API_KEY`,
   `PIVOTAL_BASE_URL`, `PIVOTAL_WORKSPACE`, `PIVOTAL_SANDBOX`, `PIVOTAL_DEBUG`,
   `PIVOTAL_FORCE_TTY`, `NO_COLOR`), so a developer's shell cannot change a result;
-* an in-memory keyring backend, so no test ever reads or writes the real keyring;
-* a `Client` whose default `sleep` only records the delay: retries, Retry-After and
-  rate-limit pacing never make a test wait. The `slept` fixture is that record.
+* an in-memory keyring backend, so no test ever reads or writes the real keyring.
 
 Fixtures to use explicitly:
 
 * `cli(*args, input=None, env=None)` runs `pivotal …` in-process and returns typer's
-  `Result` with `stdout`, `stderr` and `exit_code` kept apart;
+  `Result` with `stdout`, `stderr` and `exit_code` kept apart. Its HTTP client is built
+  by an injected factory (`obj=Injected(client_factory=…)`, kept by the root callback)
+  with `client_options` on top of what the CLI passes;
+* `client_options`: those keyword arguments of `Client`, read at each invocation. Its
+  `sleep` only records the delay, so retries, Retry-After and rate-limit pacing never
+  make a test wait; a test may add its own `sleep` or `clock` before calling `cli`;
+* `slept`: the delays that `sleep` recorded;
 * `fake_keys`: clearly fake keys (live, test, and a second live one);
 * `store_key(workspace, key, …)`: start a test already logged in, without the CLI;
 * `keyring_backend`: the in-memory backend, to inspect what was stored.
@@ -24,6 +28,7 @@ All keys here are fake: they contain FAKE and were never valid anywhere.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -99,16 +104,16 @@ def keyring_backend() -> Iterator[MemoryKeyring]:
         keyring.core._keyring_backend = previous
 
 
-@pytest.fixture(autouse=True)
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every delay a `Client` built with the default `sleep` asked for; none is waited."""
-    from pivotal_cli.client.http import Client
+@pytest.fixture
+def slept() -> list[float]:
+    """Every delay the CLI's HTTP client asked for (with the default `client_options`)."""
+    return []
 
-    delays: list[float] = []
-    defaults = dict(Client.__init__.__kwdefaults__ or {})
-    defaults["sleep"] = delays.append
-    monkeypatch.setattr(Client.__init__, "__kwdefaults__", defaults)
-    return delays
+
+@pytest.fixture
+def client_options(slept: list[float]) -> dict[str, Any]:
+    """Keyword arguments for every `Client` that `cli` builds: none of its sleeps waits."""
+    return {"sleep": slept.append}
 
 
 @pytest.fixture
@@ -128,7 +133,9 @@ def pivotal_command() -> Any:
 
 
 @pytest.fixture
-def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+def cli(
+    pivotal_command: Any, monkeypatch: pytest.MonkeyPatch, client_options: dict[str, Any]
+) -> Callable[..., Result]:
     """Run `pivotal ARGS…` in-process; `result.stdout` and `result.stderr` are separate.
 
     typer 0.28's CliRunner always captures the two streams apart (`result.output` is
@@ -143,6 +150,8 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
     import typer.testing
 
     from pivotal_cli.cli.app import app
+    from pivotal_cli.cli.context import Injected
+    from pivotal_cli.client.http import Client
 
     # CliRunner rebuilds the tree on every invoke; hand it the one built already.
     # (raising=False: should typer rename this, tests only get slower.)
@@ -161,6 +170,8 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
         env: Mapping[str, str | None] | None = None,
         catch_exceptions: bool = False,
     ) -> Result:
+        # Read now, so options a test set after requesting `cli` still count.
+        factory = functools.partial(Client, **client_options)
         return runner.invoke(
             app,
             list(args),
@@ -168,6 +179,7 @@ def cli(pivotal_command: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
             env=env,
             catch_exceptions=catch_exceptions,
             prog_name="pivotal",
+            obj=Injected(client_factory=factory),
         )
 
     return invoke

@@ -11,7 +11,6 @@ of `ExitCode`, so a new code cannot go untested.
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Callable
 
 import pytest
@@ -175,13 +174,9 @@ def test_3_cancelled_when_no_terminal_can_answer_and_no_yes() -> None:
 @pytest.mark.parametrize(
     ("answer", "cancelled"), [("n\n", True), ("\n", True), ("y\n", False), ("YES\n", False)]
 )
-def test_3_cancelled_when_the_user_says_no(
-    monkeypatch: pytest.MonkeyPatch, answer: str, cancelled: bool
-) -> None:
-    monkeypatch.setenv("PIVOTAL_FORCE_TTY", "1")
-    monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
+def test_3_cancelled_when_the_user_says_no(answer: str, cancelled: bool) -> None:
     stderr = io.StringIO()
-    out = Output(stdout=io.StringIO(), stderr=stderr)
+    out = Output(stdout=io.StringIO(), stderr=stderr, stdin=io.StringIO(answer), force_tty=True)
 
     if cancelled:
         with pytest.raises(CancelledError, match="nothing was changed"):

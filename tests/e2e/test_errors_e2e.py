@@ -17,7 +17,6 @@ import json
 import httpx
 import pytest
 
-from pivotal_cli.client.http import Client
 from pivotal_cli.domain.api_keys import key_prefix
 from pivotal_cli.sandbox.adapters.testing import running_server
 
@@ -267,16 +266,16 @@ def throttled(fake_clock):
         yield running
 
 
-def test_429_is_ridden_out_honouring_retry_after(throttled, fake_clock, cli, monkeypatch) -> None:
+def test_429_is_ridden_out_honouring_retry_after(
+    throttled, fake_clock, cli, client_options
+) -> None:
     waited: list[float] = []
 
     def sleep(seconds: float) -> None:
         waited.append(seconds)
         fake_clock.advance(seconds)
 
-    defaults = dict(Client.__init__.__kwdefaults__ or {})
-    defaults.update(sleep=sleep, clock=fake_clock.timestamp)
-    monkeypatch.setattr(Client.__init__, "__kwdefaults__", defaults)
+    client_options.update(sleep=sleep, clock=fake_clock.timestamp)
 
     env = {"PIVOTAL_API_KEY": throttled.live_key, "PIVOTAL_BASE_URL": throttled.base_url}
     result = cli("--verbose", "customers", "get", "1", "--json", env=env)
@@ -289,7 +288,7 @@ def test_429_is_ridden_out_honouring_retry_after(throttled, fake_clock, cli, mon
     assert "HTTP 429 rate_limited; retrying in 60." in result.stderr
 
 
-def test_a_long_walk_paces_itself_instead_of_hitting_429(fake_clock, cli, monkeypatch) -> None:
+def test_a_long_walk_paces_itself_instead_of_hitting_429(fake_clock, cli, client_options) -> None:
     """18 pages against 10 requests a minute: X-RateLimit-Remaining sets the pace."""
     waited: list[float] = []
 
@@ -297,9 +296,7 @@ def test_a_long_walk_paces_itself_instead_of_hitting_429(fake_clock, cli, monkey
         waited.append(seconds)
         fake_clock.advance(seconds)
 
-    defaults = dict(Client.__init__.__kwdefaults__ or {})
-    defaults.update(sleep=sleep, clock=fake_clock.timestamp)
-    monkeypatch.setattr(Client.__init__, "__kwdefaults__", defaults)
+    client_options.update(sleep=sleep, clock=fake_clock.timestamp)
 
     with running_server(rate_limit=10, clock=fake_clock) as server:
         env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}

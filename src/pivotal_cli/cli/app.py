@@ -79,8 +79,11 @@ def main(
     ] = False,
 ) -> None:
     """Operate a Pivotal workspace: customers, contacts and onboardings."""
-    from pivotal_cli.cli.context import AppContext, Settings, parse_mode
+    from pivotal_cli.cli.context import AppContext, Injected, Settings, parse_mode
 
+    # A caller (a test) may pass `obj=Injected(…)` to swap collaborators in; the
+    # command line itself passes nothing.
+    injected = ctx.obj if isinstance(ctx.obj, Injected) else Injected()
     ctx.obj = AppContext(
         Settings(
             workspace=workspace,
@@ -90,7 +93,8 @@ def main(
             verbose=verbose,
             debug=debug,
             no_color=no_color,
-        )
+        ),
+        client_factory=injected.client_factory,
     )
 
 

@@ -12,8 +12,10 @@ default set by `pivotal auth use`); `target()` here is a thin call to it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 # Re-exported: commands and tests import these from here.
 from pivotal_cli.settings.target import (
@@ -30,20 +32,62 @@ if TYPE_CHECKING:
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
 
-__all__ = ["DEFAULT_BASE_URL", "AppContext", "Settings", "Target", "parse_mode"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "AppContext",
+    "ClientFactory",
+    "Injected",
+    "Settings",
+    "Target",
+    "parse_mode",
+    "terminal_output",
+]
+
+
+class ClientFactory(Protocol):
+    """Builds the HTTP client `client_for` hands out: `Client` itself unless injected.
+
+    A caller (a test) may inject its own, e.g. `functools.partial(Client, sleep=…)`, to
+    swap the client's clock or sleep while keeping the CLI's logging and notices.
+    """
+
+    def __call__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        transport: Any = None,
+        log: Callable[[str], None] | None = None,
+        notify: Callable[[str], None] | None = None,
+    ) -> Client: ...
+
+
+@dataclass(frozen=True)
+class Injected:
+    """What a caller may pass as `obj` to the root command for the root callback to keep.
+
+    `CliRunner().invoke(app, args, obj=Injected(client_factory=…))`: the root callback
+    builds its `AppContext` with these instead of the defaults.
+    """
+
+    client_factory: ClientFactory | None = None
 
 
 class AppContext:
-    def __init__(self, settings: Settings, output: Output | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        output: Output | None = None,
+        client_factory: ClientFactory | None = None,
+    ) -> None:
         self.settings = settings
         self._output = output
+        self._client_factory = client_factory
 
     @property
     def output(self) -> Output:
         if self._output is None:
-            from pivotal_cli.render.output import Output
-
-            self._output = Output(no_color=self.settings.no_color)
+            self._output = terminal_output(no_color=self.settings.no_color)
         return self._output
 
     @cached_property
@@ -84,7 +128,8 @@ class AppContext:
 
         verbose = self.settings.verbose or os.environ.get("PIVOTAL_DEBUG", "") not in ("", "0")
         out = self.output
-        return Client(
+        factory: ClientFactory = self._client_factory or Client
+        return factory(
             base_url,
             api_key,
             transport=transport,
@@ -96,6 +141,25 @@ class AppContext:
         """Say visibly, before a change, that it is about to hit live data."""
         if target.mode == "live" and target.source != "sandbox":
             self.output.warn(f"Live mode: {target.label}. Changes are real and fire integrations.")
+
+
+def terminal_output(*, no_color: bool = False) -> Output:
+    """The `Output` of a real invocation: the process's streams, and the user's switches.
+
+    `PIVOTAL_FORCE_TTY=1` renders as on a terminal even into a pipe, `COLUMNS` as
+    wide as it says (only then: on a real terminal Rich asks the terminal itself);
+    `NO_COLOR` (any value) or `TERM=dumb` turn colour off, as `--no-color` does.
+    """
+    from pivotal_cli.render.output import Output
+
+    env = os.environ
+    forced = env.get("PIVOTAL_FORCE_TTY", "") not in ("", "0")
+    columns = env.get("COLUMNS", "").strip()
+    return Output(
+        force_tty=forced,
+        width=int(columns) if forced and columns.isdigit() else None,
+        no_color=no_color or bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb",
+    )
 
 
 def parse_mode(live: bool | None) -> str | None:

@@ -3,8 +3,11 @@
 Data goes to stdout; everything else (progress, hints, warnings, errors) to stderr.
 On a terminal lists are Rich tables; piped, they are plain tab-separated rows with no
 colour and no decoration, stable for `cut` and `awk`; `--json`, `--jsonl` and `--csv`
-always win. `NO_COLOR` is honoured. Rich is imported only when a table or a styled
-message is actually drawn.
+always win. Rich is imported only when a table or a styled message is actually drawn.
+
+Whether a stream is a terminal is the stream's own answer (`isatty()`) unless the
+caller says otherwise: the environment (`PIVOTAL_FORCE_TTY`, `COLUMNS`, `NO_COLOR`) is
+read once, where the command line builds its `Output`, never in here.
 """
 
 from __future__ import annotations
@@ -99,18 +102,25 @@ class Output:
         *,
         stdout: IO[str] | None = None,
         stderr: IO[str] | None = None,
+        stdin: IO[str] | None = None,
+        force_tty: bool = False,
+        width: int | None = None,
         no_color: bool = False,
     ) -> None:
+        """Streams default to the process's own; `force_tty` treats all three as a terminal.
+
+        `width` fixes the width of drawn tables (else Rich asks the terminal);
+        `no_color` turns colour off.
+        """
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
-        forced = os.environ.get("PIVOTAL_FORCE_TTY", "")
-        self.is_tty = forced not in ("", "0") or _isatty(self.stdout)
-        self.err_is_tty = forced not in ("", "0") or _isatty(self.stderr)
+        self.stdin = stdin or sys.stdin
+        self.is_tty = force_tty or _isatty(self.stdout)
+        self.err_is_tty = force_tty or _isatty(self.stderr)
         # Someone can answer a prompt only if both the keyboard and stderr are a terminal.
-        self.interactive = forced not in ("", "0") or (_isatty(sys.stdin) and self.err_is_tty)
-        self.color = not (
-            no_color or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"
-        )
+        self.interactive = force_tty or (_isatty(self.stdin) and self.err_is_tty)
+        self.width = width
+        self.color = not no_color
         self._console: Console | None = None
         self._err_console: Console | None = None
 
@@ -119,9 +129,6 @@ class Output:
     def _make_console(self, stream: IO[str], tty: bool) -> Console:
         from rich.console import Console
 
-        width = None
-        if os.environ.get("PIVOTAL_FORCE_TTY") and os.environ.get("COLUMNS"):
-            width = int(os.environ["COLUMNS"])
         return Console(
             file=stream,
             force_terminal=tty,
@@ -129,7 +136,7 @@ class Output:
             color_system="auto" if self.color else None,
             highlight=False,
             soft_wrap=False,
-            width=width,
+            width=self.width,
         )
 
     @property
@@ -331,7 +338,7 @@ class Output:
             )
         self.stderr.write(f"{question} [y/N]: ")
         self.stderr.flush()
-        answer = sys.stdin.readline().strip().lower()
+        answer = self.stdin.readline().strip().lower()
         if answer not in ("y", "yes"):
             raise CancelledError("Cancelled; nothing was changed.")
 

@@ -1,28 +1,27 @@
 """`pivotal sandbox …`: serve, reset and inspect the local sandbox of the Pivotal API.
 
-Only stdlib and typer are imported here at module level: the sandbox (sqlite3, httpx,
-uvicorn) loads inside the command that needs it, so `pivotal --help` never pays for it.
-Every failure is one line on stderr and a non-zero exit (2 for bad input).
+Only stdlib, typer and the error types are imported here at module level: the sandbox
+(sqlite3, httpx, uvicorn) loads inside the command that needs it, so `pivotal --help`
+never pays for it. Failures are `PivotalError`s, reported by the one error boundary
+(`@handle_errors`) as one line on stderr and the documented exit code; data and
+messages go through the invocation's one `Output`.
 """
 
 import json
-import os
 import signal
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-if TYPE_CHECKING:
-    from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.errors import PivotalError, UnknownRecordError, UsageError
 
-EXIT_ERROR = 1
-EXIT_USAGE = 2
-EXIT_CANCELLED = 3
-EXIT_NOT_FOUND = 5
+if TYPE_CHECKING:
+    from pivotal_cli.render.output import Output
+    from pivotal_cli.sandbox.engine.core import Sandbox
 
 SEEDS = ("demo", "empty")
 
@@ -45,15 +44,24 @@ SeedOpt = Annotated[str, typer.Option("--seed", help="Data for a new store: demo
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    """One readable line on stderr, then exit with `code`."""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(code)
+@app.callback()
+def _context(ctx: typer.Context) -> None:
+    # Under `pivotal` the root callback has built the context already; this group can
+    # also run on its own (`app()`), and then it builds the same one itself.
+    from pivotal_cli.cli.context import AppContext, Settings
+
+    if not isinstance(ctx.obj, AppContext):
+        ctx.obj = AppContext(Settings())
+
+
+def _output(ctx: typer.Context) -> "Output":
+    output: Output = ctx.obj.output
+    return output
 
 
 def _check_seed(seed: str) -> None:
     if seed not in SEEDS:
-        fail(f"unknown seed '{seed}': use demo or empty.", EXIT_USAGE)
+        raise UsageError(f"unknown seed '{seed}': use demo or empty.")
 
 
 def _db_path(db: Path | None) -> Path:
@@ -63,7 +71,7 @@ def _db_path(db: Path | None) -> Path:
     try:
         prepare_dir(path.parent)
     except OSError as error:
-        fail(f"cannot create {path.parent}: {error.strerror}.")
+        raise PivotalError(f"cannot create {path.parent}: {error.strerror}.") from None
     return path
 
 
@@ -78,7 +86,7 @@ def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sa
     try:
         sandbox = Sandbox.open(path, seed=seed, **options)
     except (sqlite3.Error, OSError) as error:
-        fail(f"cannot open the sandbox database {path}: {error}.")
+        raise PivotalError(f"cannot open the sandbox database {path}: {error}.") from None
     try:
         yield sandbox
     finally:
@@ -86,7 +94,9 @@ def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sa
 
 
 @app.command("serve")
+@handle_errors
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[
         int, typer.Option("--port", help="Port to listen on; 0 picks a free one.")
@@ -118,37 +128,42 @@ def serve(
     from pivotal_cli.sandbox.engine.faults import FaultPlan, FaultSpecError
     from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 
+    output = _output(ctx)
     _check_seed(seed)
     if not 0 <= port <= 65535:
-        fail(f"invalid port {port}: use 0-65535.", EXIT_USAGE)
+        raise UsageError(f"invalid port {port}: use 0-65535.")
     if not is_loopback(host) and not allow_remote:
-        fail(
+        raise UsageError(
             f"refusing to listen on {host}, which is not a loopback address: the sandbox keys"
-            " are printed in clear. Pass --allow-remote if you mean it.",
-            EXIT_USAGE,
+            " are printed in clear. Pass --allow-remote if you mean it."
         )
     try:
         policy = RatePolicy.parse(rate_limit)
         plan = FaultPlan.parse(faults) if faults else None
     except (ValueError, FaultSpecError) as error:
-        fail(f"{error}.", EXIT_USAGE)
+        raise UsageError(f"{error}.") from None
     with _opened(db, seed, rate_limit=policy, faults=plan) as sandbox:
         try:
             sock = bind_socket(host, port)
         except OSError as error:
-            fail(f"cannot listen on {host}:{port}: {error.strerror or error}.")
+            raise PivotalError(
+                f"cannot listen on {host}:{port}: {error.strerror or error}."
+            ) from None
         try:
             server = make_server(sandbox, sock)
-            _print_banner(sandbox, base_url(sock), policy, faults)
+            _print_banner(output, sandbox, base_url(sock), policy, faults)
             with _quiet_signals():
                 server.run(sockets=[sock])
         finally:
             sock.close()
-    typer.echo("Sandbox stopped.", err=True)
+    output.info("Sandbox stopped.")
 
 
-def _print_banner(sandbox: "Sandbox", url: str, policy: Any, faults: str | None) -> None:
-    echo = typer.echo
+def _print_banner(
+    output: "Output", sandbox: "Sandbox", url: str, policy: Any, faults: str | None
+) -> None:
+    # Plain lines on stdout: scripts read the URL from the first one and the keys below.
+    echo = output.line
     echo(f"Pivotal sandbox listening on {url}")
     echo(f"Database: {sandbox.store.path}")
     echo("Workspaces:")
@@ -164,7 +179,6 @@ def _print_banner(sandbox: "Sandbox", url: str, policy: Any, faults: str | None)
         echo(f"Rate limits: {policy.live}/min live keys, {policy.test}/min test keys")
     echo(f"Faults: {faults or 'off'}")
     echo("Press Ctrl-C to stop.")
-    sys.stdout.flush()
 
 
 @contextmanager
@@ -184,7 +198,9 @@ def _quiet_signals() -> Iterator[None]:
 
 
 @app.command("reset")
+@handle_errors
 def reset(
+    ctx: typer.Context,
     seed: SeedOpt = "demo",
     db: DbOpt = None,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
@@ -193,28 +209,22 @@ def reset(
     from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
     from pivotal_cli.sandbox.fixtures.provision import reset as reset_store
 
+    output = _output(ctx)
     _check_seed(seed)
     with _opened(db) as sandbox:
-        if not yes:
-            if not _interactive():
-                fail("refusing to reset without --yes when not run from a terminal.", EXIT_USAGE)
-            what = "demo data" if seed == "demo" else "nothing (empty)"
-            question = f"Delete every record in {sandbox.store.path} and re-seed with {what}?"
-            if not typer.confirm(question, default=False, err=True):
-                typer.echo("Cancelled; nothing was changed.", err=True)
-                raise typer.Exit(EXIT_CANCELLED)
+        what = "demo data" if seed == "demo" else "nothing (empty)"
+        # Without a terminal to ask on and without --yes this refuses (exit 3).
+        output.confirm(
+            f"Delete every record in {sandbox.store.path} and re-seed with {what}?",
+            assume_yes=yes,
+        )
         reset_store(sandbox.store, seed=seed, now_us=to_us(utc_now()))
-        typer.echo(f"Sandbox reset with {seed} data: {sandbox.store.path}", err=True)
-
-
-def _interactive() -> bool:
-    if os.environ.get("PIVOTAL_FORCE_TTY", "") not in ("", "0"):
-        return True
-    return sys.stdin.isatty()
+        output.success(f"Sandbox reset with {seed} data: {sandbox.store.path}")
 
 
 @app.command("keys")
-def keys(db: DbOpt = None, json_: JsonFlag = False) -> None:
+@handle_errors
+def keys(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
     """Print the sandbox keys (creating the sandbox on first use)."""
     with _opened(db) as sandbox:
         entries = [
@@ -227,18 +237,21 @@ def keys(db: DbOpt = None, json_: JsonFlag = False) -> None:
             }
             for key in sandbox.keys
         ]
+    output = _output(ctx)
     if json_:
-        typer.echo(json.dumps(entries, indent=2))
+        output.json(entries)
         return
-    typer.echo("Sandbox keys: they open the local sandbox and nothing else.", err=True)
+    output.info("Sandbox keys: they open the local sandbox and nothing else.")
     for entry in entries:
         revoked = "  (revoked)" if entry["revoked"] else ""
         label = f"{entry['workspace']:<8} {entry['name']:<14} {entry['mode']:<5}"
-        typer.echo(f"{label} {entry['key']}{revoked}")
+        output.line(f"{label} {entry['key']}{revoked}")
 
 
 @app.command("events")
+@handle_errors
 def events(
+    ctx: typer.Context,
     customer: Annotated[
         str | None, typer.Option("--customer", help="Only this customer (display_id or id).")
     ] = None,
@@ -262,8 +275,9 @@ def events(
         list_transitions,
     )
 
+    output = _output(ctx)
     if limit is not None and limit < 1:
-        fail("--limit must be at least 1.", EXIT_USAGE)
+        raise UsageError("--limit must be at least 1.")
     reader = list_transitions if transitions else list_events
     with _opened(db) as sandbox:
         try:
@@ -275,12 +289,12 @@ def events(
                 limit=limit,
             )
         except TimelineLookupError as error:
-            fail(f"{error}.", EXIT_NOT_FOUND)
+            raise UnknownRecordError(f"{error}.") from None
     if json_:
-        typer.echo(json.dumps(rows, indent=2))
+        output.json(rows)
         return
     for row in rows:
-        typer.echo(_transition_line(row) if transitions else _event_line(row))
+        output.line(_transition_line(row) if transitions else _event_line(row))
 
 
 def _event_line(row: dict[str, Any]) -> str:
