@@ -8,6 +8,9 @@ import httpx
 import pytest
 from sandbox_helpers import CONTACT, DELETED, FrozenClock, assert_error, assert_shape, invalid
 
+from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.resources.timeline import list_events
+
 
 @pytest.fixture
 def customer(api: httpx.Client) -> dict[str, Any]:
@@ -187,3 +190,60 @@ def test_patch_is_partial(api: httpx.Client, customer: dict[str, Any], clock: Fr
         "labels": ["billing", "executive"],
         "updated_at": "2026-05-26T17:21:10.412Z",
     }
+
+
+# -- contacts of a deleted customer: reachable by id, in no list ---------------------------
+
+
+def test_deleted_customers_contact_get_patch_delete(
+    api: httpx.Client, globex_api: httpx.Client, customer: dict[str, Any], clock: FrozenClock
+) -> None:
+    contact = add(api, customer).json()
+    api.delete(f"/customers/{customer['id']}")
+    clock.advance(1)
+    for ref in (contact["id"], str(contact["display_id"])):
+        assert api.get(f"/contacts/{ref}").json() == contact
+        # Still never visible to another workspace.
+        assert_error(globex_api.get(f"/contacts/{ref}"), 404, "not_found", "contact_not_found")
+    patched = api.patch(f"/contacts/{contact['display_id']}", json={"title": "CFO"})
+    assert patched.status_code == 200, patched.text
+    assert patched.json() == {**contact, "title": "CFO", "updated_at": "2026-05-26T17:21:10.412Z"}
+    first = api.delete(f"/contacts/{contact['id']}")
+    assert first.status_code == 200
+    assert first.json() == {
+        "object": "deleted",
+        "id": contact["id"],
+        "display_id": contact["display_id"],
+        "deleted": True,
+    }
+    second = api.delete(f"/contacts/{contact['display_id']}")
+    assert (second.status_code, second.content) == (200, first.content)
+    # Now deleted itself: gone like any deleted contact.
+    assert_error(api.get(f"/contacts/{contact['id']}"), 404, "not_found", "contact_not_found")
+    assert_error(
+        api.patch(f"/contacts/{contact['id']}", json={}), 404, "not_found", "contact_not_found"
+    )
+
+
+def test_deleted_customers_contacts_keep_the_per_customer_rules(
+    api: httpx.Client, customer: dict[str, Any], sandbox: Sandbox
+) -> None:
+    """One primary and unique emails still hold among a deleted customer's contacts."""
+    mira = add(api, customer, name="Mira A").json()
+    jonah = add(api, customer, name="Jonah B").json()
+    assert (mira["is_primary"], jonah["is_primary"]) == (True, False)
+    api.delete(f"/customers/{customer['id']}")
+    promoted = api.patch(f"/contacts/{jonah['id']}", json={"is_primary": True})
+    assert promoted.json()["is_primary"] is True
+    assert api.get(f"/contacts/{mira['id']}").json()["is_primary"] is False
+    assert_error(
+        api.patch(f"/contacts/{jonah['id']}", json={"email": "mira@aurora.com"}),
+        409, "conflict", "email_taken", "email",
+    )  # fmt: skip
+    # The customer's list stays a 404, and a new contact cannot be added under it.
+    assert_error(
+        api.get(f"/customers/{customer['id']}/contacts"), 404, "not_found", "customer_not_found"
+    )
+    assert_error(add(api, customer, name="Late C"), 404, "not_found", "customer_not_found")
+    events = list_events(sandbox.store, workspace="acme", customer=customer["id"])
+    assert [e["kind"] for e in events][-2:] == ["customer.deleted", "contact.updated"]

@@ -294,3 +294,99 @@ def test_delete(api: httpx.Client, onboarding: dict[str, Any]) -> None:
         404, "not_found", "onboarding_not_found",
     )  # fmt: skip
     assert api.get("/onboardings").json()["data"] == []
+
+
+# -- onboardings of a deleted customer: reachable by id, in no list ------------------------
+
+
+def test_deleted_customers_onboarding_get_patch_delete(
+    api: httpx.Client,
+    globex_api: httpx.Client,
+    customer: dict[str, Any],
+    onboarding: dict[str, Any],
+    clock: FrozenClock,
+) -> None:
+    api.delete(f"/customers/{customer['id']}")
+    clock.advance(1)
+    for ref in (onboarding["id"], str(onboarding["display_id"])):
+        assert api.get(f"/onboardings/{ref}").json() == onboarding
+        assert_error(
+            globex_api.get(f"/onboardings/{ref}"), 404, "not_found", "onboarding_not_found"
+        )
+    patched = patch(api, onboarding, phase="completed", state="waiting")
+    assert patched == {
+        **onboarding,
+        "phase": "completed",
+        "state": "waiting",
+        "waiting_on_customer": True,
+        "waiting_on_customer_since": LATER,
+        "completed_at": LATER,
+        "updated_at": LATER,
+    }
+    first = api.delete(f"/onboardings/{onboarding['display_id']}")
+    assert first.status_code == 200
+    assert_shape(first.json(), DELETED)
+    second = api.delete(f"/onboardings/{onboarding['id']}")
+    assert (second.status_code, second.content) == (200, first.content)
+    assert_error(
+        api.get(f"/onboardings/{onboarding['id']}"), 404, "not_found", "onboarding_not_found"
+    )
+
+
+def test_deleted_customers_onboarding_keeps_its_audit_trail(
+    api: httpx.Client, sandbox: Sandbox, customer: dict[str, Any], onboarding: dict[str, Any]
+) -> None:
+    """Changes after the customer's delete are audited on it; `sandbox events` shows them."""
+    api.delete(f"/customers/{customer['id']}")
+    patch(api, onboarding, phase="program_design", state="paused")
+    api.delete(f"/onboardings/{onboarding['id']}")
+    for ref in (customer["id"], str(customer["display_id"])):
+        events = list_events(sandbox.store, workspace="acme", customer=ref)
+        assert [e["kind"] for e in events] == [
+            "customer.created",
+            "onboarding.created",
+            "customer.deleted",
+            "onboarding.updated",
+            "onboarding.state_changed",
+            "onboarding.phase_changed",
+            "onboarding.deleted",
+        ]
+        assert {e["customer_display_id"] for e in events} == {customer["display_id"]}
+    transitions = list_transitions(sandbox.store, workspace="acme", onboarding=onboarding["id"])
+    assert [(t["from"], t["to"]) for t in transitions] == [
+        (None, "before_getting_started"),
+        ("before_getting_started", "program_design"),
+    ]
+
+
+def test_deleted_customers_onboardings_leave_every_list(
+    api: httpx.Client, customer: dict[str, Any], clock: FrozenClock
+) -> None:
+    other = api.post("/customers", json={"name": "Other"}).json()
+    kept = api.post("/onboardings", json={"customer_id": other["id"], "phase": "launch"}).json()
+    clock.advance(1)
+    for body in ({"phase": "launch"}, {"state": "paused"}, {}):
+        api.post("/onboardings", json={"customer_id": customer["id"], **body})
+        clock.advance(1)
+    api.delete(f"/customers/{customer['id']}")
+
+    def ids(**params: str) -> list[int]:
+        body = api.get("/onboardings", params=params).json()
+        assert_list(body, ONBOARDING)
+        return [o["display_id"] for o in body["data"]]
+
+    assert ids() == [kept["display_id"]]
+    assert ids(limit="1") == [kept["display_id"]]
+    assert ids(phase="launch") == [kept["display_id"]]
+    assert ids(state="paused") == []
+    assert ids(state="active", phase="before_getting_started") == []
+    for ref in (customer["id"], str(customer["display_id"])):
+        assert ids(customer_id=ref) == []
+        assert ids(customer_id=ref, state="paused") == []
+        assert_error(
+            api.get(f"/customers/{ref}/onboardings"), 404, "not_found", "customer_not_found"
+        )
+        assert_error(
+            api.post("/onboardings", json={"customer_id": ref}),
+            404, "not_found", "customer_not_found",
+        )  # fmt: skip
