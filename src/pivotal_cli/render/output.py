@@ -313,8 +313,6 @@ class Output:
                 yield row
 
     def _reader_gone(self) -> NoReturn:
-        import typer
-
         # Whatever is still buffered for stdout would fail again when the interpreter
         # flushes it on exit ("Exception ignored … BrokenPipeError"): send it nowhere.
         try:
@@ -323,7 +321,9 @@ class Output:
             os.close(devnull)
         except (OSError, ValueError, AttributeError):
             pass
-        raise typer.Exit(READER_GONE_EXIT)
+        # SystemExit, not the command line's own exit: render does not know Typer, and
+        # nothing between here and the interpreter catches a SystemExit.
+        raise SystemExit(READER_GONE_EXIT)
 
     # -- prompts ------------------------------------------------------------------------
 
