@@ -117,6 +117,12 @@ def client_options(slept: list[float]) -> dict[str, Any]:
 
 
 @pytest.fixture
+def keystore_options() -> dict[str, Any]:
+    """Keyword arguments for the `KeyStore` that `cli` builds (e.g. a short `timeout`)."""
+    return {}
+
+
+@pytest.fixture
 def fake_keys() -> SimpleNamespace:
     """Clearly fake keys: `live`, `test` (pivotal_test_…) and `other_live`."""
     return SimpleNamespace(live=LIVE_KEY, test=TEST_KEY, other_live=OTHER_LIVE_KEY, api=API)
@@ -134,7 +140,10 @@ def pivotal_command() -> Any:
 
 @pytest.fixture
 def cli(
-    pivotal_command: Any, monkeypatch: pytest.MonkeyPatch, client_options: dict[str, Any]
+    pivotal_command: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    client_options: dict[str, Any],
+    keystore_options: dict[str, Any],
 ) -> Callable[..., Result]:
     """Run `pivotal ARGS…` in-process; `result.stdout` and `result.stderr` are separate.
 
@@ -152,6 +161,7 @@ def cli(
     from pivotal_cli.cli.app import app
     from pivotal_cli.cli.context import Injected
     from pivotal_cli.client.http import Client
+    from pivotal_cli.settings.credentials import KeyStore
 
     # CliRunner rebuilds the tree on every invoke; hand it the one built already.
     # (raising=False: should typer rename this, tests only get slower.)
@@ -172,6 +182,7 @@ def cli(
     ) -> Result:
         # Read now, so options a test set after requesting `cli` still count.
         factory = functools.partial(Client, **client_options)
+        keystore = functools.partial(KeyStore, **keystore_options)
         return runner.invoke(
             app,
             list(args),
@@ -179,7 +190,7 @@ def cli(
             env=env,
             catch_exceptions=catch_exceptions,
             prog_name="pivotal",
-            obj=Injected(client_factory=factory),
+            obj=Injected(client_factory=factory, keystore_factory=keystore),
         )
 
     return invoke

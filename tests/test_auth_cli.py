@@ -361,11 +361,9 @@ def test_a_hung_keyring_makes_a_command_fail_fast_not_freeze(
     cli: CLI,
     two_keys: SimpleNamespace,
     hung_keyring: HungKeyring,
-    monkeypatch: pytest.MonkeyPatch,
+    keystore_options: dict[str, Any],
 ) -> None:
-    defaults = dict(KeyStore.__init__.__kwdefaults__ or {})
-    defaults["timeout"] = 0.2
-    monkeypatch.setattr(KeyStore.__init__, "__kwdefaults__", defaults)
+    keystore_options["timeout"] = 0.2
 
     result = cli("me")
 

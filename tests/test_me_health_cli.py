@@ -428,7 +428,8 @@ def test_the_full_key_never_appears_in_any_output(
 
 # Runs the real entry point (`python -m pivotal_cli` is `__main__.main`) after one
 # tweak, applied in the child itself (no sitecustomize): a crash where a command
-# holds the key, or a sleep that does not wait, so retries to a closed port are quick.
+# holds the key; or, for "no-wait", the app itself with an injected client whose sleep
+# does not wait, so retries to a closed port are quick.
 CHILD = """
 import runpy, sys
 what = sys.argv.pop(1)
@@ -443,8 +444,12 @@ elif what == "crash-before-command":
         raise RuntimeError("unexpected failure deep inside")
     pivotal_cli.cli.context.AppContext.__init__ = crash
 elif what == "no-wait":
+    import functools
+    from pivotal_cli.cli.app import build_app
+    from pivotal_cli.cli.context import Injected
     from pivotal_cli.client.http import Client
-    Client.__init__.__kwdefaults__["sleep"] = lambda seconds: None
+    quick = functools.partial(Client, sleep=lambda seconds: None)
+    build_app()(sys.argv[1:], prog_name="pivotal", obj=Injected(client_factory=quick))
 sys.argv[0] = "pivotal"
 runpy.run_module("pivotal_cli", run_name="__main__", alter_sys=True)
 """

@@ -95,6 +95,7 @@ def main(
             no_color=no_color,
         ),
         client_factory=injected.client_factory,
+        keystore_factory=injected.keystore_factory,
     )
 
 

@@ -27,6 +27,8 @@ from pivotal_cli.settings.target import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pivotal_cli.client.http import Client
     from pivotal_cli.render.output import Output
     from pivotal_cli.settings.config import Config
@@ -71,6 +73,8 @@ class Injected:
     """
 
     client_factory: ClientFactory | None = None
+    # Builds the key store from the config directory: `KeyStore` unless injected.
+    keystore_factory: Callable[[Path], KeyStore] | None = None
 
 
 class AppContext:
@@ -79,10 +83,12 @@ class AppContext:
         settings: Settings,
         output: Output | None = None,
         client_factory: ClientFactory | None = None,
+        keystore_factory: Callable[[Path], KeyStore] | None = None,
     ) -> None:
         self.settings = settings
         self._output = output
         self._client_factory = client_factory
+        self._keystore_factory = keystore_factory
 
     @property
     def output(self) -> Output:
@@ -101,7 +107,7 @@ class AppContext:
         from pivotal_cli.settings.config import config_dir
         from pivotal_cli.settings.credentials import KeyStore
 
-        return KeyStore(config_dir())
+        return (self._keystore_factory or KeyStore)(config_dir())
 
     def base_url_for(self, workspace: str | None) -> str:
         """`--base-url` (or PIVOTAL_BASE_URL), then the workspace's own, then production."""
