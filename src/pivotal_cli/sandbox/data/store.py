@@ -9,16 +9,68 @@ through SQLite's own locking and busy timeout.
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-SCHEMA_VERSION = "1"
+from pivotal_cli.domain import schema
+
+# 2: the onboardings' instants are stored under their field names (version 1 used
+# `started_us`, `target_launch_us`, ...), and attribute columns follow the API schema.
+SCHEMA_VERSION = "2"
+
+# Each resource table and the resource whose schema fields become its attribute columns.
+TABLE_RESOURCES = {"customers": "customer", "contacts": "contact", "onboardings": "onboarding"}
 
 # Tables whose rows carry a display_id sequence and a per-workspace unique created_us.
-RESOURCE_TABLES = ("customers", "contacts", "onboardings")
+RESOURCE_TABLES = tuple(TABLE_RESOURCES)
+
+# Object fields that are not attribute columns: the constant `object`, and the fields kept
+# in the hand-written system columns (`created_at` and `updated_at` as `created_us` and
+# `updated_us`, integer microseconds like every stored instant).
+SYSTEM_FIELDS = frozenset({"object", "id", "display_id", "customer_id", "created_at", "updated_at"})
+
+# Version 1 columns that opening a database renames to the field they store.
+_RENAMED = {
+    "onboardings": {
+        "started_us": "started_at",
+        "completed_us": "completed_at",
+        "target_launch_us": "target_launch_date",
+        "waiting_since_us": "waiting_on_customer_since",
+        "wizard_completed_us": "wizard_completed_at",
+    }
+}
+
+# The hand-written columns of each resource table: identity, ownership, timestamps and
+# the constraints keyset pagination relies on. Attribute columns go between the two.
+_SYSTEM_HEAD = {
+    "customers": "id TEXT PRIMARY KEY,"
+    " workspace_id TEXT NOT NULL REFERENCES workspaces(id), display_id INTEGER NOT NULL",
+    "contacts": "id TEXT PRIMARY KEY,"
+    " workspace_id TEXT NOT NULL REFERENCES workspaces(id), display_id INTEGER NOT NULL,"
+    " customer_id TEXT NOT NULL REFERENCES customers(id)",
+    "onboardings": "id TEXT PRIMARY KEY,"
+    " workspace_id TEXT NOT NULL REFERENCES workspaces(id), display_id INTEGER NOT NULL,"
+    " customer_id TEXT NOT NULL REFERENCES customers(id)",
+}
+_SYSTEM_TAIL = (
+    "created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL, deleted_us INTEGER,"
+    " UNIQUE (workspace_id, display_id), UNIQUE (workspace_id, created_us)"
+)
+_SQL_TYPES = {
+    "string": "TEXT",
+    "integer": "INTEGER",
+    "number": "REAL",
+    "boolean": "INTEGER",  # 0 or 1
+    "object": "TEXT",  # JSON
+    "array": "TEXT",  # JSON
+}
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,60 +92,6 @@ CREATE TABLE IF NOT EXISTS sequences (
   workspace_id TEXT NOT NULL, resource TEXT NOT NULL, last_value INTEGER NOT NULL,
   PRIMARY KEY (workspace_id, resource)
 );
-
-CREATE TABLE IF NOT EXISTS customers (
-  id TEXT PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-  display_id INTEGER NOT NULL,
-  name TEXT NOT NULL, slug TEXT, domain TEXT, status TEXT NOT NULL,
-  plan TEXT, mrr INTEGER, monthly_orders INTEGER,
-  hubspot_company_id TEXT, hubspot_deal_id TEXT, stripe_customer_id TEXT,
-  intercom_company_id TEXT, slack_channel_id TEXT,
-  metadata TEXT NOT NULL DEFAULT '{}',
-  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL, deleted_us INTEGER,
-  UNIQUE (workspace_id, display_id), UNIQUE (workspace_id, created_us)
-);
-CREATE INDEX IF NOT EXISTS customers_visible
-  ON customers(workspace_id, created_us) WHERE deleted_us IS NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS customers_slug
-  ON customers(workspace_id, slug) WHERE deleted_us IS NULL AND slug IS NOT NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS customers_domain
-  ON customers(workspace_id, lower(domain)) WHERE deleted_us IS NULL AND domain IS NOT NULL;
-
-CREATE TABLE IF NOT EXISTS contacts (
-  id TEXT PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-  display_id INTEGER NOT NULL,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  name TEXT NOT NULL, email TEXT NOT NULL, title TEXT,
-  is_primary INTEGER NOT NULL DEFAULT 0, labels TEXT NOT NULL DEFAULT '[]',
-  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL, deleted_us INTEGER,
-  UNIQUE (workspace_id, display_id), UNIQUE (workspace_id, created_us)
-);
-CREATE INDEX IF NOT EXISTS contacts_by_customer
-  ON contacts(customer_id, created_us) WHERE deleted_us IS NULL;
-CREATE UNIQUE INDEX IF NOT EXISTS contacts_email
-  ON contacts(customer_id, email) WHERE deleted_us IS NULL;
-
-CREATE TABLE IF NOT EXISTS onboardings (
-  id TEXT PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
-  display_id INTEGER NOT NULL,
-  customer_id TEXT NOT NULL REFERENCES customers(id),
-  template_id TEXT, phase TEXT NOT NULL, state TEXT NOT NULL,
-  started_us INTEGER NOT NULL, completed_us INTEGER, target_launch_us INTEGER,
-  csm_id TEXT, se_id TEXT, designer_id TEXT, product_ops_id TEXT, notes TEXT,
-  waiting_on_customer INTEGER NOT NULL DEFAULT 0, waiting_since_us INTEGER,
-  wizard_completed_us INTEGER,
-  reminder_email INTEGER NOT NULL DEFAULT 1, reminder_slack INTEGER NOT NULL DEFAULT 1,
-  reminder_frequency_days INTEGER NOT NULL DEFAULT 1,
-  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL, deleted_us INTEGER,
-  UNIQUE (workspace_id, display_id), UNIQUE (workspace_id, created_us)
-);
-CREATE INDEX IF NOT EXISTS onboardings_visible
-  ON onboardings(workspace_id, created_us) WHERE deleted_us IS NULL;
-CREATE INDEX IF NOT EXISTS onboardings_by_customer
-  ON onboardings(customer_id, created_us) WHERE deleted_us IS NULL;
 
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -120,6 +118,24 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (workspace_id, endpoint, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency(created_us);
+"""
+
+# Created once the resource tables have every column (older databases are migrated first).
+_RESOURCE_INDEXES = """
+CREATE INDEX IF NOT EXISTS customers_visible
+  ON customers(workspace_id, created_us) WHERE deleted_us IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS customers_slug
+  ON customers(workspace_id, slug) WHERE deleted_us IS NULL AND slug IS NOT NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS customers_domain
+  ON customers(workspace_id, lower(domain)) WHERE deleted_us IS NULL AND domain IS NOT NULL;
+CREATE INDEX IF NOT EXISTS contacts_by_customer
+  ON contacts(customer_id, created_us) WHERE deleted_us IS NULL;
+CREATE UNIQUE INDEX IF NOT EXISTS contacts_email
+  ON contacts(customer_id, email) WHERE deleted_us IS NULL;
+CREATE INDEX IF NOT EXISTS onboardings_visible
+  ON onboardings(workspace_id, created_us) WHERE deleted_us IS NULL;
+CREATE INDEX IF NOT EXISTS onboardings_by_customer
+  ON onboardings(customer_id, created_us) WHERE deleted_us IS NULL;
 """
 
 # Everything a reset empties; workspaces and keys survive so issued keys keep working.
@@ -158,7 +174,19 @@ class Store:
         with self._lock:
             # executescript commits on its own; the IF NOT EXISTS clauses make it safe to
             # race with another process opening the same file.
-            self._conn.executescript(_SCHEMA)
+            self._conn.executescript(_SCHEMA + "".join(map(_create_table, RESOURCE_TABLES)))
+            if self._needs_migration(self._conn):
+                with self.write() as tx:
+                    # Checked again under the write lock: another process may have won.
+                    if self._needs_migration(tx):
+                        _migrate(tx)
+            self._conn.executescript(_RESOURCE_INDEXES)
+
+    @staticmethod
+    def _needs_migration(tx: sqlite3.Connection) -> bool:
+        return get_meta(tx, "schema_version") != SCHEMA_VERSION or any(
+            _missing_columns(tx, table) for table in RESOURCE_TABLES
+        )
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -185,6 +213,90 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def attribute_fields(table: str) -> tuple[schema.Field, ...]:
+    """The schema fields stored in `table`'s attribute columns, one column each, by name."""
+    fields = tuple(
+        f for f in schema.fields(TABLE_RESOURCES[table], "object") if f.name not in SYSTEM_FIELDS
+    )
+    for field in fields:
+        # Names reach SQL text; the schema is ours, but a typo must not become SQL.
+        if _IDENTIFIER.fullmatch(field.name) is None or field.type not in _SQL_TYPES:
+            raise ValueError(f"{table}: cannot store field {field.name!r} ({field.type})")
+    return fields
+
+
+def fallback(resource: str, field: schema.Field) -> Any:
+    """The value of a non-nullable field nothing has set: null for a nullable one.
+
+    The create body's documented default when there is one, else the type's empty
+    value (`{}`, `[]`, false); a non-nullable string or number has none and stays null.
+    """
+    if field.nullable:
+        return None
+    if field.default is not None:
+        return field.default
+    create = schema.field(resource, field.name, "create")
+    if create is not None and create.default is not None:
+        return create.default
+    return {"object": {}, "array": [], "boolean": False}.get(field.type)
+
+
+def to_sql(field: schema.Field, value: Any) -> Any:
+    """A validated field value as its column stores it (instants are already integers)."""
+    if value is None:
+        return None
+    if field.type in ("object", "array"):
+        return json.dumps(value)
+    if field.type == "boolean":
+        return int(value)
+    return value
+
+
+def _column(table: str, field: schema.Field, *, added: bool) -> str:
+    # Instants are INTEGER microseconds whatever the field's JSON type.
+    sql = f"{field.name} {'INTEGER' if field.is_datetime else _SQL_TYPES[field.type]}"
+    default = to_sql(field, fallback(TABLE_RESOURCES[table], field))
+    # ADD COLUMN cannot be NOT NULL without a default to give the existing rows.
+    if field.required and not field.nullable and (default is not None or not added):
+        sql += " NOT NULL"
+    if isinstance(default, str):
+        sql += " DEFAULT '" + default.replace("'", "''") + "'"
+    elif default is not None:
+        sql += f" DEFAULT {default}"
+    return sql
+
+
+def _create_table(table: str) -> str:
+    columns = [_column(table, field, added=False) for field in attribute_fields(table)]
+    body = ",\n  ".join([_SYSTEM_HEAD[table], *columns, _SYSTEM_TAIL])
+    return f"\nCREATE TABLE IF NOT EXISTS {table} (\n  {body}\n);\n"
+
+
+def _columns(tx: sqlite3.Connection, table: str) -> set[str]:
+    return {str(row[1]) for row in tx.execute(f"PRAGMA table_info({table})")}
+
+
+def _missing_columns(tx: sqlite3.Connection, table: str) -> list[schema.Field]:
+    existing = _columns(tx, table)
+    return [field for field in attribute_fields(table) if field.name not in existing]
+
+
+def _migrate(tx: sqlite3.Connection) -> None:
+    """Brings an older database's resource tables up to the schema, keeping every row.
+
+    Version 1 columns are renamed in place; a field the table lacks (a newly added
+    optional one, say) is added, null or its default in the existing rows.
+    """
+    for table in RESOURCE_TABLES:
+        existing = _columns(tx, table)
+        for old, new in _RENAMED.get(table, {}).items():
+            if old in existing and new not in existing:
+                tx.execute(f"ALTER TABLE {table} RENAME COLUMN {old} TO {new}")
+        for field in _missing_columns(tx, table):
+            tx.execute(f"ALTER TABLE {table} ADD COLUMN {_column(table, field, added=True)}")
+    set_meta(tx, "schema_version", SCHEMA_VERSION)
 
 
 def get_meta(tx: sqlite3.Connection, name: str) -> str | None:

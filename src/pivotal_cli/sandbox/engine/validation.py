@@ -4,7 +4,8 @@ The docs' Validation section shows Zod issues passed through: a missing field is
 `invalid_type` / "Required", a bad enum is `invalid_enum_value` with Zod's message, a bad
 email or date-time is `invalid_string`. The first issue found, in schema order, is the
 one reported; `field` is its path joined with dots (`labels.2`). Unknown body fields are
-ignored, as Zod's default `strip` does.
+ignored, as Zod's default `strip` does. The fields of each body come from the API
+schema (`request_fields`), so a field added there is validated here with no edit.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.timeutil import parse_date_or_datetime, truncate_to_ms
 from pivotal_cli.sandbox.engine.errors import ApiError, invalid
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_SAFE_INTEGER = 2**53 - 1  # Larger numbers lose precision in a JavaScript client.
 
-Kind = Literal["string", "email", "integer", "boolean", "enum", "instant", "labels", "object"]
+Kind = Literal[
+    "string", "email", "integer", "number", "boolean", "enum", "instant", "labels", "object"
+]
 
 # Zod's email pattern, so the sandbox accepts and rejects what the real API does.
 _EMAIL_RE = re.compile(
@@ -43,6 +47,53 @@ class Field:
     choices: tuple[str, ...] = ()
     min_length: int = 0
     minimum: int | None = None
+    maximum: int | None = None
+
+
+def request_fields(resource: str, operation: schema.Operation) -> tuple[Field, ...]:
+    """The checks of a resource's create or update body, in schema order.
+
+    Derived on every call (from `schema.fields`, which is cached) so that nothing here
+    goes stale when the schema changes under a test.
+    """
+    return tuple(_from_schema(field) for field in schema.fields(resource, operation))
+
+
+def _from_schema(field: schema.Field) -> Field:
+    return Field(
+        field.name,
+        _kind(field),
+        required=field.required,
+        nullable=field.nullable,
+        choices=field.enum,
+        min_length=field.min_length or 0,
+        minimum=field.minimum,
+        maximum=field.maximum,
+    )
+
+
+def _kind(field: schema.Field) -> Kind:
+    if field.enum:
+        return "enum"
+    if field.is_email:
+        return "email"
+    if field.is_datetime:
+        return "instant"
+    if field.type == "array" and field.items == "string":
+        return "labels"
+    if field.type in _PLAIN_KINDS:
+        return _PLAIN_KINDS[field.type]
+    raise ValueError(f"no check for field {field.name!r} of type {field.type}")
+
+
+# JSON types checked by the kind of the same name.
+_PLAIN_KINDS: dict[str, Kind] = {
+    "string": "string",
+    "integer": "integer",
+    "number": "number",
+    "boolean": "boolean",
+    "object": "object",
+}
 
 
 def zod_type(value: Any) -> str:
@@ -147,11 +198,22 @@ def _check_integer(spec: Field, value: Any) -> int:
     floor = -MAX_SAFE_INTEGER if spec.minimum is None else spec.minimum
     if number < floor:
         raise invalid("too_small", f"Number must be greater than or equal to {floor}", spec.name)
-    if number > MAX_SAFE_INTEGER:
-        raise invalid(
-            "too_big", f"Number must be less than or equal to {MAX_SAFE_INTEGER}", spec.name
-        )
+    ceiling = MAX_SAFE_INTEGER if spec.maximum is None else min(spec.maximum, MAX_SAFE_INTEGER)
+    if number > ceiling:
+        raise invalid("too_big", f"Number must be less than or equal to {ceiling}", spec.name)
     return number
+
+
+def _check_number(spec: Field, value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _type_error("number", value, spec.name)
+    if spec.minimum is not None and value < spec.minimum:
+        raise invalid(
+            "too_small", f"Number must be greater than or equal to {spec.minimum}", spec.name
+        )
+    if spec.maximum is not None and value > spec.maximum:
+        raise invalid("too_big", f"Number must be less than or equal to {spec.maximum}", spec.name)
+    return value
 
 
 def _check_boolean(spec: Field, value: Any) -> bool:
@@ -199,6 +261,7 @@ _CHECKS = {
     "string": _check_string,
     "email": _check_email,
     "integer": _check_integer,
+    "number": _check_number,
     "boolean": _check_boolean,
     "enum": _check_enum,
     "instant": _check_instant,

@@ -5,55 +5,28 @@ contacts (409 `email_taken`). At most one contact per customer is primary: marki
 primary demotes the others, and a contact created while the customer has no primary
 becomes primary unless it says `is_primary: false` (the help center: "The first contact
 you add is auto-promoted to primary"). Deleting the primary promotes nobody.
-A deleted customer's contacts survive it, reachable by id only.
+A contact whose customer is deleted is hidden like the customer. Fields, their checks,
+columns and rendering come from the API schema (`records`).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
-from pivotal_cli.sandbox.data.timeutil import format_ms
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import unpaginated
-from pivotal_cli.sandbox.engine.validation import Field, validate
-from pivotal_cli.sandbox.resources import customers
-
-
-def _fields(*, create: bool) -> tuple[Field, ...]:
-    return (
-        Field("name", "string", required=create, min_length=1),
-        Field("email", "email", required=create),
-        Field("title", "string"),
-        Field("is_primary", "boolean"),
-        Field("labels", "labels"),
-    )
-
-
-CREATE_FIELDS = _fields(create=True)
-UPDATE_FIELDS = _fields(create=False)
+from pivotal_cli.sandbox.engine.validation import request_fields, validate
+from pivotal_cli.sandbox.resources import customers, records
 
 
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Contact object."""
-    return {
-        "object": "contact",
-        "id": row["id"],
-        "display_id": row["display_id"],
-        "customer_id": row["customer_id"],
-        "name": row["name"],
-        "email": row["email"],
-        "title": row["title"],
-        "is_primary": bool(row["is_primary"]),
-        "labels": json.loads(row["labels"]),
-        "created_at": format_ms(row["created_us"]),
-        "updated_at": format_ms(row["updated_us"]),
-    }
+    return records.render("contact", row)
 
 
 def find(
@@ -87,23 +60,18 @@ def insert(
         _demote_primary(tx, customer_id, created_us)
     created_us = unique_instant(tx, "contacts", workspace_id, created_us)
     row_id = ids.new(created_us)
-    tx.execute(
-        "INSERT INTO contacts (id, workspace_id, display_id, customer_id, name, email, title,"
-        " is_primary, labels, created_us, updated_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            row_id,
-            workspace_id,
-            next_display_id(tx, workspace_id, "contacts"),
-            customer_id,
-            values["name"],
-            email,
-            values.get("title"),
-            int(primary),
-            json.dumps(values.get("labels") or []),
-            created_us,
-            created_us,
-        ),
+    columns = records.new_columns("contact", {**values, "email": email, "is_primary": primary})
+    columns.update(
+        id=row_id,
+        workspace_id=workspace_id,
+        display_id=next_display_id(tx, workspace_id, "contacts"),
+        customer_id=customer_id,
+        created_us=created_us,
+        updated_us=created_us,
     )
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    tx.execute(f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(columns.values()))
     return tx.execute("SELECT * FROM contacts WHERE id = ?", (row_id,)).fetchone()
 
 
@@ -150,7 +118,7 @@ def list_customer_contacts(ctx: Ctx) -> Reply:
 
 def create_customer_contact(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    values = validate(ctx.body, CREATE_FIELDS)
+    values = validate(ctx.body, request_fields("contact", "create"))
     row = insert(
         ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
     )
@@ -169,17 +137,13 @@ def update_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
         raise missing(ctx.params["id"])
-    values = validate(ctx.body, UPDATE_FIELDS)
-    columns: dict[str, Any] = dict(values)
+    values = validate(ctx.body, request_fields("contact", "update"))
+    columns = records.columns("contact", values)
     if "email" in columns:
         columns["email"] = columns["email"].lower()
         _check_email_free(ctx.tx, row["customer_id"], columns["email"], exclude_id=row["id"])
-    if "labels" in columns:
-        columns["labels"] = json.dumps(columns["labels"])
-    if columns.get("is_primary"):
+    if values.get("is_primary"):
         _demote_primary(ctx.tx, row["customer_id"], ctx.now_us)
-    if "is_primary" in columns:
-        columns["is_primary"] = int(columns["is_primary"])
     columns["updated_us"] = ctx.now_us
     assignments = ", ".join(f"{name} = ?" for name in columns)
     ctx.tx.execute(
@@ -197,7 +161,7 @@ def update_contact(ctx: Ctx) -> Reply:
 
 def delete_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
+    if row is None or (row["deleted_us"] is None and customers.is_gone(ctx.tx, row["customer_id"])):
         raise missing(ctx.params["id"])
     if row["deleted_us"] is None:
         ctx.tx.execute(

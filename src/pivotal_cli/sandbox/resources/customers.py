@@ -4,89 +4,32 @@ Rules: `slug` is unique among the workspace's live customers (409 `slug_taken`),
 `domain` likewise, case-insensitively (409 `shopify_domain_taken`, field
 `shopify_domain`, as the docs' error table says). `metadata` is a JSON object that the
 schemas lack but the guides rely on; it defaults to `{}` and a PATCH replaces it whole.
-A deleted customer frees its slug and domain. Its contacts and onboardings survive it (the
-guide: they "survive the delete but disappear from list views"): they stay reachable by
-id and leave every list.
+A deleted customer frees its slug and domain and hides its contacts and onboardings.
+Fields, their checks, columns and rendering come from the API schema (`records`).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
-from pivotal_cli.sandbox.data.timeutil import format_ms
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
-from pivotal_cli.sandbox.engine.validation import Field, enum_param, validate
+from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
+from pivotal_cli.sandbox.resources import records
 
-STATUSES = ("active", "onboarding", "at_risk", "churned", "low_touch")
+STATUSES = schema.list_filter("list-customers", "status")
 DEFAULT_STATUS = "onboarding"
-
-_EXTERNAL_IDS = (
-    "hubspot_company_id",
-    "hubspot_deal_id",
-    "stripe_customer_id",
-    "intercom_company_id",
-    "slack_channel_id",
-)
-_WRITABLE = (
-    "name",
-    "slug",
-    "domain",
-    "status",
-    "plan",
-    "mrr",
-    "monthly_orders",
-    *_EXTERNAL_IDS,
-    "metadata",
-)
-
-
-def _fields(*, create: bool) -> tuple[Field, ...]:
-    return (
-        Field("name", "string", required=create, min_length=1),
-        Field("slug", "string", min_length=1),
-        Field("domain", "string", min_length=1),
-        Field("status", "enum", choices=STATUSES),
-        Field("plan", "string"),
-        Field("mrr", "integer", minimum=0),
-        Field("monthly_orders", "integer", minimum=0),
-        *(Field(name, "string") for name in _EXTERNAL_IDS),
-        Field("metadata", "object"),
-    )
-
-
-CREATE_FIELDS = _fields(create=True)
-UPDATE_FIELDS = _fields(create=False)
 
 
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Customer object, plus the additive `metadata`."""
-    return {
-        "object": "customer",
-        "id": row["id"],
-        "display_id": row["display_id"],
-        "name": row["name"],
-        "slug": row["slug"],
-        "domain": row["domain"],
-        "status": row["status"],
-        "plan": row["plan"],
-        "mrr": row["mrr"],
-        "monthly_orders": row["monthly_orders"],
-        "hubspot_company_id": row["hubspot_company_id"],
-        "hubspot_deal_id": row["hubspot_deal_id"],
-        "stripe_customer_id": row["stripe_customer_id"],
-        "intercom_company_id": row["intercom_company_id"],
-        "slack_channel_id": row["slack_channel_id"],
-        "metadata": json.loads(row["metadata"]),
-        "created_at": format_ms(row["created_us"]),
-        "updated_at": format_ms(row["updated_us"]),
-    }
+    return records.render("customer", row)
 
 
 def render_deleted(row: sqlite3.Row) -> dict[str, Any]:
@@ -114,14 +57,12 @@ def find_child(
     *,
     include_deleted: bool = False,
 ) -> sqlite3.Row | None:
-    """A contact or onboarding by display_id or cuid, whether or not its customer is deleted.
+    """A contact or onboarding by display_id or cuid, hidden when its customer is gone.
 
-    Only the row's own delete hides it here: a deleted customer's children survive it
-    and stay reachable by id (lists leave them out instead). `table` is one of our own
-    table names, never user input.
+    `table` is one of our own table names, never user input.
     """
     column, value = parse_id(id_like)
-    hidden = "" if include_deleted else " AND r.deleted_us IS NULL"
+    hidden = "" if include_deleted else " AND r.deleted_us IS NULL AND c.deleted_us IS NULL"
     return tx.execute(
         f"SELECT r.* FROM {table} r JOIN customers c ON c.id = r.customer_id"
         f" WHERE r.workspace_id = ? AND r.{column} = ?{hidden}",
@@ -135,6 +76,12 @@ def require(tx: sqlite3.Connection, workspace_id: str, id_like: str) -> sqlite3.
     if row is None:
         raise missing(id_like)
     return row
+
+
+def is_gone(tx: sqlite3.Connection, customer_id: str) -> bool:
+    """Whether the customer with this cuid is deleted (its children are hidden then)."""
+    row = tx.execute("SELECT deleted_us FROM customers WHERE id = ?", (customer_id,)).fetchone()
+    return row is None or row["deleted_us"] is not None
 
 
 def missing(id_like: str) -> ApiError:
@@ -154,9 +101,8 @@ def insert(
     check_unique(tx, workspace_id, values)
     created_us = unique_instant(tx, "customers", workspace_id, created_us)
     row_id = ids.new(created_us)
-    columns = {name: values.get(name) for name in _WRITABLE}
+    columns = records.new_columns("customer", values)
     columns["status"] = values.get("status") or DEFAULT_STATUS
-    columns["metadata"] = json.dumps(values.get("metadata") or {})
     columns.update(
         id=row_id,
         workspace_id=workspace_id,
@@ -226,7 +172,7 @@ def list_customers(ctx: Ctx) -> Reply:
 
 
 def create_customer(ctx: Ctx) -> Reply:
-    values = validate(ctx.body, CREATE_FIELDS)
+    values = validate(ctx.body, request_fields("customer", "create"))
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
     ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
     return 201, render(row)
@@ -238,11 +184,9 @@ def get_customer(ctx: Ctx) -> Reply:
 
 def update_customer(ctx: Ctx) -> Reply:
     row = require(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    values = validate(ctx.body, UPDATE_FIELDS)
+    values = validate(ctx.body, request_fields("customer", "update"))
     check_unique(ctx.tx, ctx.workspace_id, values, exclude_id=row["id"])
-    columns = dict(values)
-    if "metadata" in columns:
-        columns["metadata"] = json.dumps(columns["metadata"])
+    columns = records.columns("customer", values)
     columns["updated_us"] = ctx.now_us
     assignments = ", ".join(f"{name} = ?" for name in columns)
     ctx.tx.execute(

@@ -7,7 +7,8 @@ state to waiting; only `false` on a waiting onboarding moves it to active. Both 
 contradicting is a 400 `invalid_field`. `completed_at` is set when the phase becomes
 `completed` (unless the request gives one) and cleared when it moves away. Every phase
 change (creation included, from null) writes a timeline event and a phase-transition row
-whose actor is the calling key's name.
+whose actor is the calling key's name. Fields, their checks, columns and rendering come
+from the API schema (`records`); the rules above are the only fields named here.
 """
 
 from __future__ import annotations
@@ -16,82 +17,22 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
+from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
-from pivotal_cli.sandbox.data.timeutil import format_ms, format_optional_ms
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
 from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
-from pivotal_cli.sandbox.engine.validation import Field, enum_param, validate
-from pivotal_cli.sandbox.resources import customers
+from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
+from pivotal_cli.sandbox.resources import customers, records
 
-PHASES = (
-    "before_getting_started",
-    "program_design",
-    "review",
-    "program_buildout",
-    "internal_qa",
-    "launch",
-    "completed",
-)
-STATES = ("active", "paused", "at_risk", "waiting")
-_PEOPLE = ("csm_id", "se_id", "designer_id", "product_ops_id")
-_REMINDERS = ("reminder_email", "reminder_slack", "reminder_frequency_days")
-
-CREATE_FIELDS = (
-    Field("customer_id", "string", required=True),
-    Field("template_id", "string"),
-    Field("phase", "enum", choices=PHASES),
-    Field("state", "enum", choices=STATES),
-    Field("target_launch_date", "instant"),
-    *(Field(name, "string", nullable=True) for name in _PEOPLE),
-    Field("notes", "string"),
-    Field("reminder_email", "boolean"),
-    Field("reminder_slack", "boolean"),
-    Field("reminder_frequency_days", "integer", minimum=1),
-)
-UPDATE_FIELDS = (
-    Field("template_id", "string", nullable=True),
-    Field("phase", "enum", choices=PHASES),
-    Field("state", "enum", choices=STATES),
-    Field("target_launch_date", "instant", nullable=True),
-    Field("completed_at", "instant", nullable=True),
-    *(Field(name, "string", nullable=True) for name in _PEOPLE),
-    Field("notes", "string", nullable=True),
-    Field("waiting_on_customer", "boolean"),
-    Field("reminder_email", "boolean"),
-    Field("reminder_slack", "boolean"),
-    Field("reminder_frequency_days", "integer", minimum=1),
-)
+PHASES = schema.list_filter("list-onboardings", "phase")
+STATES = schema.list_filter("list-onboardings", "state")
 
 
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Onboarding object."""
-    return {
-        "object": "onboarding",
-        "id": row["id"],
-        "display_id": row["display_id"],
-        "customer_id": row["customer_id"],
-        "template_id": row["template_id"],
-        "phase": row["phase"],
-        "state": row["state"],
-        "started_at": format_ms(row["started_us"]),
-        "completed_at": format_optional_ms(row["completed_us"]),
-        "target_launch_date": format_optional_ms(row["target_launch_us"]),
-        "csm_id": row["csm_id"],
-        "se_id": row["se_id"],
-        "designer_id": row["designer_id"],
-        "product_ops_id": row["product_ops_id"],
-        "notes": row["notes"],
-        "waiting_on_customer": bool(row["waiting_on_customer"]),
-        "waiting_on_customer_since": format_optional_ms(row["waiting_since_us"]),
-        "wizard_completed_at": format_optional_ms(row["wizard_completed_us"]),
-        "reminder_email": bool(row["reminder_email"]),
-        "reminder_slack": bool(row["reminder_slack"]),
-        "reminder_frequency_days": row["reminder_frequency_days"],
-        "created_at": format_ms(row["created_us"]),
-        "updated_at": format_ms(row["updated_us"]),
-    }
+    return records.render("onboarding", row)
 
 
 def find(
@@ -120,30 +61,23 @@ def insert(
     created_us = unique_instant(tx, "onboardings", workspace_id, created_us)
     phase = values.get("phase") or PHASES[0]
     state = values.get("state") or "active"
-    columns = {
-        "id": ids.new(created_us),
-        "workspace_id": workspace_id,
-        "display_id": next_display_id(tx, workspace_id, "onboardings"),
-        "customer_id": customer_id,
-        "template_id": values.get("template_id"),
-        "phase": phase,
-        "state": state,
-        "started_us": values.get("started_us", created_us),
-        "completed_us": values.get("completed_us", created_us if phase == "completed" else None),
-        "target_launch_us": values.get("target_launch_date"),
-        **{name: values.get(name) for name in _PEOPLE},
-        "notes": values.get("notes"),
-        "waiting_on_customer": int(state == "waiting"),
-        "waiting_since_us": values.get(
-            "waiting_since_us", created_us if state == "waiting" else None
+    columns = records.new_columns("onboarding", values)
+    columns.update(
+        id=ids.new(created_us),
+        workspace_id=workspace_id,
+        display_id=next_display_id(tx, workspace_id, "onboardings"),
+        customer_id=customer_id,
+        phase=phase,
+        state=state,
+        started_at=values.get("started_at", created_us),
+        completed_at=values.get("completed_at", created_us if phase == "completed" else None),
+        waiting_on_customer=int(state == "waiting"),
+        waiting_on_customer_since=values.get(
+            "waiting_on_customer_since", created_us if state == "waiting" else None
         ),
-        "wizard_completed_us": values.get("wizard_completed_us"),
-        "reminder_email": int(values.get("reminder_email", True)),
-        "reminder_slack": int(values.get("reminder_slack", True)),
-        "reminder_frequency_days": values.get("reminder_frequency_days", 1),
-        "created_us": created_us,
-        "updated_us": created_us,
-    }
+        created_us=created_us,
+        updated_us=created_us,
+    )
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     tx.execute(f"INSERT INTO onboardings ({names}) VALUES ({marks})", tuple(columns.values()))
@@ -183,29 +117,18 @@ def resolve_waiting(row: sqlite3.Row, values: Mapping[str, Any]) -> tuple[str, b
 
 def update_columns(row: sqlite3.Row, values: Mapping[str, Any], now_us: int) -> dict[str, Any]:
     """The column changes an OnboardingUpdate implies, derived fields included."""
-    columns: dict[str, Any] = {
-        name: values[name]
-        for name in ("template_id", *_PEOPLE, "notes", *_REMINDERS)
-        if name in values
-    }
-    for name in ("reminder_email", "reminder_slack"):
-        if name in columns:
-            columns[name] = int(columns[name])
-    if "target_launch_date" in values:
-        columns["target_launch_us"] = values["target_launch_date"]
+    columns = records.columns("onboarding", values)
     state, waiting = resolve_waiting(row, values)
     columns["state"] = state
     columns["waiting_on_customer"] = int(waiting)
     if not waiting:
-        columns["waiting_since_us"] = None
+        columns["waiting_on_customer_since"] = None
     elif not row["waiting_on_customer"]:
-        columns["waiting_since_us"] = now_us
+        columns["waiting_on_customer_since"] = now_us
     phase = values.get("phase", row["phase"])
     columns["phase"] = phase
-    if "completed_at" in values:
-        columns["completed_us"] = values["completed_at"]
-    elif phase != row["phase"]:
-        columns["completed_us"] = now_us if phase == "completed" else None
+    if "completed_at" not in values and phase != row["phase"]:
+        columns["completed_at"] = now_us if phase == "completed" else None
     columns["updated_us"] = now_us
     return columns
 
@@ -215,14 +138,13 @@ def list_onboardings(ctx: Ctx) -> Reply:
     cursor = parse_cursor(ctx.query)
     state = enum_param(ctx.query, "state", STATES)
     phase = enum_param(ctx.query, "phase", PHASES)
-    # A deleted customer's onboardings survive it but leave every list (the guide).
     sql = (
         "SELECT o.* FROM onboardings o JOIN customers c ON c.id = o.customer_id"
         " WHERE o.workspace_id = ? AND o.deleted_us IS NULL AND c.deleted_us IS NULL"
     )
     args: list[Any] = [ctx.workspace_id]
     if "customer_id" in ctx.query:
-        # An unknown or deleted customer filters everything out: an empty list, not a 404.
+        # An unknown customer filters everything out: an empty list, not a 404.
         customer = customers.find(ctx.tx, ctx.workspace_id, ctx.query["customer_id"])
         sql += " AND o.customer_id = ?"
         args.append(None if customer is None else customer["id"])
@@ -249,7 +171,7 @@ def list_customer_onboardings(ctx: Ctx) -> Reply:
 
 
 def create_onboarding(ctx: Ctx) -> Reply:
-    values = validate(ctx.body, CREATE_FIELDS)
+    values = validate(ctx.body, request_fields("onboarding", "create"))
     customer = customers.require(ctx.tx, ctx.workspace_id, values["customer_id"])
     row = insert(
         ctx.tx,
@@ -280,7 +202,7 @@ def update_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
         raise missing(ctx.params["id"])
-    values = validate(ctx.body, UPDATE_FIELDS)
+    values = validate(ctx.body, request_fields("onboarding", "update"))
     columns = update_columns(row, values, ctx.now_us)
     assignments = ", ".join(f"{name} = ?" for name in columns)
     ctx.tx.execute(
@@ -317,7 +239,7 @@ def _audit_update(
 
 def delete_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
+    if row is None or (row["deleted_us"] is None and customers.is_gone(ctx.tx, row["customer_id"])):
         raise missing(ctx.params["id"])
     if row["deleted_us"] is None:
         ctx.tx.execute(
