@@ -13,11 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pivotal_cli.domain import schema
-from pivotal_cli.sandbox.data.store import attribute_fields, fallback, to_sql
+from pivotal_cli.sandbox.data.store import TABLE_RESOURCES, attribute_fields, fallback, to_sql
 from pivotal_cli.sandbox.data.timeutil import format_ms
 
-# Tables by resource name, the inverse of `store.TABLE_RESOURCES`.
-TABLES = {"customer": "customers", "contact": "contacts", "onboarding": "onboardings"}
+TABLES = {resource: table for table, resource in TABLE_RESOURCES.items()}
 
 # Object fields read from a system column of another name.
 _SOURCES = {"created_at": "created_us", "updated_at": "updated_us"}
