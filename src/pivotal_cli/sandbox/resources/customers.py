@@ -4,7 +4,9 @@ Rules: `slug` is unique among the workspace's live customers (409 `slug_taken`),
 `domain` likewise, case-insensitively (409 `shopify_domain_taken`, field
 `shopify_domain`, as the docs' error table says). `metadata` is a JSON object that the
 schemas lack but the guides rely on; it defaults to `{}` and a PATCH replaces it whole.
-A deleted customer frees its slug and domain and hides its contacts and onboardings.
+A deleted customer frees its slug and domain. Its contacts and onboardings survive it (the
+guide: they "survive the delete but disappear from list views"): they stay reachable by
+id and leave every list.
 Fields, their checks, columns and rendering come from the API schema (`records`).
 """
 
@@ -57,12 +59,14 @@ def find_child(
     *,
     include_deleted: bool = False,
 ) -> sqlite3.Row | None:
-    """A contact or onboarding by display_id or cuid, hidden when its customer is gone.
+    """A contact or onboarding by display_id or cuid, whether or not its customer is deleted.
 
-    `table` is one of our own table names, never user input.
+    Only the row's own delete hides it here: a deleted customer's children survive it
+    and stay reachable by id (lists leave them out instead). `table` is one of our own
+    table names, never user input.
     """
     column, value = parse_id(id_like)
-    hidden = "" if include_deleted else " AND r.deleted_us IS NULL AND c.deleted_us IS NULL"
+    hidden = "" if include_deleted else " AND r.deleted_us IS NULL"
     return tx.execute(
         f"SELECT r.* FROM {table} r JOIN customers c ON c.id = r.customer_id"
         f" WHERE r.workspace_id = ? AND r.{column} = ?{hidden}",
@@ -76,12 +80,6 @@ def require(tx: sqlite3.Connection, workspace_id: str, id_like: str) -> sqlite3.
     if row is None:
         raise missing(id_like)
     return row
-
-
-def is_gone(tx: sqlite3.Connection, customer_id: str) -> bool:
-    """Whether the customer with this cuid is deleted (its children are hidden then)."""
-    row = tx.execute("SELECT deleted_us FROM customers WHERE id = ?", (customer_id,)).fetchone()
-    return row is None or row["deleted_us"] is not None
 
 
 def missing(id_like: str) -> ApiError:

@@ -138,13 +138,14 @@ def list_onboardings(ctx: Ctx) -> Reply:
     cursor = parse_cursor(ctx.query)
     state = enum_param(ctx.query, "state", STATES)
     phase = enum_param(ctx.query, "phase", PHASES)
+    # A deleted customer's onboardings survive it but leave every list (the guide).
     sql = (
         "SELECT o.* FROM onboardings o JOIN customers c ON c.id = o.customer_id"
         " WHERE o.workspace_id = ? AND o.deleted_us IS NULL AND c.deleted_us IS NULL"
     )
     args: list[Any] = [ctx.workspace_id]
     if "customer_id" in ctx.query:
-        # An unknown customer filters everything out: an empty list, not a 404.
+        # An unknown or deleted customer filters everything out: an empty list, not a 404.
         customer = customers.find(ctx.tx, ctx.workspace_id, ctx.query["customer_id"])
         sql += " AND o.customer_id = ?"
         args.append(None if customer is None else customer["id"])
@@ -239,7 +240,7 @@ def _audit_update(
 
 def delete_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None or (row["deleted_us"] is None and customers.is_gone(ctx.tx, row["customer_id"])):
+    if row is None:
         raise missing(ctx.params["id"])
     if row["deleted_us"] is None:
         ctx.tx.execute(
