@@ -10,10 +10,20 @@ the `acme` workspace's live key; the `globex` workspace's key is declared as its
 workspace's objects with the other's key and fails on any cross-workspace leak.
 Exits with schemathesis' exit code: non-zero on any failure.
 
+One seed means one request sequence. Schemathesis runs with the seed and in its
+deterministic mode (no example database, no run-to-run variation), and the sandbox runs
+on a stepping clock (each read one millisecond after the last, from a fixed instant)
+with ids and keys drawn from a generator seeded by the same seed. With the real clock,
+which rows shared a millisecond depended on machine speed, and schemathesis reuses
+response timestamps (as cursors, say), so one seed took different paths from run to
+run. `--request-log PATH` writes the sequence the server saw (method, path, query, body
+hash, status; see `RequestLog`) so two runs can be compared byte for byte.
+
     .venv/bin/python scripts/conformance.py                     # full run, ~1,800 cases
     .venv/bin/python scripts/conformance.py --max-examples 5    # quick look
     .venv/bin/python scripts/conformance.py --report-dir out/   # + JUnit and NDJSON
     .venv/bin/python scripts/conformance.py --baseline tests/sandbox/conformance_baseline.json
+    .venv/bin/python scripts/conformance.py --request-log run1.log  # the request sequence
 
 `--max-examples` bounds the fuzzing and stateful phases per operation; the coverage
 phase adds a fixed set of boundary cases (about 800) on top. With `--baseline`, failures
@@ -30,6 +40,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -153,9 +164,9 @@ def build_command(
         str(seed),
         "--workers",
         str(workers),
-        # No example database: a run must not depend on what an earlier run found.
-        "--generation-database",
-        "none",
+        # Deterministic generation: no example database (a run must not depend on what an
+        # earlier run found) and no variation between runs beyond what the seed picks.
+        "--generation-deterministic",
         "--max-response-time",
         str(MAX_RESPONSE_TIME),
         "--request-timeout",
@@ -197,12 +208,25 @@ def run(
     report_dir: Path | None = None,
     baseline: Path | None = None,
     echo: bool = True,
+    request_log: Path | None = None,
 ) -> Result:
-    """Starts a sandbox, runs schemathesis against it, stops the sandbox."""
+    """Starts a sandbox, runs schemathesis against it, stops the sandbox.
+
+    `request_log`, when given, is overwritten with the request sequence the server saw.
+    """
     from pivotal_cli.sandbox.adapters.testing import running_server
+    from pivotal_cli.sandbox.data.timeutil import SteppingClock
 
     started = time.monotonic()
-    with running_server(rate_limit="off") as server:
+    if request_log is not None:
+        request_log.write_text("", encoding="utf-8")
+    with running_server(
+        rate_limit="off",
+        # Times, ids and keys that depend only on the requests (see the module docstring).
+        clock=SteppingClock(),
+        rng=random.Random(seed),
+        request_log=request_log,
+    ) as server:
         mismatch = served_document_matches(server.base_url)
         if mismatch:
             return Result(1, mismatch, time.monotonic() - started, [])
@@ -257,6 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--baseline", type=Path, help="accept the failures recorded in this schemathesis baseline"
     )
+    parser.add_argument(
+        "--request-log",
+        type=Path,
+        help="write every request the server saw (method, path, query, body hash, status)",
+    )
     args = parser.parse_args(argv)
     result = run(
         max_examples=args.max_examples,
@@ -266,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         checks=args.checks,
         report_dir=args.report_dir,
         baseline=args.baseline,
+        request_log=args.request_log,
     )
     if not result.command:
         print(result.output, file=sys.stderr)

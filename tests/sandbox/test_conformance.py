@@ -5,7 +5,8 @@ phases, fixed seed, two peer workspaces), with 20 examples per operation so it f
 the suite (~25 s). Failures listed in `conformance_baseline.json` would be accepted as
 known sandbox bugs (each entry must say which, in a `bug` note, and come out once fixed;
 it is empty now); any other failure fails this test. A second, cheaper run against a
-deliberately broken sandbox proves the harness still has teeth.
+deliberately broken sandbox proves the harness still has teeth, and two more small runs
+(no coverage phase, 5 examples) prove that one seed gives one request sequence.
 """
 
 from __future__ import annotations
@@ -50,6 +51,37 @@ def test_sandbox_conforms_to_the_openapi_document() -> None:
     # A run that tested (almost) nothing must not pass: all 18 operations, all phases.
     assert "Tested: 18" in result.output, result.output[-3000:]
     assert generated_cases(result.output) >= 1000, result.output[-3000:]
+
+
+def test_one_seed_gives_one_request_sequence(tmp_path: Path) -> None:
+    """Two runs with the same seed send the same requests and get the same statuses.
+
+    The coverage phase is left out to keep this quick: it is a fixed list of cases, and
+    the phases that reuse response values (stateful above all) are the ones at risk.
+    """
+    conformance = load_conformance()
+    logs = []
+    for attempt in ("first", "second"):
+        log = tmp_path / f"{attempt}.log"
+        result = conformance.run(
+            max_examples=5, phases="examples,fuzzing,stateful", echo=False, request_log=log
+        )
+        assert result.returncode == 0, result.output[-3000:]
+        logs.append(log.read_text("utf-8").splitlines())
+    assert len(logs[0]) >= 100, logs[0][:10]
+    # No keys in the log: only method, target, body hash and status.
+    assert not any("pivotal_" in line for line in logs[0])
+    if logs[0] != logs[1]:
+        first_difference = next(
+            (i for i, pair in enumerate(zip(*logs, strict=False)) if pair[0] != pair[1]),
+            min(map(len, logs)),
+        )
+        raise AssertionError(
+            f"the runs differ from request {first_difference}:"
+            f" {logs[0][first_difference : first_difference + 3]}"
+            f" vs {logs[1][first_difference : first_difference + 3]}"
+            f" ({len(logs[0])} and {len(logs[1])} requests)"
+        )
 
 
 def test_baseline_holds_only_documented_sandbox_bugs() -> None:

@@ -4,13 +4,17 @@ A plain ASGI callable: it reads the body (keeping at most one byte past the limi
 the core can refuse it, while still draining the rest), runs the synchronous core in a
 worker thread so slow requests never block others, and writes the response. For a
 `drop` fault it aborts the TCP connection without a byte of response, so the client
-sees a connection error rather than any HTTP status.
+sees a connection error rather than any HTTP status. Given a `RequestLog`, it appends
+one line per request to a file (see `RequestLog`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -23,11 +27,32 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+class RequestLog:
+    """Records the request sequence a server saw, one line per request, to compare runs.
+
+    A line is `METHOD<TAB>path?query<TAB>sha256 of the body (16 hex)<TAB>status` (`drop`
+    for a dropped connection). No headers, so no key ever reaches the file. Two runs
+    that sent the same requests in the same order and got the same statuses write
+    identical files. The file is appended to and opened per line, so it is complete
+    whenever the server stops.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def write(self, method: str, target: str, body: bytes, outcome: str) -> None:
+        digest = hashlib.sha256(body).hexdigest()[:16]
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{method}\t{target}\t{digest}\t{outcome}\n")
+
+
 class SandboxApp:
     """ASGI 3 application serving one sandbox."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, *, request_log: RequestLog | None = None) -> None:
         self.sandbox = sandbox
+        self.request_log = request_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -50,6 +75,11 @@ class SandboxApp:
             headers,
             body,
         )
+        if self.request_log is not None:
+            query = scope.get("query_string", b"").decode("latin-1")
+            target = raw_path.decode("latin-1") + (f"?{query}" if query else "")
+            outcome = "drop" if response.drop else str(response.status)
+            self.request_log.write(scope["method"], target, body, outcome)
         if response.drop:
             await _drop_connection(send)
             return

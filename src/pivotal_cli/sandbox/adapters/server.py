@@ -11,7 +11,7 @@ import socket
 
 import uvicorn
 
-from pivotal_cli.sandbox.adapters.asgi import SandboxApp
+from pivotal_cli.sandbox.adapters.asgi import RequestLog, SandboxApp
 from pivotal_cli.sandbox.engine.core import Sandbox
 
 LOOPBACK_NAMES = ("localhost",)
@@ -46,12 +46,19 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def make_server(
-    sandbox: Sandbox, sock: socket.socket, *, log_level: str = "warning"
+    sandbox: Sandbox,
+    sock: socket.socket,
+    *,
+    log_level: str = "warning",
+    request_log: RequestLog | None = None,
 ) -> uvicorn.Server:
-    """A uvicorn server for the sandbox on `sock` (run it with `server.run(sockets=[sock])`)."""
+    """A uvicorn server for the sandbox on `sock` (run it with `server.run(sockets=[sock])`).
+
+    `request_log` records every request's method, path, query, body hash and status.
+    """
     host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
-        SandboxApp(sandbox),
+        SandboxApp(sandbox, request_log=request_log),
         host=host,
         port=port,
         http="h11",

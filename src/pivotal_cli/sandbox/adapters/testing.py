@@ -8,10 +8,15 @@ The server runs uvicorn in a background thread on a free port, with an in-memory
 by default, and stops (waiting for its thread) when the block ends. `server.sandbox` is
 the core instance, for reaching the store directly. Keys are hashed with few PBKDF2
 iterations here: it is a test helper and startup time matters more than hash strength.
+
+For a run that must replay exactly (the conformance run), pass `clock=SteppingClock()`
+and `rng=random.Random(seed)`: then times, ids and keys depend only on the requests.
+`request_log=PATH` appends one line per request to PATH, to compare two runs.
 """
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pivotal_cli.sandbox.adapters.asgi import RequestLog
 from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, make_server
 from pivotal_cli.sandbox.data.keys import SandboxKey
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, utc_now
@@ -62,6 +68,8 @@ def running_server(
     clock: Clock = utc_now,
     sleep: Sleep = time.sleep,
     iterations: int = TEST_ITERATIONS,
+    rng: random.Random | None = None,
+    request_log: Path | None = None,
 ) -> Iterator[RunningServer]:
     """Starts a sandbox server on 127.0.0.1 (free port) and stops it after the block."""
     sandbox = Sandbox.open(
@@ -72,9 +80,11 @@ def running_server(
         sleep=sleep,
         rate_limit=rate_limit,
         faults=faults,
+        rng=rng,
     )
     sock = bind_socket("127.0.0.1", 0)
-    server = make_server(sandbox, sock)
+    log = RequestLog(request_log) if request_log is not None else None
+    server = make_server(sandbox, sock, request_log=log)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="pivotal-sandbox", daemon=True
     )

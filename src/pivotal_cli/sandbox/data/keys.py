@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import re
 import secrets
 import string
@@ -53,9 +54,14 @@ class KeyHash:
     digest: str
 
 
-def generate_key(mode: str) -> str:
-    """A fresh random key of the given mode (`live` or `test`)."""
-    secret = "".join(secrets.choice(_BASE62) for _ in range(SECRET_LENGTH))
+def generate_key(mode: str, rng: random.Random | None = None) -> str:
+    """A fresh random key of the given mode (`live` or `test`).
+
+    `rng` is for reproducible runs only (conformance, tests): a seeded generator makes
+    the same keys every time. Without it the secret comes from `secrets`.
+    """
+    choice = rng.choice if rng is not None else secrets.choice
+    secret = "".join(choice(_BASE62) for _ in range(SECRET_LENGTH))
     return (TEST_PREFIX if mode == "test" else LIVE_PREFIX) + secret
 
 

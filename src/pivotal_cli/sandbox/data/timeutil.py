@@ -10,6 +10,7 @@ are never skipped or repeated.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
@@ -36,6 +37,36 @@ _DATE_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 def utc_now() -> datetime:
     """The real clock."""
     return datetime.now(timezone.utc)
+
+
+STEPPING_START = datetime(2026, 5, 26, 17, 21, 9, 412000, tzinfo=timezone.utc)
+
+
+class SteppingClock:
+    """A clock for runs that must replay exactly: each read returns the last one plus `step`.
+
+    With the real clock, which rows share a millisecond (and so which `created_at` values
+    and cursors a client reads back and reuses) depends on machine speed. Here the time
+    depends only on how many times the sandbox has read the clock, so one request
+    sequence always sees the same instants. The conformance run and tests use it; the
+    sandbox itself defaults to `utc_now`.
+    """
+
+    def __init__(
+        self, start: datetime = STEPPING_START, step: timedelta = timedelta(milliseconds=1)
+    ) -> None:
+        if start.tzinfo is None or step <= timedelta(0):
+            raise ValueError("SteppingClock needs an aware start and a positive step")
+        self._next = start
+        self._step = step
+        # Reads come from the server's worker threads; each must get its own instant.
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            now = self._next
+            self._next += self._step
+        return now
 
 
 def to_us(moment: datetime) -> int:

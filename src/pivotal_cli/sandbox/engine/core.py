@@ -10,6 +10,7 @@ Every piece of state hangs off the instance, so two sandboxes never share anythi
 from __future__ import annotations
 
 import logging
+import random
 import time
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -105,6 +106,7 @@ class Sandbox:
         rate_limit: str | int | RatePolicy | None = None,
         faults: str | FaultPlan | None = None,
         openapi: Callable[[], bytes | None] = load_openapi,
+        ids: CuidFactory | None = None,
     ) -> None:
         self.store = store
         self.keys = list(keys or [])
@@ -116,7 +118,7 @@ class Sandbox:
         self.faults = FaultInjector(plan) if plan is not None else None
         self.idempotency = Idempotency(store)
         self._verified = VerificationCache()
-        self._ids = CuidFactory()
+        self._ids = ids if ids is not None else CuidFactory()
         self._openapi = openapi
 
     @classmethod
@@ -127,21 +129,32 @@ class Sandbox:
         seed: str = "demo",
         iterations: int = DEFAULT_ITERATIONS,
         clock: Clock = utc_now,
+        rng: random.Random | None = None,
         **options: Any,
     ) -> Sandbox:
         """Opens (creating and seeding on first use) the sandbox stored at `db`.
 
         A file database keeps its plaintext sandbox keys in the keys file beside it.
+        `rng` is for runs that must replay exactly (conformance, tests): a seeded
+        generator makes every id and key the same from run to run. By default they
+        come from `secrets`, as a real server's would.
         """
         store = Store(db)
         try:
             keys_file = keys_file_for(Path(db)) if store.is_file else None
             keys = provision(
-                store, seed=seed, keys_file=keys_file, iterations=iterations, now_us=to_us(clock())
+                store,
+                seed=seed,
+                keys_file=keys_file,
+                iterations=iterations,
+                now_us=to_us(clock()),
+                rng=rng,
             )
         except BaseException:
             store.close()
             raise
+        if rng is not None:
+            options.setdefault("ids", CuidFactory(random.Random(rng.getrandbits(64))))
         return cls(store, keys=keys, clock=clock, **options)
 
     def key(self, workspace: str, mode: str, *, revoked: bool = False) -> str:
