@@ -2,8 +2,9 @@
 
 Rules: `slug` is unique among the workspace's live customers (409 `slug_taken`),
 `domain` likewise, case-insensitively (409 `shopify_domain_taken`, field
-`shopify_domain`, as the docs' error table says). `metadata` is a JSON object that the
-schemas lack but the guides rely on; it defaults to `{}` and a PATCH replaces it whole.
+`shopify_domain`, as the docs' error table says). `metadata` is a JSON object (the
+docs' schemas lack it, the guides rely on it; docs/api-choices.md item 2); it defaults
+to `{}` and a PATCH replaces it whole.
 A deleted customer frees its slug and domain. Its contacts and onboardings survive it (the
 guide: they "survive the delete but disappear from list views"): they stay reachable by
 id and leave every list.
