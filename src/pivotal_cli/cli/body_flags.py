@@ -8,14 +8,12 @@ simply `--field-name` or needs a friendlier metavar or help. `build_body` merges
 any problem in terms of the flag the user typed.
 """
 
-from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
@@ -26,8 +24,7 @@ from pivotal_cli.errors import UsageError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class FlagStyle:
+class FlagStyle(NamedTuple):
     """How a field looks on the command line, where the schema's name is not enough."""
 
     name: str | None = None  # default: --field-name

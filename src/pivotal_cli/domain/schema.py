@@ -11,11 +11,9 @@ promises additive changes): code that reads responses must treat them as "known"
 never as "all".
 """
 
-from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pivotal_cli.domain import spec
 
@@ -34,9 +32,12 @@ _SCHEMA_NAMES: dict[str, dict[Operation, str]] = {
 RESOURCES = tuple(_SCHEMA_NAMES)
 
 
-@dataclass(frozen=True)
-class Field:
-    """One property of a schema, with what its validation and presentation need."""
+class Field(NamedTuple):
+    """One property of a schema, with what its validation and presentation need.
+
+    A NamedTuple rather than a dataclass: it is built on every start-up that shows help,
+    and a dataclass of this size costs about ten times as much to define.
+    """
 
     name: str
     type: str  # "string", "integer", "number", "boolean", "array" or "object"
