@@ -6,14 +6,19 @@ short crash line (full traceback only with `--debug`), so no secret held in a lo
 variable is ever printed.
 """
 
+from __future__ import annotations
+
 import functools
 import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import typer
 
 from pivotal_cli.errors import ExitCode, PivotalError
+
+if TYPE_CHECKING:  # the context is built by the root callback; no import cost here
+    from pivotal_cli.cli.context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,7 +53,7 @@ def handle_errors(func: F) -> F:
     return cast(F, wrapper)
 
 
-def _report(app_ctx: Any, text: str) -> None:
+def _report(app_ctx: AppContext | None, text: str) -> None:
     if app_ctx is not None:
         app_ctx.output.error(text)
     else:
