@@ -36,7 +36,6 @@ from pivotal_cli.errors import (
     error_from_response,
 )
 
-DEFAULT_BASE_URL = "https://my.pivotal.app/api/v1"
 USER_AGENT = f"pivotal-cli/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PATCH", "DELETE", "PUT"})
 LOGGED_RESPONSE_HEADERS = (
