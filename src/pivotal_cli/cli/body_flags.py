@@ -8,7 +8,6 @@ simply `--field-name` or needs a friendlier metavar or help. `build_body` merges
 any problem in terms of the flag the user typed.
 """
 
-
 import inspect
 from collections.abc import Callable, Mapping
 from enum import Enum

@@ -11,7 +11,6 @@ promises additive changes): code that reads responses must treat them as "known"
 never as "all".
 """
 
-
 from functools import cache
 from typing import Any, Literal, NamedTuple
 
