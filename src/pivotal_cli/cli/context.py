@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # Re-exported: commands and tests import these from here.
 from pivotal_cli.settings.target import (
@@ -28,16 +27,34 @@ from pivotal_cli.settings.target import (
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Protocol
 
     from pivotal_cli.client.http import Client
     from pivotal_cli.render.output import Output
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
 
+    class ClientFactory(Protocol):
+        """Builds the HTTP client `client_for` hands out: `Client` itself unless injected.
+
+        A caller (a test) may inject its own, e.g. `functools.partial(Client, sleep=…)`, to
+        swap the client's clock or sleep while keeping the CLI's logging and notices.
+        """
+
+        def __call__(
+            self,
+            base_url: str,
+            api_key: str | None,
+            *,
+            transport: Any = None,
+            log: Callable[[str], None] | None = None,
+            notify: Callable[[str], None] | None = None,
+        ) -> Client: ...
+
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "AppContext",
-    "ClientFactory",
     "Injected",
     "Settings",
     "Target",
@@ -46,26 +63,7 @@ __all__ = [
 ]
 
 
-class ClientFactory(Protocol):
-    """Builds the HTTP client `client_for` hands out: `Client` itself unless injected.
-
-    A caller (a test) may inject its own, e.g. `functools.partial(Client, sleep=…)`, to
-    swap the client's clock or sleep while keeping the CLI's logging and notices.
-    """
-
-    def __call__(
-        self,
-        base_url: str,
-        api_key: str | None,
-        *,
-        transport: Any = None,
-        log: Callable[[str], None] | None = None,
-        notify: Callable[[str], None] | None = None,
-    ) -> Client: ...
-
-
-@dataclass(frozen=True)
-class Injected:
+class Injected(NamedTuple):
     """What a caller may pass as `obj` to the root command for the root callback to keep.
 
     `CliRunner().invoke(app, args, obj=Injected(client_factory=…))`: the root callback

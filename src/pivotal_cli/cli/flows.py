@@ -7,21 +7,22 @@ parse-call-render sequence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: nothing here is imported at start-up
+    from typing import Protocol
+
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
     from pivotal_cli.domain.records import Record
     from pivotal_cli.render.output import Column, Format
 
+    class ResourceAPI(Protocol):
+        """What `soft_delete` needs of a resource module in `client/`."""
 
-class ResourceAPI(Protocol):
-    """What `soft_delete` needs of a resource module in `client/`."""
+        def get(self, client: Client, ref: str, /) -> Record: ...
 
-    def get(self, client: Client, ref: str, /) -> Record: ...
-
-    def delete(self, client: Client, record_id: str, /) -> Response: ...
+        def delete(self, client: Client, record_id: str, /) -> Response: ...
 
 
 def select_columns(
