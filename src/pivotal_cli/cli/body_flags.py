@@ -16,6 +16,7 @@ from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 
+from pivotal_cli.cli.choices import choices
 from pivotal_cli.domain import schema
 from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import UsageError
@@ -84,13 +85,6 @@ def flag_for(field: str) -> str:
     return (style.name if style and style.name else None) or "--" + field.replace("_", "-")
 
 
-@cache
-def _choices(field: str, values: tuple[str, ...]) -> type[Enum]:
-    # One Enum per field and value set, so every command offering it shares one type.
-    title = "".join(part.title() for part in field.split("_"))
-    return Enum(title, {value: value for value in values}, type=str)  # type: ignore[return-value]
-
-
 def _help(spec: schema.Field, style: FlagStyle) -> str:
     if style.help:
         return style.help
@@ -125,7 +119,7 @@ def _parameter(spec: schema.Field) -> inspect.Parameter:
     option: dict[str, Any] = {"help": _help(spec, style), "show_default": False}
     kind: Any
     if spec.enum:
-        kind = _choices(spec.name, spec.enum)
+        kind = choices(spec.enum)
     elif spec.type == "boolean":
         kind = bool
         names = [f"{flag}/{style.off or '--no-' + flag[2:]}"]

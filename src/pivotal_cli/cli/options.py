@@ -1,36 +1,12 @@
 """Options every command shares, defined once as `Annotated` aliases, and `group()`.
 
-Aliases keep flag names, help texts and completions identical across groups. Enum
-choices come from the schema, so a new enum value reaches every flag at once.
+Aliases keep flag names, help texts and completions identical across groups. Flags
+whose values come from the schema's enums are in `choices.py`.
 """
 
-from enum import Enum
-from typing import TYPE_CHECKING, Annotated, TypeAlias
+from typing import Annotated
 
 import typer
-
-from pivotal_cli.domain import schema
-
-
-def choices(name: str, values: tuple[str, ...]) -> type[Enum]:
-    """An `Enum` of the schema's values: Typer offers, checks and completes them."""
-    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
-
-
-def value_of(member: object) -> str | None:
-    """The API value behind a choice flag (None when the flag was not given)."""
-    return None if member is None else str(getattr(member, "value", member))
-
-
-if TYPE_CHECKING:  # a flag's value is one of the schema's strings
-    CustomerStatus: TypeAlias = str
-    Phase: TypeAlias = str
-    State: TypeAlias = str
-else:
-    CustomerStatus = choices("CustomerStatus", schema.CUSTOMER_STATUSES)
-    Phase = choices("Phase", schema.PHASES)
-    State = choices("State", schema.STATES)
-
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's JSON exactly, on stdout.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
@@ -87,8 +63,3 @@ def group(help: str) -> typer.Typer:
     what gh prints too.
     """
     return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True)
-
-
-StatusOpt = Annotated[CustomerStatus | None, typer.Option("--status", help="Customer status.")]
-PhaseOpt = Annotated[Phase | None, typer.Option("--phase", help="Phase.")]
-StateOpt = Annotated[State | None, typer.Option("--state", help="State (engagement health).")]

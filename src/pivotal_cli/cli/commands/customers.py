@@ -7,6 +7,7 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.choices import StatusOpt, value_of
 from pivotal_cli.cli.flows import emit_record, one_page, show_list, soft_delete, write_record
 from pivotal_cli.cli.options import (
     AllOpt,
@@ -18,10 +19,8 @@ from pivotal_cli.cli.options import (
     JsonlOpt,
     JsonOpt,
     LimitOpt,
-    StatusOpt,
     YesOpt,
     group,
-    value_of,
 )
 
 app = group("List, create, update and delete customers.")

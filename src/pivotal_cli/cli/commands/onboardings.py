@@ -7,6 +7,7 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
 from pivotal_cli.cli.flows import (
     confirm_launch,
     emit_record,
@@ -25,12 +26,8 @@ from pivotal_cli.cli.options import (
     JsonlOpt,
     JsonOpt,
     LimitOpt,
-    Phase,
-    PhaseOpt,
-    StateOpt,
     YesOpt,
     group,
-    value_of,
 )
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
