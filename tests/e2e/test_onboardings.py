@@ -348,6 +348,39 @@ def test_back_moves_one_phase_back(
     assert sandbox_json("onboardings", "get", str(did))["phase"] == "program_design"
 
 
+def test_phase_hints_name_the_onboarding(
+    sandbox_cli, make_onboarding, customer, error_line
+) -> None:
+    done = make_onboarding("onboarded", "--phase", "completed")
+    line = error_line(sandbox_cli("onboardings", "advance", done["id"]), 2)
+    # A completed onboarding is retracted by moving it back, not by pausing it.
+    assert f"To retract a launch, run `pivotal onboardings back {done['display_id']}`." in line
+    assert "pause" not in line
+    made = make_onboarding("onboarded", "--phase", "program_buildout")
+    behind = error_line(sandbox_cli("onboardings", "advance", made["id"], "--to", "review"), 2)
+    assert f"`pivotal onboardings back {made['display_id']}`" in behind
+    assert " ID" not in behind
+
+
+@pytest.mark.parametrize("command", ["advance", "back"])
+def test_advance_and_back_end_with_where_the_onboarding_is(
+    sandbox_cli, make_onboarding, customer, parse, command
+) -> None:
+    made = make_onboarding("onboarded", "--phase", "program_design", "--state", "at_risk")
+    did = made["display_id"]
+    phase = "review" if command == "advance" else BGS
+    where = f"Onboarding {did} is now in {phase} (state at_risk)."
+    shown = sandbox_cli("onboardings", command, str(did))
+    assert shown.exit_code == 0, shown.stderr
+    assert where in shown.stderr
+    assert where not in shown.stdout
+    # With --json the line stays on stderr, so stdout is one JSON object.
+    other = make_onboarding("onboarded", "--phase", "program_design")
+    as_json = sandbox_cli("onboardings", command, str(other["display_id"]), "--json")
+    assert parse(as_json)["phase"] == phase
+    assert f"Onboarding {other['display_id']} is now in {phase} (state active)." in as_json.stderr
+
+
 def test_back_from_the_first_phase_fails(sandbox_cli, onboarding, error_line) -> None:
     line = error_line(sandbox_cli("onboardings", "back", onboarding["id"]), 2)
     assert f"is in the first phase, '{BGS}'" in line
@@ -387,10 +420,41 @@ def test_state_shortcuts_keep_waiting_consistent(
         "review",
     )
     assert bool(after["waiting_on_customer_since"]) is waiting
-    assert f"Onboarding {made['display_id']} is now {state}." in result.stderr
     sent = [json.loads(line[2:]) for line in result.stderr.splitlines() if line.startswith("> {")]
-    assert sent == [{"state": state, "waiting_on_customer": waiting}]
+    if (made["state"], made["waiting_on_customer"]) == (state, waiting):
+        # Already there: nothing is sent, and the output says so.
+        assert f"Onboarding {made['display_id']} is already {state}." in result.stderr
+        assert patches(requests_sent(result.stderr)) == []
+        assert after == made
+    else:
+        assert f"Onboarding {made['display_id']} is now {state}." in result.stderr
+        assert sent == [{"state": state, "waiting_on_customer": waiting}]
     assert sandbox_json("onboardings", "get", made["id"]) == after
+
+
+@pytest.mark.parametrize(
+    ("command", "flags", "state"),
+    [
+        ("pause", ("--state", "paused"), "paused"),
+        ("resume", (), "active"),
+        ("at-risk", ("--state", "at_risk"), "at_risk"),
+        ("wait", ("--state", "waiting"), "waiting"),
+    ],
+)
+def test_state_shortcut_already_in_that_state_sends_nothing(
+    sandbox_cli, make_onboarding, customer, requests_sent, parse, command, flags, state
+) -> None:
+    made = make_onboarding("onboarded", *flags)
+    did = made["display_id"]
+    result = sandbox_cli("--verbose", "onboardings", command, str(did))
+    assert result.exit_code == 0, result.stderr
+    assert f"Onboarding {did} is already {state}." in result.stderr
+    assert "is now" not in result.stderr
+    assert [m for m, _ in requests_sent(result.stderr)] == ["GET"]
+    # With --json, the current object, unchanged.
+    as_json = sandbox_cli("--verbose", "onboardings", command, str(did), "--json")
+    assert parse(as_json) == made
+    assert patches(requests_sent(as_json.stderr)) == []
 
 
 def test_wait_then_resume(sandbox_json, onboarding) -> None:
@@ -481,7 +545,8 @@ def test_test_key_enters_launch_without_asking(server, server_cli, parse) -> Non
     result = test("onboardings", "advance", str(made["display_id"]))
     assert result.exit_code == 0
     assert result.stdout == "internal_qa → launch\n"
-    assert result.stderr == ""
+    # No warning and no question: only where the onboarding now is.
+    assert result.stderr == f"Onboarding {made['display_id']} is now in launch (state active).\n"
     assert store_transitions(server, made["display_id"]) == [
         (None, "internal_qa"),
         ("internal_qa", "launch"),

@@ -43,6 +43,20 @@ def _detail(exc: PivotalError, name: str) -> str:
     return str(exc.details.get(name) or "")
 
 
+def _onboarding(exc: PivotalError) -> str:
+    """The onboarding the error is about, as a command line names it; `ID` if unknown."""
+    return _detail(exc, "display_id") or "ID"
+
+
+def _pick_workspace(exc: PivotalError) -> str:
+    """Name the stored workspaces, so the command to run can be copied as it is."""
+    known = [str(slug) for slug in exc.details.get("workspaces") or ()]
+    if not known:
+        return "Pass --workspace, or run `pivotal auth use WORKSPACE`."
+    listed = ", ".join(known)
+    return f"Pass --workspace ({listed}), or make one the default: `pivotal auth use {known[0]}`."
+
+
 # An API error answer's `code` -> the next step (the API's Errors page lists them).
 BY_API_CODE: dict[str, str] = {
     "missing_api_key": "Run `pivotal auth login`, or set PIVOTAL_API_KEY.",
@@ -79,9 +93,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (CredentialsError, "ambiguous_mode"): lambda e: (
         f"Pass --live or --test, or run `pivotal auth use {_detail(e, 'workspace')} --test`."
     ),
-    (CredentialsError, "ambiguous_workspace"): (
-        "Pass --workspace, or run `pivotal auth use WORKSPACE`."
-    ),
+    (CredentialsError, "ambiguous_workspace"): _pick_workspace,
     (CredentialsError, "not_logged_in"): (
         "Run `pivotal auth login`, set PIVOTAL_API_KEY, "
         "or try the local sandbox with `pivotal --sandbox …`."
@@ -111,11 +123,16 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     # render/output.py: a confirmation nobody can give.
     (CancelledError, "no_terminal"): "Pass --yes to confirm.",
     # domain/workflow.py: moving an onboarding between phases.
-    (UsageError, "unknown_phase"): (
-        'Set the phase directly with `pivotal onboardings update ID --data \'{"phase": "…"}\'`.'
+    (UsageError, "unknown_phase"): lambda e: (
+        f"Set the phase directly with `pivotal onboardings update {_onboarding(e)} "
+        '--data \'{"phase": "…"}\'`.'
     ),
-    (UsageError, "already_completed"): "To retract a launch, use `pivotal onboardings pause ID`.",
-    (UsageError, "phase_behind"): "Use `pivotal onboardings back ID` to move one phase back.",
+    (UsageError, "already_completed"): lambda e: (
+        f"To retract a launch, run `pivotal onboardings back {_onboarding(e)}`."
+    ),
+    (UsageError, "phase_behind"): lambda e: (
+        f"Use `pivotal onboardings back {_onboarding(e)}` to move one phase back."
+    ),
 }
 
 

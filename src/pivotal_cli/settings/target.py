@@ -162,6 +162,6 @@ def not_logged_in(config: Config, slug: str | None, mode: str | None) -> Credent
         return CredentialsError(
             "Several workspaces are stored and none is the default.",
             reason=AMBIGUOUS_WORKSPACE,
-            details=details,
+            details={**details, "workspaces": sorted(config.workspaces)},
         )
     return CredentialsError("Not logged in.", reason=NOT_LOGGED_IN, details=details)

@@ -203,7 +203,9 @@ def advance(
 
         current = onboardings.get(client, onboarding)
         label = f"Onboarding {current['display_id']}"
-        steps = plan_advance(str(current["phase"]), value_of(to), label)
+        steps = plan_advance(
+            str(current["phase"]), value_of(to), label, display_id=current["display_id"]
+        )
         if dry_run:
             _print_plan(app_ctx, label, current, steps, as_json=json_)
             return
@@ -211,6 +213,7 @@ def advance(
         if LAUNCH_PHASE in steps:
             confirm_launch(app_ctx, target, label.lower(), yes)
         final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
+    _say_where(app_ctx, final)
     if json_:
         app_ctx.output.json(final)
 
@@ -229,13 +232,22 @@ def back(
     with app_ctx.client(target=target) as client:
         current = onboardings.get(client, onboarding)
         label = f"Onboarding {current['display_id']}"
-        step = plan_back(str(current["phase"]), label)
+        step = plan_back(str(current["phase"]), label, display_id=current["display_id"])
         app_ctx.mark_target(target)
         if step == LAUNCH_PHASE:
             confirm_launch(app_ctx, target, label.lower(), yes)
         final = _walk(app_ctx, client, current, [step], quiet_stdout=json_)
+    _say_where(app_ctx, final)
     if json_:
         app_ctx.output.json(final)
+
+
+def _say_where(app_ctx: "AppContext", final: "Record") -> None:
+    """After a walk, one line on where the onboarding now is: a message, so on stderr."""
+    app_ctx.output.success(
+        f"Onboarding {final.get('display_id')} is now in {final.get('phase')} "
+        f"(state {final.get('state')})."
+    )
 
 
 def _print_plan(
@@ -294,16 +306,27 @@ def _state_command(name: str, summary: str) -> None:
     @handle_errors
     def command(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
         from pivotal_cli.client import onboardings
-        from pivotal_cli.domain.workflow import STATE_SHORTCUTS
+        from pivotal_cli.domain.workflow import STATE_SHORTCUTS, already_in_state
         from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
-        write_record(
-            ctx.obj,
-            lambda client: onboardings.update(client, onboarding, STATE_SHORTCUTS[name]),
-            columns=ONBOARDING_COLUMNS,
-            json_=json_,
-            done=lambda o: f"Onboarding {o.get('display_id')} is now {o.get('state')}.",
-        )
+        app_ctx = ctx.obj
+        out = app_ctx.output
+        target = app_ctx.target()
+        with app_ctx.client(target=target) as client:
+            # Read first: sending the PATCH anyway would report a change ("is now
+            # paused") that did not happen.
+            current = onboardings.get(client, onboarding)
+            label = f"Onboarding {current['display_id']}"
+            if already_in_state(current, name):
+                out.success(f"{label} is already {current.get('state')}.")
+                if json_:
+                    out.json(current)
+                return
+            app_ctx.mark_target(target)
+            result = onboardings.update(client, str(current["id"]), STATE_SHORTCUTS[name])
+        record = result.record()
+        out.success(f"{label} is now {record.get('state')}.")
+        emit_record(app_ctx, record, ONBOARDING_COLUMNS, json_)
 
 
 _state_command("pause", "Set state paused (the phase stays).")
