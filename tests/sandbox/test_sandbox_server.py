@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -101,3 +104,59 @@ def test_a_file_store_server_restarts_with_its_data(tmp_path: object) -> None:
         assert second.live_key == first.live_key
         with client(second, second.live_key) as api:
             assert api.get(f"/customers/{created['id']}").json()["name"] == "Durable"
+
+
+def _raw_exchange(server: RunningServer, request: bytes) -> bytes:
+    """Send `request` as raw bytes and read until the server closes the connection."""
+    host, port = urlsplit(server.base_url).netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        # The server must close: a timeout here fails the test instead of hanging it.
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        pytest.param(b"GARBAGE\r\n\r\n", id="bad-request-line"),
+        pytest.param(
+            b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", id="bad-header"
+        ),
+        pytest.param(
+            b"POST /api/v1/customers HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}",
+            id="bad-content-length",
+        ),
+        # Headers still unfinished past h11's limit (16 KiB): refused before the end.
+        pytest.param(
+            b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000,
+            id="oversized-headers",
+        ),
+    ],
+)
+def test_malformed_http_is_answered_with_the_json_envelope(
+    server: RunningServer, request_bytes: bytes
+) -> None:
+    answer = _raw_exchange(server, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(":") for line in lines[1:])
+    }
+    assert lines[0] == "HTTP/1.1 400 Bad Request"
+    assert headers["content-type"] == "application/json"
+    assert headers["connection"] == "close"
+    assert int(headers["content-length"]) == len(body)
+    error = json.loads(body)["error"]
+    assert (error["type"], error["code"]) == ("invalid_request_error", "malformed_request")
+    assert error["message"]
+    assert b"text/plain" not in answer and b"Invalid HTTP request" not in answer
+
+
+def test_the_server_still_answers_after_a_malformed_request(server: RunningServer) -> None:
+    _raw_exchange(server, b"GARBAGE\r\n\r\n")
+    with client(server, None) as anonymous:
+        assert anonymous.get("/health").json()["status"] == "ok"

@@ -9,12 +9,52 @@ from __future__ import annotations
 import ipaddress
 import socket
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from pivotal_cli.sandbox.adapters.asgi import RequestLog, SandboxApp
 from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.errors import invalid
+from pivotal_cli.sandbox.engine.protocol import encode_json
 
 LOOPBACK_NAMES = ("localhost",)
+
+MALFORMED_REQUEST = invalid(
+    "malformed_request",
+    "The request is not valid HTTP/1.1 (request line, a header or Content-Length); "
+    "it was not read.",
+).envelope()
+
+
+class EnvelopeH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, answering an unparseable request with the API's envelope.
+
+    Such a request never reaches the ASGI app: h11 fails to parse it and uvicorn
+    answers by itself, by default with a plain-text 400 that no client of this API
+    expects. Here that answer is the documented error envelope, and the connection is
+    closed as uvicorn does, since nothing after a parse error can be trusted.
+    """
+
+    def send_400_response(self, msg: str) -> None:
+        body = encode_json(MALFORMED_REQUEST)
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode("ascii")),
+            (b"connection", b"close"),
+        ]
+        try:
+            for event in (
+                h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
+                h11.Data(data=body),
+                h11.EndOfMessage(),
+            ):
+                self.transport.write(self.conn.send(event) or b"")
+        except h11.LocalProtocolError:
+            # A response had already begun on this connection (h11 refuses a second):
+            # closing with no more bytes is the only honest answer left.
+            pass
+        self.transport.close()
 
 
 def is_loopback(host: str) -> bool:
@@ -61,7 +101,9 @@ def make_server(
         SandboxApp(sandbox, request_log=request_log),
         host=host,
         port=port,
-        http="h11",
+        # The h11 protocol class itself (uvicorn's `http=` accepts one), so that a
+        # malformed request is answered in JSON too.
+        http=EnvelopeH11Protocol,
         lifespan="off",
         log_level=log_level,
         access_log=log_level in ("info", "debug", "trace"),
