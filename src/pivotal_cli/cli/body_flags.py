@@ -242,15 +242,31 @@ def load_json_body(source: str, *, flag: str = "--data") -> Record:
     from pathlib import Path
 
     if source == "-":
-        text, where = sys.stdin.read(), "standard input"
+        where = "standard input"
+        try:
+            text = sys.stdin.read()
+        except UnicodeDecodeError:
+            raise UsageError(f"{flag}: {where} is not UTF-8 text.") from None
     elif source.startswith("@"):
         path = Path(source[1:]).expanduser()
         try:
             text, where = path.read_text(encoding="utf-8"), str(path)
         except OSError as exc:
             raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}.") from None
+        except UnicodeDecodeError as exc:
+            # Binary data or another encoding (Latin-1, UTF-16): JSON here is UTF-8.
+            raise UsageError(
+                f"{flag}: {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                f"at offset {exc.start}); save it as UTF-8 JSON."
+            ) from None
     else:
         text, where = source, "the argument"
+    try:
+        # An argument that was not UTF-8 arrives with lone surrogates; it could never
+        # be encoded into the request, so refuse it here, where it can be named.
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"{flag}: {where} is not UTF-8 text.") from None
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -258,6 +274,9 @@ def load_json_body(source: str, *, flag: str = "--data") -> Record:
             f"{flag}: {where} is not valid JSON ({exc.msg} at line {exc.lineno}, "
             f"column {exc.colno})."
         ) from None
+    except RecursionError:
+        # json.loads recurses once per level; no request body is nested this deep.
+        raise UsageError(f"{flag}: {where} is nested too deeply to be a request body.") from None
     if not isinstance(body, dict):
         raise UsageError(f"{flag}: {where} must hold a JSON object, not {type(body).__name__}.")
     return body

@@ -105,6 +105,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (CredentialsError, "credentials_file_unreadable"): "Delete it and run `pivotal auth login`.",
     # settings/config.py
     (UsageError, "config_unreadable"): "Fix or delete it, then run `pivotal auth login` again.",
+    (UsageError, "config_wrong_shape"): "Fix or delete it, then run `pivotal auth login` again.",
     # client/http.py
     (InsecureTransportError, "not_http_url"): "Use a base URL like https://my.pivotal.app/api/v1.",
     (InsecureTransportError, "plain_http_to_remote"): (
@@ -113,6 +114,20 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (APIError, "redirect"): f"Check {CHECK_BASE_URL}; the API never redirects.",
     (ServerError, "success_not_json"): f"Check {CHECK_BASE_URL}: it should end in /api/v1.",
     (NetworkError, "no_answer"): f"Check your network, or {CHECK_BASE_URL}.",
+    (UsageError, "malformed_base_url"): (
+        f"Fix {CHECK_BASE_URL}: it should look like https://my.pivotal.app/api/v1."
+    ),
+    (CredentialsError, "key_not_sendable"): (
+        "Copy the key again without spaces, line breaks or quotes, then run "
+        "`pivotal auth login` (or fix PIVOTAL_API_KEY)."
+    ),
+    (UsageError, "idempotency_key_not_sendable"): (
+        "Pass an --idempotency-key of visible ASCII characters only, such as a UUID."
+    ),
+    (ServerError, "unexpected_body"): (
+        f"Check {CHECK_BASE_URL}: it should end in /api/v1. Rerun with --verbose to see "
+        "the exchange."
+    ),
     (APIError, "retry_after_too_long"): lambda e: (
         f"The API asks to wait {getattr(e, 'retry_after', 0) or 0:.0f} s; try again then."
     ),

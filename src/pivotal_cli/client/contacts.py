@@ -7,15 +7,15 @@ from collections.abc import Mapping
 from pivotal_cli.client import customers
 from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.ids import segment
-from pivotal_cli.client.pagination import items
+from pivotal_cli.client.pagination import fetch_page, items
 from pivotal_cli.domain.records import JSONValue, Record
 
 
 def list_for(client: Client, customer_ref: str) -> list[Record]:
     """All contacts of a customer, primary first (the endpoint is not paginated)."""
     cid = segment(customers.resolve_id(client, customer_ref), "customer id")
-    page = client.get(f"/customers/{cid}/contacts").data
-    return items(page) if isinstance(page, dict) else []
+    # fetch_page refuses a body that is not a list page rather than showing no contacts.
+    return items(fetch_page(client, f"/customers/{cid}/contacts", {}))
 
 
 def get(client: Client, contact_id: str) -> Record:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.utils
 import json
 import random
+import re
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -29,10 +30,13 @@ from pivotal_cli.domain.api_keys import key_prefix
 from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import (
     APIError,
+    CredentialsError,
     InsecureTransportError,
     NetworkError,
+    PivotalError,
     RateLimitError,
     ServerError,
+    UsageError,
     error_from_response,
 )
 
@@ -115,10 +119,27 @@ class Response:
         """The body as one JSON object; a server answering anything else is an error."""
         if not isinstance(self.data, dict):
             raise ServerError(
-                f"{self.path or 'The API'} answered with JSON that is not an object.",
+                f"{self.path or 'The API'} answered with JSON that is not an object "
+                f"(got {_json_kind(self.data)}).",
                 status=self.status,
+                reason="unexpected_body",
             )
         return self.data
+
+
+def _json_kind(value: object) -> str:
+    """How a JSON value reads in an error line: `a list`, `a string`, `nothing`…"""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
 
 
 def _int_header(headers: Mapping[str, str], name: str, default: int | None) -> int | None:
@@ -158,8 +179,25 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_base_url(base_url: str) -> None:
+    """Refuse a base URL that cannot be parsed (bad port, unclosed IPv6 bracket).
+
+    Such a URL fails the same way on every attempt, so it is a usage error at once,
+    never a network error that the retry loop would spend seconds on.
+    """
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+        httpx.URL(base_url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise UsageError(
+            f"The base URL '{base_url}' is malformed: {exc}.", reason="malformed_base_url"
+        ) from None
+
+
 def check_transport_security(base_url: str) -> None:
     """Refuse to send a key over plain http to anything but loopback."""
+    check_base_url(base_url)
     parts = urlsplit(base_url)
     if parts.scheme == "https":
         return
@@ -192,7 +230,13 @@ class Client:
         notify: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        check_base_url(self.base_url)
         if api_key:
+            # Checked here, where the key first becomes a header: httpx would refuse it
+            # only when sending, as a transport error that is retried and that quotes it.
+            check_header_value(
+                api_key, what="The API key", error=CredentialsError, reason="key_not_sendable"
+            )
             check_transport_security(self.base_url)
         self.api_key = api_key
         self.retry = retry or RetryPolicy()
@@ -200,8 +244,10 @@ class Client:
         self._sleep = sleep
         self._clock = clock
         self._jitter = jitter
-        self._log = log
-        self._notify = notify
+        # Every line the client writes passes through `_redact`: retry notes and the
+        # exchange log quote server text (codes, headers) that may echo the key.
+        self._log = (lambda text: log(self._redact(text))) if log else None
+        self._notify = (lambda text: notify(self._redact(text))) if notify else None
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -260,6 +306,13 @@ class Client:
         if json_body is not None:
             content = json.dumps(json_body, separators=(",", ":")).encode()
             headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            check_header_value(
+                idempotency_key,
+                what="The idempotency key",
+                error=UsageError,
+                reason="idempotency_key_not_sendable",
+            )
         if method == "POST":
             # Generated once, before the loop: every retry of this call carries the
             # same key, so a POST that was committed but never answered is replayed
@@ -325,8 +378,17 @@ class Client:
             request_id=reply.headers.get("x-request-id"),
             retry_after=parse_retry_after(reply.headers.get("retry-after"), self._clock()),
         )
-        # A server or proxy that echoes the request back must not put the key on screen.
+        # A server or proxy that echoes the request back must not put the key on screen:
+        # every text the error line shows came from the server.
+        return self._redact_error(error)
+
+    def _redact_error(self, error: APIError) -> APIError:
         error.message = self._redact(error.message)
+        error.code = self._redact(error.code) if error.code else error.code
+        error.type = self._redact(error.type) if error.type else error.type
+        error.field = self._redact(error.field) if error.field else error.field
+        if error.request_id:
+            error.request_id = self._redact(error.request_id)
         return error
 
     def _redirect_error(self, reply: httpx.Response) -> APIError:
@@ -391,7 +453,7 @@ class Client:
         host = urlsplit(self.base_url).netloc
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return NetworkError(
-            f"Could not get an answer from {host}{tries}: {_describe(exc)}.",
+            self._redact(f"Could not get an answer from {host}{tries}: {_describe(exc)}."),
             reason="no_answer",
             details={"host": host, "attempts": attempts},
         )
@@ -399,8 +461,13 @@ class Client:
     # -- the exchange log (--verbose) ---------------------------------------------
 
     def _redact(self, text: str) -> str:
+        """`text` with the key, in any letter case, cut down to its safe prefix.
+
+        Case-insensitive because servers and proxies echo headers upper- or lower-cased.
+        """
         if self.api_key:
-            text = text.replace(self.api_key, key_prefix(self.api_key) + "…")
+            pattern = re.compile(re.escape(self.api_key), re.IGNORECASE)
+            text = pattern.sub(key_prefix(self.api_key) + "…", text)
         return text
 
     def _log_request(self, request: httpx.Request) -> None:
@@ -420,6 +487,31 @@ class Client:
         for name in LOGGED_RESPONSE_HEADERS:
             if name in reply.headers:
                 self._log(f"< {name.title()}: {reply.headers[name]}")
+
+
+def check_header_value(value: str, *, what: str, error: type[PivotalError], reason: str) -> None:
+    """Refuse a value httpx could not send as a header, without ever quoting it.
+
+    Keys are visible ASCII only; a pasted newline, a control character or a letter
+    outside ASCII is named by kind and position, never shown.
+    """
+    for position, char in enumerate(value, start=1):
+        if " " < char < "\x7f":
+            continue
+        if char in "\r\n":
+            kind = "a line break"
+        elif char.isspace():
+            kind = "a space"
+        elif not char.isascii():
+            kind = "a character outside ASCII"
+        else:
+            kind = "a control character"
+        raise error(
+            f"{what} is not valid: it holds {kind} at character {position}, "
+            "which cannot be sent in an HTTP header.",
+            reason=reason,
+            details={"position": position},
+        )
 
 
 def _new_idempotency_key() -> str:

@@ -17,6 +17,10 @@ _REQUIRED = ("key_name", "key_prefix", "org_id", "org_slug")
 _KNOWN_FLAT = {"object", *_REQUIRED, "key_id", "org_name", "mode", "scopes", "rate_limit_tier"}
 
 
+def _object(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class Identity:
     key_name: str
@@ -38,8 +42,9 @@ class Identity:
             raise ValueError("the /me answer is not a JSON object")
         flat: dict[str, Any]
         if "api_key" in body:
-            key = body.get("api_key") or {}
-            org = body.get("organization") or {}
+            # Nested parts of the wrong type read as missing, so the error names them.
+            key = _object(body.get("api_key"))
+            org = _object(body.get("organization"))
             flat = {
                 "key_id": key.get("id"),
                 "key_name": key.get("name"),

@@ -18,7 +18,9 @@ def get_me(client: Client) -> tuple[Identity, JSONValue, RateLimit]:
         identity = Identity.from_api(raw)
     except ValueError as exc:
         raise ServerError(
-            f"/me answered with a body this version cannot read: {exc}.", status=200
+            f"/me answered with a body this version cannot read: {exc}.",
+            status=200,
+            reason="unexpected_body",
         ) from None
     return identity, raw, client.rate_limit
 
@@ -26,5 +28,6 @@ def get_me(client: Client) -> tuple[Identity, JSONValue, RateLimit]:
 def get_health(client: Client) -> tuple[JSONValue, float]:
     """The health body and the round-trip time in milliseconds."""
     started = time.perf_counter()
-    body = client.get("/health").data
+    # A list or a string is no health report: say so rather than "status 'None'".
+    body = client.get("/health").record()
     return body, (time.perf_counter() - started) * 1000

@@ -18,7 +18,11 @@ MAX_PAGE = 100
 def fetch_page(client: Client, path: str, params: Mapping[str, QueryValue]) -> Record:
     page = client.get(path, params).data
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        raise ServerError(f"GET {path} did not return a list.", status=200)
+        raise ServerError(
+            f"GET {path} did not return a list (an object whose `data` is a list).",
+            status=200,
+            reason="unexpected_body",
+        )
     return page
 
 

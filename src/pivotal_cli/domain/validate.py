@@ -36,5 +36,12 @@ def iso_datetime(value: str) -> str:
         raise ValueError(
             f"'{value}' is not a date; use YYYY-MM-DD or ISO 8601 like 2026-07-15T09:30:00Z"
         ) from None
-    moment = moment.astimezone(timezone.utc)
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:
+        # 0001-01-01 with a positive offset (or 9999-12-31 with a negative one) is a
+        # moment before year 1 or after year 9999 in UTC, which nothing can store.
+        raise ValueError(
+            f"'{value}' is outside the supported range once converted to UTC (years 0001 to 9999)"
+        ) from None
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -61,28 +61,62 @@ class Config:
             raise UsageError(
                 f"Cannot read the config file {path}: {exc}.", reason="config_unreadable"
             ) from None
-        return cls._from_dict(raw if isinstance(raw, dict) else {}, path)
+        return cls._from_dict(raw, path)
 
     @classmethod
-    def _from_dict(cls, raw: dict[str, Any], path: Path) -> Config:
+    def _from_dict(cls, raw: object, path: Path) -> Config:
+        """Read the file's JSON, refusing any part of the wrong shape by its place.
+
+        A hand-edited or foreign file must fail as one line naming the file and the
+        part, not as a crash deep in a command or as a silent "not logged in".
+        """
+
+        def wrong(where: str, expected: str) -> UsageError:
+            return UsageError(
+                f"The config file {path} is not in the expected shape: {where} "
+                f"should be {expected}.",
+                reason="config_wrong_shape",
+                details={"path": str(path), "where": where},
+            )
+
+        def obj(value: object, where: str) -> dict[str, Any]:
+            if value is None:
+                return {}
+            if not isinstance(value, dict):
+                raise wrong(where, "an object")
+            return value
+
+        def text(value: object, where: str) -> str | None:
+            if value is not None and not isinstance(value, str):
+                raise wrong(where, "a string")
+            return value
+
+        if not isinstance(raw, dict):
+            raise wrong("the whole file", "an object")
         workspaces = {}
-        for slug, ws in (raw.get("workspaces") or {}).items():
-            keys = {
-                mode: KeyRecord(
+        for slug, ws in obj(raw.get("workspaces"), "`workspaces`").items():
+            here = f"workspace '{slug}'"
+            if not isinstance(ws, dict):
+                raise wrong(here, "an object")
+            keys = {}
+            for mode, rec in obj(ws.get("keys"), f"the keys of {here}").items():
+                if not isinstance(rec, dict):
+                    raise wrong(f"the {mode} key of {here}", "an object")
+                keys[mode] = KeyRecord(
                     name=str(rec.get("name", "")),
                     prefix=str(rec.get("prefix", "")),
                     storage=str(rec.get("storage", "keyring")),
                 )
-                for mode, rec in (ws.get("keys") or {}).items()
-                if isinstance(rec, dict)
-            }
             workspaces[slug] = Workspace(
-                slug=slug, name=ws.get("name"), base_url=ws.get("base_url"), keys=keys
+                slug=slug,
+                name=text(ws.get("name"), f"the name of {here}"),
+                base_url=text(ws.get("base_url"), f"the base_url of {here}"),
+                keys=keys,
             )
-        default = raw.get("default") or {}
+        default = obj(raw.get("default"), "`default`")
         return cls(
-            default_workspace=default.get("workspace"),
-            default_mode=default.get("mode"),
+            default_workspace=text(default.get("workspace"), "`default.workspace`"),
+            default_mode=text(default.get("mode"), "`default.mode`"),
             workspaces=workspaces,
             path=path,
         )
