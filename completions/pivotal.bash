@@ -12,8 +12,8 @@ _pivotal_node() {
     case $1 in
     '')
         _pivotal_subs=(auth contacts customers health me onboardings sandbox)
-        _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test -V -v --verbose --version -w --workspace)
-        _pivotal_vopts=' --base-url -w --workspace '
+        _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
+        _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
         ;;
     auth)

@@ -483,12 +483,24 @@ def test_status_offline_makes_no_request(
     assert httpx_mock.get_requests() == []
 
 
-def test_status_with_nothing_stored(cli: CLI) -> None:
-    result = cli("auth", "status", "--offline")
+@pytest.mark.parametrize("offline", [[], ["--offline"]], ids=["checked", "offline"])
+def test_status_with_nothing_stored_exits_4_with_the_login_hint(
+    cli: CLI, offline: list[str]
+) -> None:
+    result = cli("auth", "status", *offline)
 
-    assert result.exit_code == 0
+    assert result.exit_code == ExitCode.AUTH
     assert result.stdout == ""
-    assert "No keys stored. Run `pivotal auth login`" in result.stderr
+    assert result.stderr.startswith(
+        "Error: No keys stored, and PIVOTAL_API_KEY is not set. Run `pivotal auth login`"
+    )
+
+
+def test_status_json_with_nothing_stored_prints_an_empty_list_and_exits_4(cli: CLI) -> None:
+    result = cli("auth", "status", "--json")
+
+    assert result.exit_code == ExitCode.AUTH
+    assert json.loads(result.stdout) == []
 
 
 def test_status_shows_the_environment_key_as_the_default(

@@ -21,7 +21,13 @@ from pivotal_cli.cli.options import ModeOpt
 GROUPS = ("customers", "contacts", "onboardings", "auth", "me", "health", "sandbox")
 ROOT_COMMANDS = ("me", "health")
 # Global options that take a value: the word after them is not a command name.
-_VALUED_OPTIONS = ("-w", "--workspace", "--base-url")
+_VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
+
+
+def _positive(value: float | None) -> float | None:
+    if value is not None and not value > 0:
+        raise typer.BadParameter("must be a number of seconds above 0.")
+    return value
 
 
 def _version(value: bool) -> None:
@@ -61,6 +67,18 @@ def main(
             help="Run against the local sandbox (zero setup).",
         ),
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            metavar="SECONDS",
+            envvar="PIVOTAL_TIMEOUT",
+            callback=_positive,
+            help="Give up after this long in all, retries and waits included "
+            "(default: 60 s for each request).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         bool,
         typer.Option("--verbose", "-v", help="Print each HTTP exchange on stderr (keys redacted)."),
@@ -93,6 +111,7 @@ def main(
             verbose=verbose,
             debug=debug,
             no_color=no_color,
+            timeout=timeout,
         ),
         client_factory=injected.client_factory,
         keystore_factory=injected.keystore_factory,

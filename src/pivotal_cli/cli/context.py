@@ -12,6 +12,7 @@ default set by `pivotal auth use`); `target()` here is a thin call to it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Protocol
 
-    from pivotal_cli.client.http import Client
+    from pivotal_cli.client.http import Client, RetryPolicy
     from pivotal_cli.render.output import Output
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
             api_key: str | None,
             *,
             transport: Any = None,
+            retry: RetryPolicy | None = None,
+            budget: float | None = None,
             log: Callable[[str], None] | None = None,
             notify: Callable[[str], None] | None = None,
         ) -> Client: ...
@@ -61,6 +64,11 @@ __all__ = [
     "parse_mode",
     "terminal_output",
 ]
+
+# Without --timeout, each call (its retries and waits included) gets this long: a
+# server that accepts the connection and never answers is given up on within it,
+# while a long paginated export, many calls, is not cut short.
+DEFAULT_CALL_TIMEOUT = 60.0
 
 
 class Injected(NamedTuple):
@@ -87,6 +95,8 @@ class AppContext:
         self._output = output
         self._client_factory = client_factory
         self._keystore_factory = keystore_factory
+        # --timeout counts from here: the command's start, not its first request.
+        self._started = time.monotonic()
 
     @property
     def output(self) -> Output:
@@ -127,9 +137,28 @@ class AppContext:
         target = target or self.target(require_key=require_key)
         return self.client_for(target.base_url, target.api_key, transport=target.transport)
 
-    def client_for(self, base_url: str, api_key: str | None, *, transport: Any = None) -> Client:
-        from pivotal_cli.client.http import Client
+    def client_for(
+        self,
+        base_url: str,
+        api_key: str | None,
+        *,
+        transport: Any = None,
+        retry: RetryPolicy | None = None,
+        budget: float | None = None,
+    ) -> Client:
+        """A client for this command: `retry` is the call site's policy (default: the
+        client's), `budget` a limit in seconds of its own, within --timeout's."""
+        import dataclasses
 
+        from pivotal_cli.client.http import Client, RetryPolicy
+
+        policy = retry or RetryPolicy()
+        if self.settings.timeout is None:
+            if policy.call_timeout is None:
+                policy = dataclasses.replace(policy, call_timeout=DEFAULT_CALL_TIMEOUT)
+        else:
+            left = self.settings.timeout - (time.monotonic() - self._started)
+            budget = left if budget is None else min(budget, left)
         verbose = self.settings.verbose or os.environ.get("PIVOTAL_DEBUG", "") not in ("", "0")
         out = self.output
         factory: ClientFactory = self._client_factory or Client
@@ -137,6 +166,8 @@ class AppContext:
             base_url,
             api_key,
             transport=transport,
+            retry=policy,
+            budget=budget,
             log=(lambda line: print(line, file=out.stderr, flush=True)) if verbose else None,
             notify=out.warn,
         )

@@ -114,6 +114,10 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (APIError, "redirect"): f"Check {CHECK_BASE_URL}; the API never redirects.",
     (ServerError, "success_not_json"): f"Check {CHECK_BASE_URL}: it should end in /api/v1.",
     (NetworkError, "no_answer"): f"Check your network, or {CHECK_BASE_URL}.",
+    (NetworkError, "deadline_exceeded"): (
+        f"Check your network or {CHECK_BASE_URL}; to wait longer, pass --timeout SECONDS "
+        "(or set PIVOTAL_TIMEOUT)."
+    ),
     (UsageError, "malformed_base_url"): (
         f"Fix {CHECK_BASE_URL}: it should look like https://my.pivotal.app/api/v1."
     ),

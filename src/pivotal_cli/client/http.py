@@ -62,6 +62,13 @@ class RetryPolicy:
     # A Retry-After longer than this is not waited out: the user is told instead.
     max_retry_after: float = 90.0
     in_flight_delay: float = 1.0
+    # Attempts when the connection itself fails (refused, no route, DNS): that is
+    # rarely a blip that a retry cures, so one retry at most; checks use 1 (none).
+    max_connect_attempts: int = 2
+    # Seconds one call may wait for answers in all (attempts and backoff; a wait the
+    # server asked for with Retry-After is an answer, so it is not counted); None:
+    # only the client's own `budget`, if it has one, bounds the call.
+    call_timeout: float | None = None
 
 
 @dataclass
@@ -223,6 +230,7 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout | None = None,
         retry: RetryPolicy | None = None,
+        budget: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
@@ -243,6 +251,10 @@ class Client:
         self.rate_limit = RateLimit()
         self._sleep = sleep
         self._clock = clock
+        # `budget`: seconds this client may spend in all, from now. Every attempt's
+        # timeouts are capped by what is left, and no retry or wait starts past it.
+        self._budget = budget
+        self._deadline = None if budget is None else clock() + budget
         self._jitter = jitter
         # Every line the client writes passes through `_redact`: retry notes and the
         # exchange log quote server text (codes, headers) that may echo the key.
@@ -321,16 +333,38 @@ class Client:
         retry_safe = method in IDEMPOTENT_METHODS or "Idempotency-Key" in headers
         query = {k: v for k, v in (params or {}).items() if v is not None}
 
+        self._wait_for_bucket()
+        # Pacing above is the client's own choice, not waiting for the server, so the
+        # call's own time limit starts after it.
+        call_timeout = self.retry.call_timeout
+        call_end = None if call_timeout is None else self._clock() + call_timeout
+        last = ""
         attempt = 0
+        connect_failures = 0
         while True:
             attempt += 1
-            self._wait_for_bucket()
+            # The nearer of the client's deadline and this call's, and its length.
+            deadline, budget = self._deadline, self._budget
+            if call_end is not None and (deadline is None or call_end < deadline):
+                deadline, budget = call_end, call_timeout
+            if attempt > 1:
+                self._wait_for_bucket(deadline, budget, last)
+            timeout = self._attempt_timeout(deadline, budget, last)
             try:
-                reply = self._send(method, path, query, headers, content)
+                reply = self._send(method, path, query, headers, content, timeout)
             except httpx.TransportError as exc:
-                if retry_safe and attempt < self.retry.max_attempts:
-                    self._sleep_before_retry(attempt, None, _describe(exc).capitalize())
+                last = _describe(exc).capitalize()
+                if isinstance(exc, httpx.ConnectError):
+                    connect_failures += 1
+                if (
+                    retry_safe
+                    and attempt < self.retry.max_attempts
+                    and connect_failures < self.retry.max_connect_attempts
+                ):
+                    self._sleep_before_retry(attempt, None, last, deadline=deadline, budget=budget)
                     continue
+                if self._past(deadline):
+                    raise self._deadline_error(budget, last) from None
                 raise self._network_error(exc, attempt) from None
             self.rate_limit.update(reply.headers)
             if reply.status_code < 300:
@@ -344,9 +378,14 @@ class Client:
             if error.status == 429:
                 # Retry-After already covers the window; don't pace for it a second time.
                 self.rate_limit.remaining = None
-            self._sleep_before_retry(
-                attempt, wait, f"HTTP {error.status} {error.code or ''}".strip()
-            )
+            last = f"HTTP {error.status} {error.code or ''}".strip()
+            if call_end is not None and error.retry_after is not None:
+                # The server answered and said when to come back: only the client's
+                # own budget counts that wait, not the call's limit.
+                call_end += wait
+                if self._deadline is None or call_end < self._deadline:
+                    deadline = call_end
+            self._sleep_before_retry(attempt, wait, last, deadline=deadline, budget=budget)
 
     def _send(
         self,
@@ -355,9 +394,15 @@ class Client:
         query: Mapping[str, QueryValue],
         headers: Mapping[str, str],
         content: bytes | None,
+        timeout: httpx.Timeout | None = None,
     ) -> httpx.Response:
         request = self._http.build_request(
-            method, path, params=query or None, headers=headers, content=content
+            method,
+            path,
+            params=query or None,
+            headers=headers,
+            content=content,
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
         self._log_request(request)
         started = time.perf_counter()
@@ -426,20 +471,75 @@ class Client:
         step = min(self.retry.max_delay, self.retry.base_delay * 2.0 ** (attempt - 1))
         return step * (0.5 + self._jitter() / 2)
 
-    def _sleep_before_retry(self, attempt: int, wait: float | None, why: str) -> None:
+    # -- the deadline ---------------------------------------------------------------
+
+    def _past(self, deadline: float | None) -> bool:
+        return deadline is not None and self._clock() >= deadline
+
+    def _attempt_timeout(
+        self, deadline: float | None, budget: float | None, last: str
+    ) -> httpx.Timeout | None:
+        """The client's timeouts, each capped by the time left; None: the defaults."""
+        if deadline is None:
+            return None
+        left = deadline - self._clock()
+        if left <= 0:
+            raise self._deadline_error(budget, last)
+        base = self._http.timeout
+
+        def cap(value: float | None) -> float:
+            return left if value is None else min(value, left)
+
+        return httpx.Timeout(
+            connect=cap(base.connect),
+            read=cap(base.read),
+            write=cap(base.write),
+            pool=cap(base.pool),
+        )
+
+    def _deadline_error(self, budget: float | None, last: str) -> NetworkError:
+        host = urlsplit(self.base_url).netloc
+        seconds = f"{budget:g}" if budget is not None else "?"
+        if last and not last.startswith("HTTP"):
+            last = last[0].lower() + last[1:]  # "Could not connect" mid-sentence
+        why = f" (last: {last})" if last else ""
+        return NetworkError(
+            f"No answer from {host} within {seconds} s{why}.",
+            reason="deadline_exceeded",
+            details={"host": host, "seconds": budget},
+        )
+
+    def _sleep_before_retry(
+        self,
+        attempt: int,
+        wait: float | None,
+        why: str,
+        *,
+        deadline: float | None = None,
+        budget: float | None = None,
+    ) -> None:
         delay = self._backoff(attempt) if wait is None else wait
+        if deadline is not None and self._clock() + delay >= deadline:
+            # Waiting would end past the deadline: give up now rather than after it.
+            raise self._deadline_error(budget, why)
         if self._notify and delay >= 1:
             self._notify(f"{why}; retrying in {delay:.1f} s (attempt {attempt + 1})")
         elif self._log:
             self._log(f"* {why}; retrying in {delay:.2f} s (attempt {attempt + 1})")
         self._sleep(delay)
 
-    def _wait_for_bucket(self) -> None:
+    def _wait_for_bucket(
+        self, deadline: float | None = None, budget: float | None = None, last: str = ""
+    ) -> None:
         delay = self.rate_limit.pacing_delay(self._clock())
         if delay <= 0:
             return
         # Never more than one window: the next response corrects the picture anyway.
         delay = min(delay, 60.0)
+        if deadline is None:
+            deadline, budget = self._deadline, self._budget
+        if deadline is not None and self._clock() + delay >= deadline:
+            raise self._deadline_error(budget, last or "pausing for the rate limit")
         if self._notify and delay >= 1:
             self._notify(
                 f"Rate limit nearly spent ({self.rate_limit.remaining} left); pausing {delay:.1f} s"

@@ -116,20 +116,82 @@ def login(
         out.info(f"Run `pivotal auth use {slug} --{mode}` to make it the default.")
 
 
-def _key_status(app_ctx: Any, read_key: Any, base_url: str) -> str:
-    """'ok', or why the key does not work. `read_key` fetches it (it may fail too)."""
+# `auth status` is a check: every key is tried once, all at the same time, each for
+# at most this long, so a down API costs seconds, not minutes.
+CHECK_SECONDS = 5.0
+CHECK_WORKERS = 8
+
+# What a key's check found: how the command words it and which exit code it earns.
+OK, REJECTED, UNREACHABLE, FAILED = "ok", "rejected", "unreachable", "failed"
+
+
+def _classify(exc: Exception) -> tuple[str, str]:
+    """(kind, status column) for a check that failed with `exc`."""
+    from pivotal_cli.errors import (
+        AuthenticationError,
+        CredentialsError,
+        NetworkError,
+        PermissionDeniedError,
+        PivotalError,
+        ServerError,
+    )
+
+    if isinstance(exc, NetworkError):
+        # No answer says nothing about the key: it is not "rejected".
+        return UNREACHABLE, "API unreachable"
+    if isinstance(exc, ServerError):
+        return UNREACHABLE, f"API unreachable (HTTP {exc.status})"
+    if isinstance(exc, AuthenticationError | PermissionDeniedError):
+        return REJECTED, exc.code or exc.message
+    if isinstance(exc, CredentialsError):
+        return REJECTED, exc.message
+    if isinstance(exc, PivotalError):
+        return FAILED, getattr(exc, "code", None) or exc.message
+    raise exc
+
+
+def _check_keys(app_ctx: Any, checks: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    """(kind, status column) for each (base URL, read_key), the API calls in parallel.
+
+    Keys are read one after the other first (a keyring may prompt to be unlocked, and
+    is not known to be thread-safe); only the HTTP checks run side by side.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_me
     from pivotal_cli.errors import PivotalError
 
+    results: list[tuple[str, str] | None] = [None] * len(checks)
+    clients: dict[int, Any] = {}
     try:
-        key = read_key()
-        if not key:
-            return "missing from storage"
-        with app_ctx.client_for(base_url, key) as client:
-            get_me(client)
-    except PivotalError as exc:
-        return getattr(exc, "code", None) or exc.message
-    return "ok"
+        for i, (base_url, read_key) in enumerate(checks):
+            try:
+                key = read_key()
+                if not key:
+                    results[i] = (REJECTED, "missing from storage")
+                    continue
+                clients[i] = app_ctx.client_for(
+                    base_url, key, retry=RetryPolicy(max_attempts=1), budget=CHECK_SECONDS
+                )
+            except PivotalError as exc:
+                results[i] = _classify(exc)
+
+        def check(i: int) -> tuple[str, str]:
+            try:
+                get_me(clients[i])
+            except PivotalError as exc:
+                return _classify(exc)
+            return OK, "ok"
+
+        if clients:
+            with ThreadPoolExecutor(max_workers=min(CHECK_WORKERS, len(clients))) as pool:
+                for i, result in zip(clients, pool.map(check, clients), strict=True):
+                    results[i] = result
+    finally:
+        for client in clients.values():
+            client.close()
+    return [r or (FAILED, "unchecked") for r in results]
 
 
 @app.command("status")
@@ -143,17 +205,20 @@ def status(
 ) -> None:
     """List every stored workspace and mode, check each key, mark the default.
 
-    Exits 4 when any stored key does not work.
+    Each key is checked once, all in parallel, for at most 5 s. Exits 4 when a key is
+    rejected or none is stored, 8 when the API does not answer.
     """
     import os
 
     from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
-    from pivotal_cli.errors import ExitCode
+    from pivotal_cli.errors import CredentialsError, ExitCode
     from pivotal_cli.render.output import Column, Format
 
     app_ctx = ctx.obj
     config = app_ctx.config
+    out = app_ctx.output
     rows: list[dict[str, Any]] = []
+    checks: list[tuple[str, Any]] = []
     env_key = os.environ.get("PIVOTAL_API_KEY", "").strip()
     if env_key:
         base = app_ctx.base_url_for(None)
@@ -166,9 +231,9 @@ def status(
                 "storage": "environment",
                 "default": True,
                 "base_url": base,
-                "status": "unchecked" if offline else _key_status(app_ctx, lambda: env_key, base),
             }
         )
+        checks.append((base, lambda: env_key))
     for slug, ws in sorted(config.workspaces.items()):
         for mode, rec in sorted(ws.keys.items()):
             base = app_ctx.base_url_for(slug)
@@ -183,20 +248,22 @@ def status(
                     and slug == config.default_workspace
                     and mode == config.default_mode,
                     "base_url": base,
-                    "status": "unchecked"
-                    if offline
-                    else _key_status(
-                        app_ctx,
-                        lambda s=slug, m=mode, st=rec.storage: app_ctx.keystore.get(s, m, st),
-                        base,
-                    ),
                 }
             )
-    out = app_ctx.output
+            checks.append(
+                (base, lambda s=slug, m=mode, st=rec.storage: app_ctx.keystore.get(s, m, st))
+            )
+    if not rows:
+        if json_:
+            out.json(rows)
+        raise CredentialsError(
+            "No keys stored, and PIVOTAL_API_KEY is not set.", reason="not_logged_in"
+        )
+    found = [("unchecked", "unchecked")] * len(rows) if offline else _check_keys(app_ctx, checks)
+    for row, (_kind, text) in zip(rows, found, strict=True):
+        row["status"] = text
     if json_:
         out.json(rows)
-    elif not rows:
-        out.info("No keys stored. Run `pivotal auth login`, or try `pivotal --sandbox me`.")
     else:
         columns = [
             Column("default", "", human=lambda r: "*" if r["default"] else ""),
@@ -220,12 +287,24 @@ def status(
             ),
         ]
         out.rows(rows, columns, Format.table)
-    broken = [r for r in rows if r["status"] not in ("ok", "unchecked")]
-    if broken:
+    kinds = [kind for kind, _text in found]
+    rejected, unreachable, failed = (kinds.count(k) for k in (REJECTED, UNREACHABLE, FAILED))
+    if unreachable:
         out.error(
-            f"{len(broken)} stored key(s) do not work; run `pivotal auth login` to replace them."
+            f"The API did not answer for {unreachable} key(s), so they are unchecked; "
+            "run `pivotal health` to see whether it is up."
+        )
+    if failed:
+        out.error(f"{failed} key(s) could not be checked.")
+    if rejected:
+        out.error(
+            f"{rejected} stored key(s) do not work; run `pivotal auth login` to replace them."
         )
         raise typer.Exit(ExitCode.AUTH)
+    if unreachable:
+        raise typer.Exit(ExitCode.SERVER)
+    if failed:
+        raise typer.Exit(ExitCode.ERROR)
 
 
 @app.command("use")

@@ -12,14 +12,21 @@ app = group("Check that the API is up (no key needed).")
 @handle_errors
 def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the API's status, its clock and the round-trip latency."""
+    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_health
     from pivotal_cli.errors import ServerError
     from pivotal_cli.render.output import Column
 
     app_ctx = ctx.obj
     target = app_ctx.target(require_key=False)
-    # /health is unauthenticated: never send a key to it.
-    with app_ctx.client_for(target.base_url, None, transport=target.transport) as client:
+    # /health is unauthenticated: never send a key to it. A check answers fast: a
+    # refused connection is the answer (API down), not a blip to retry.
+    with app_ctx.client_for(
+        target.base_url,
+        None,
+        transport=target.transport,
+        retry=RetryPolicy(max_connect_attempts=1),
+    ) as client:
         body, latency_ms = get_health(client)
     out = app_ctx.output
     status = body.get("status") if isinstance(body, dict) else None
