@@ -75,18 +75,26 @@ def show_list(
     csv_: bool,
     noun: str,
     progress: bool = False,
+    humanise: Callable[[Client, list[Column]], list[Column]] | None = None,
 ) -> None:
     """Fetch and render a list, the flow every list command shares.
 
     Format flags and `--columns` are checked before any request. `fetch(client)`
     returns the rows (an iterator for `--all`, consumed while the client is open)
     and the cursor of the next page, if any, for a hint on a terminal.
+    `humanise(client, columns)` may swap in renderings that need the client (a
+    customer's name for its id); they run only when a terminal draws a cell.
     """
     out = app_ctx.output
     fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
     chosen = select_columns(columns, default, requested)
     with app_ctx.client() as client:
-        rows, next_cursor = fetch(client)
+        if humanise is not None:
+            chosen = humanise(client, chosen)
+        # A single page is one request: a spinner if it is slow. `--all` pages are
+        # fetched while rendering, under the list's own counting spinner.
+        with out.waiting():
+            rows, next_cursor = fetch(client)
         count = out.rows(
             rows,
             chosen,

@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
@@ -25,11 +26,24 @@ from pivotal_cli.errors import CancelledError
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.status import Status
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 # What a shell reports for any Unix filter whose reader went away: 128 + SIGPIPE.
 READER_GONE_EXIT = 141
+
+# Written after any spinner: Rich hides the cursor while one spins, and a terminal left
+# without it (after `| head` or Ctrl-C) stays that way until `reset`.
+SHOW_CURSOR = "\x1b[?25h"
+
+# How long a single request may take before a spinner says we are waiting: below it,
+# a spinner would only flicker.
+WAIT_DELAY = 0.5
+
+# Rows drawn or written at once while a spinner runs; the spinner is cleared before
+# each chunk so it never shares a line with data.
+CHUNK = 100
 
 
 def _writes_stdout(method: F) -> F:
@@ -66,6 +80,9 @@ class Column:
     header: str
     human: Callable[[dict[str, Any]], str] | None = None  # terminal text (may hold markup)
     justify: str = "left"
+    # Ids, slugs and money are useless cut short: on a narrow terminal free text gives
+    # way and these keep their full width.
+    fixed: bool = False
 
     def raw(self, row: dict[str, Any]) -> str:
         value = _lookup(row, self.key)
@@ -106,11 +123,13 @@ class Output:
         force_tty: bool = False,
         width: int | None = None,
         no_color: bool = False,
+        wait_delay: float = WAIT_DELAY,
     ) -> None:
         """Streams default to the process's own; `force_tty` treats all three as a terminal.
 
         `width` fixes the width of drawn tables (else Rich asks the terminal);
-        `no_color` turns colour off.
+        `no_color` turns colour off; `wait_delay` is how many seconds a request runs
+        before `waiting()` shows a spinner.
         """
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -121,8 +140,10 @@ class Output:
         self.interactive = force_tty or (_isatty(self.stdin) and self.err_is_tty)
         self.width = width
         self.color = not no_color
+        self.wait_delay = wait_delay
         self._console: Console | None = None
         self._err_console: Console | None = None
+        self._status: Status | None = None  # the spinner of `rows(progress_label=…)`
 
     # -- consoles, built on first use -----------------------------------------------
 
@@ -143,6 +164,8 @@ class Output:
     def console(self) -> Console:
         if self._console is None:
             self._console = self._make_console(self.stdout, self.is_tty)
+            # Rich catches a closed pipe itself and exits 1; exit as every filter does.
+            self._console.on_broken_pipe = self._reader_gone  # type: ignore[method-assign]
         return self._console
 
     @property
@@ -223,47 +246,62 @@ class Output:
         Nothing is held in memory beyond one page for the streaming formats, so
         `--all` over a large workspace stays flat.
         """
-        rows = self._with_progress(rows, progress_label)
-        if fmt is Format.json:
-            return self._json_array(rows)
-        if fmt is Format.jsonl:
-            return self._each(rows, lambda r: json.dumps(r, ensure_ascii=False))
-        if fmt is Format.csv:
-            import csv
+        with self._progress(progress_label) as tracked:
+            rows = tracked(rows)
+            if fmt is Format.json:
+                return self._json_array(rows)
+            if fmt is Format.jsonl:
+                return self._each(rows, lambda r: json.dumps(r, ensure_ascii=False))
+            if fmt is Format.csv:
+                import csv
 
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow([c.key for c in columns])
-            return self._each(rows, lambda r: writer.writerow([c.raw(r) for c in columns]) and None)
-        if fmt is Format.plain or not self.is_tty:
-            return self._each(
-                rows, lambda r: "\t".join(c.raw(r).replace("\t", " ") for c in columns)
-            )
-        return self._table(rows, columns, empty_message)
+                writer = csv.writer(self.stdout, lineterminator="\n")
+                with self._held():
+                    writer.writerow([c.key for c in columns])
+                return self._each(
+                    rows, lambda r: writer.writerow([c.raw(r) for c in columns]) and None
+                )
+            if fmt is Format.plain or not self.is_tty:
+                return self._each(
+                    rows, lambda r: "\t".join(c.raw(r).replace("\t", " ") for c in columns)
+                )
+            count = self._table(rows, columns)
+        if count == 0:
+            # After the spinner has gone, so the line is not drawn over it.
+            self.info(empty_message)
+        return count
 
     def _each(
         self, rows: Iterable[dict[str, Any]], render: Callable[[dict[str, Any]], str | None]
     ) -> int:
         count = 0
-        for row in rows:
-            text = render(row)
-            if text is not None:
-                self.stdout.write(text + "\n")
-            count += 1
-        self.stdout.flush()
+        for batch in _chunked(rows, self._chunk()):
+            with self._held():
+                for row in batch:
+                    text = render(row)
+                    if text is not None:
+                        self.stdout.write(text + "\n")
+                    count += 1
+                self.stdout.flush()
         return count
 
     def _json_array(self, rows: Iterable[dict[str, Any]]) -> int:
         count = 0
-        self.stdout.write("[")
-        for row in rows:
-            body = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-            self.stdout.write(("," if count else "") + "\n  " + body)
-            count += 1
-        self.stdout.write("\n]\n" if count else "]\n")
-        self.stdout.flush()
+        with self._held():
+            self.stdout.write("[")
+        for batch in _chunked(rows, self._chunk()):
+            with self._held():
+                for row in batch:
+                    body = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+                    self.stdout.write(("," if count else "") + "\n  " + body)
+                    count += 1
+                self.stdout.flush()
+        with self._held():
+            self.stdout.write("\n]\n" if count else "]\n")
+            self.stdout.flush()
         return count
 
-    def _table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column], empty: str) -> int:
+    def _table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
         from rich.table import Table
         from rich.text import Text
 
@@ -272,14 +310,19 @@ class Output:
         # the columns line up.
         count = 0
         widths: list[int] | None = None
-        for batch in _chunked(rows, 100):
+        for batch in _chunked(rows, CHUNK):
             cells = [[Text.from_markup(c.text(row)) for c in columns] for row in batch]
             if widths is None:
                 natural = [
                     max([len(col.header), *(line[i].cell_len for line in cells)])
                     for i, col in enumerate(columns)
                 ]
-                widths = _fit(natural, [len(c.header) for c in columns], self.console.width)
+                widths = _fit(
+                    natural,
+                    [len(c.header) for c in columns],
+                    self.console.width,
+                    fixed=[c.fixed for c in columns],
+                )
             table = Table(box=None, pad_edge=False, show_header=count == 0, header_style="bold")
             for col, width in zip(columns, widths, strict=True):
                 table.add_column(
@@ -292,25 +335,92 @@ class Output:
                 )
             for line in cells:
                 table.add_row(*line)
-            self.console.print(table)
+            with self._held():
+                self.console.print(table)
             count += len(batch)
-        if count == 0:
-            self.info(empty)
         return count
 
-    def _with_progress(
-        self, rows: Iterable[dict[str, Any]], label: str | None
-    ) -> Iterator[dict[str, Any]]:
+    # -- spinners on stderr -------------------------------------------------------------
+
+    def _chunk(self) -> int:
+        # Row by row into a pipe (a reader sees each at once); in chunks while a
+        # spinner must be cleared around every write.
+        return CHUNK if self._status is not None else 1
+
+    @contextmanager
+    def _progress(
+        self, label: str | None
+    ) -> Iterator[Callable[[Iterable[dict[str, Any]]], Iterable[dict[str, Any]]]]:
+        """A spinner on stderr counting the rows of a long list, and a way to feed it.
+
+        It is stopped, and the cursor shown again, on every way out: the end, a
+        reader gone (`| head`), Ctrl-C or an error.
+        """
         if not label or not self.err_is_tty:
-            yield from rows
+            yield lambda rows: rows
             return
         from rich.status import Status
 
-        with Status(f"{label}…", console=self.err_console) as status:
+        status = Status(f"{label}…", console=self.err_console)
+
+        def track(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             for n, row in enumerate(rows, 1):
-                if n % 100 == 0:
+                if n % CHUNK == 0:
                     status.update(f"{label}… {n:,}")
                 yield row
+
+        self._status = status
+        status.start()
+        try:
+            yield track
+        finally:
+            self._status = None
+            self._stop_spinner(status)
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """Clear the list's spinner while data is written, so the two never share a line."""
+        status = self._status
+        if status is None:
+            yield
+            return
+        status.stop()
+        yield  # not restarted after an error: `_progress` is on its way out
+        status.start()
+
+    def _stop_spinner(self, status: Status) -> None:
+        try:
+            status.stop()
+        finally:
+            try:
+                self.stderr.write(SHOW_CURSOR)
+                self.stderr.flush()
+            except (OSError, ValueError):
+                pass
+
+    @contextmanager
+    def waiting(self, text: str = "Waiting for the API…") -> Iterator[None]:
+        """Show a spinner on stderr when what runs inside takes longer than `wait_delay`.
+
+        The command line wraps it around a client call; the client never learns about
+        the terminal. Off a terminal it does nothing; on one, a fast answer costs
+        only a timer that is cancelled before it fires: Rich is imported, and the
+        spinner drawn, from the timer's thread only once the delay has passed.
+        """
+        if not self.err_is_tty or self._status is not None:
+            yield
+            return
+        import threading
+
+        spinner = _Waiting(self, text)
+        timer = threading.Timer(self.wait_delay, spinner.show)
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+            spinner.close()
 
     def _reader_gone(self) -> NoReturn:
         # Whatever is still buffered for stdout would fail again when the interpreter
@@ -338,18 +448,62 @@ class Output:
             )
         self.stderr.write(f"{question} [y/N]: ")
         self.stderr.flush()
-        answer = self.stdin.readline().strip().lower()
+        try:
+            answer = self.stdin.readline().strip().lower()
+        except KeyboardInterrupt:
+            # End the prompt's line, so the shell's next prompt starts on its own.
+            self.stderr.write("\n")
+            self.stderr.flush()
+            raise
         if answer not in ("y", "yes"):
             raise CancelledError("Cancelled; nothing was changed.")
 
 
-def _fit(natural: list[int], headers: list[int], total: int) -> list[int]:
+class _Waiting:
+    """The spinner of `Output.waiting`, drawn from a timer thread if the wait is long."""
+
+    def __init__(self, out: Output, text: str) -> None:
+        import threading
+
+        self.out = out
+        self.text = text
+        self.status: Status | None = None
+        self.closed = False
+        # The timer may fire just as the answer arrives: whoever takes the lock
+        # first decides whether a spinner is drawn at all.
+        self.lock = threading.Lock()
+
+    def show(self) -> None:
+        from rich.status import Status
+
+        with self.lock:
+            if self.closed:
+                return
+            self.status = Status(self.text, console=self.out.err_console)
+            self.status.start()
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            status, self.status = self.status, None
+        if status is not None:
+            self.out._stop_spinner(status)
+
+
+def _fit(
+    natural: list[int], headers: list[int], total: int, *, fixed: Sequence[bool] = ()
+) -> list[int]:
     """Column widths that fit `total` cells: the widest columns give way first.
 
     Rich would otherwise drop whole columns from the left when fixed widths overflow.
+    `fixed` columns (ids, slugs, money) never shrink; when they alone overflow the
+    terminal, the line wraps rather than show a wrong id.
     """
     widths = list(natural)
-    floors = [min(w, max(h, 6)) for w, h in zip(widths, headers, strict=True)]
+    fixed = list(fixed) or [False] * len(widths)
+    floors = [
+        w if keep else min(w, max(h, 6)) for w, h, keep in zip(widths, headers, fixed, strict=True)
+    ]
     available = total - 2 * (len(widths) - 1)  # two spaces between columns
     while sum(widths) > available:
         i = max(range(len(widths)), key=lambda k: widths[k] - floors[k])

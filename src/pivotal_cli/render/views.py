@@ -9,7 +9,8 @@ plain, CSV and `--columns` output use, so scripts always see the API's own value
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -84,6 +85,34 @@ def day(value: Any) -> str:
     return moment.strftime("%Y-%m-%d") if moment else plain(value)
 
 
+def yes_no(value: Any) -> str:
+    """Every boolean, in every table and record, reads `yes` or `no`."""
+    if value is None:
+        return ""
+    return "yes" if value else "no"
+
+
+def is_date_only(name: str) -> bool:
+    # The schema types calendar dates as date-time too (midnight UTC); their names
+    # say which they are, and a time of day on them would be noise.
+    return name.endswith("_date")
+
+
+def moment(name: str) -> Callable[[dict[str, Any]], str]:
+    """The one rendering of a date-time field: a date for calendar dates, else `5m ago`."""
+    if is_date_only(name):
+        return lambda r: day(r.get(name))
+    return lambda r: ago(r.get(name))
+
+
+def flag(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda r: yes_no(r.get(name))
+
+
+def is_identifier(name: str) -> bool:
+    return name in ("id", "display_id", "slug") or name.endswith("_id")
+
+
 def columns_for(resource: str, shown: dict[str, Column]) -> list[Column]:
     """A column for every field of the resource's schema, in schema order.
 
@@ -102,27 +131,47 @@ def columns_for(resource: str, shown: dict[str, Column]) -> list[Column]:
 def _by_type(spec: schema.Field) -> Column:
     name = spec.name
     if spec.is_datetime:
-        return Column(name, name.upper(), human=lambda r: ago(r.get(name)))
+        return Column(name, name.upper(), human=moment(name))
     if spec.type == "boolean":
-        return Column(name, name.upper(), human=lambda r: "yes" if r.get(name) else "no")
+        return Column(name, name.upper(), human=flag(name))
     if spec.type == "integer":
-        return Column(name, name.upper(), justify="right")
-    return Column(name, name.upper())
+        return Column(name, name.upper(), justify="right", fixed=is_identifier(name))
+    return Column(name, name.upper(), fixed=is_identifier(name))
+
+
+def with_customer_names(
+    columns: Sequence[Column], name_of: Callable[[str], str | None]
+) -> list[Column]:
+    """The columns with `customer_id` shown, on a terminal, as the customer's name.
+
+    Its raw value (plain, CSV, `--columns`) stays the API's id; `name_of` is asked
+    only when a terminal draws the cell, and answers None when it cannot tell.
+    """
+
+    def name(row: dict[str, Any]) -> str:
+        cid = row.get("customer_id")
+        if not cid:
+            return ""
+        return plain(name_of(str(cid)) or cid)
+
+    return [replace(c, human=name, fixed=False) if c.key == "customer_id" else c for c in columns]
 
 
 CUSTOMER_COLUMNS = columns_for(
     "customer",
     {
-        "display_id": Column("display_id", "ID", justify="right"),
+        "display_id": Column("display_id", "ID", justify="right", fixed=True),
         "name": Column("name", "NAME"),
-        "slug": Column("slug", "SLUG"),
+        "slug": Column("slug", "SLUG", fixed=True),
         "status": Column("status", "STATUS", human=lambda r: styled(r.get("status"))),
         "plan": Column("plan", "PLAN"),
-        "mrr": Column("mrr", "MRR", human=lambda r: money(r.get("mrr")), justify="right"),
+        "mrr": Column(
+            "mrr", "MRR", human=lambda r: money(r.get("mrr")), justify="right", fixed=True
+        ),
         "domain": Column("domain", "DOMAIN"),
-        "created_at": Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
-        "updated_at": Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
-        "id": Column("id", "CUID"),
+        "created_at": Column("created_at", "CREATED", human=moment("created_at")),
+        "updated_at": Column("updated_at", "UPDATED", human=moment("updated_at")),
+        "id": Column("id", "CUID", fixed=True),
     },
 )
 CUSTOMER_DEFAULT = ["display_id", "name", "slug", "status", "plan", "mrr", "created_at"]
@@ -130,19 +179,15 @@ CUSTOMER_DEFAULT = ["display_id", "name", "slug", "status", "plan", "mrr", "crea
 CONTACT_COLUMNS = columns_for(
     "contact",
     {
-        "display_id": Column("display_id", "ID", justify="right"),
+        "display_id": Column("display_id", "ID", justify="right", fixed=True),
         "name": Column("name", "NAME"),
         "email": Column("email", "EMAIL"),
         "title": Column("title", "TITLE"),
-        "is_primary": Column(
-            "is_primary",
-            "PRIMARY",
-            human=lambda r: "[bold]★ primary[/]" if r.get("is_primary") else "",
-        ),
+        "is_primary": Column("is_primary", "PRIMARY", human=flag("is_primary")),
         "labels": Column("labels", "LABELS", human=lambda r: listed(r.get("labels"))),
-        "created_at": Column("created_at", "CREATED", human=lambda r: ago(r.get("created_at"))),
-        "customer_id": Column("customer_id", "CUSTOMER"),
-        "id": Column("id", "CUID"),
+        "created_at": Column("created_at", "CREATED", human=moment("created_at")),
+        "customer_id": Column("customer_id", "CUSTOMER", fixed=True),
+        "id": Column("id", "CUID", fixed=True),
     },
 )
 CONTACT_DEFAULT = ["display_id", "name", "email", "title", "is_primary", "labels"]
@@ -150,25 +195,21 @@ CONTACT_DEFAULT = ["display_id", "name", "email", "title", "is_primary", "labels
 ONBOARDING_COLUMNS = columns_for(
     "onboarding",
     {
-        "display_id": Column("display_id", "ID", justify="right"),
-        "customer_id": Column("customer_id", "CUSTOMER"),
+        "display_id": Column("display_id", "ID", justify="right", fixed=True),
+        "customer_id": Column("customer_id", "CUSTOMER", fixed=True),
         "phase": Column("phase", "PHASE", human=lambda r: styled(r.get("phase"))),
         "state": Column("state", "STATE", human=lambda r: styled(r.get("state"))),
         "waiting_on_customer": Column(
-            "waiting_on_customer",
-            "WAITING",
-            human=lambda r: "yes" if r.get("waiting_on_customer") else "",
+            "waiting_on_customer", "WAITING", human=flag("waiting_on_customer")
         ),
         "target_launch_date": Column(
-            "target_launch_date", "TARGET LAUNCH", human=lambda r: day(r.get("target_launch_date"))
+            "target_launch_date", "TARGET LAUNCH", human=moment("target_launch_date")
         ),
-        "started_at": Column("started_at", "STARTED", human=lambda r: day(r.get("started_at"))),
-        "completed_at": Column(
-            "completed_at", "COMPLETED", human=lambda r: day(r.get("completed_at"))
-        ),
-        "updated_at": Column("updated_at", "UPDATED", human=lambda r: ago(r.get("updated_at"))),
-        "csm_id": Column("csm_id", "CSM"),
-        "id": Column("id", "CUID"),
+        "started_at": Column("started_at", "STARTED", human=moment("started_at")),
+        "completed_at": Column("completed_at", "COMPLETED", human=moment("completed_at")),
+        "updated_at": Column("updated_at", "UPDATED", human=moment("updated_at")),
+        "csm_id": Column("csm_id", "CSM", fixed=True),
+        "id": Column("id", "CUID", fixed=True),
     },
 )
 ONBOARDING_DEFAULT = [
@@ -189,5 +230,8 @@ def record_fields(row: dict[str, Any], columns: Sequence[Column]) -> list[Column
         if key == "object":
             continue
         col = known.get(key) or Column(key, key)
-        fields.append(Column(col.key, key, human=col.human))
+        human = col.human
+        if human is None and isinstance(row[key], bool):
+            human = flag(key)  # a field outside the schema still reads like the table
+        fields.append(Column(col.key, key, human=human))
     return fields

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
     from pivotal_cli.client.http import Client
     from pivotal_cli.domain.records import Record
+    from pivotal_cli.render.output import Column
 
 app = group("List and change onboardings; move them through phases.")
 
@@ -93,7 +94,16 @@ def list_(
         csv_=csv_,
         noun="onboardings",
         progress=all_,
+        humanise=_customer_names,
     )
+
+
+def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]":
+    """Columns that show each customer's name on a terminal, one lookup per customer."""
+    from pivotal_cli.client.customers import name_lookup
+    from pivotal_cli.render.views import with_customer_names
+
+    return with_customer_names(columns, name_lookup(client))
 
 
 @app.command("get")
@@ -104,7 +114,9 @@ def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) ->
     from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
     with ctx.obj.client() as client:
-        emit_record(ctx.obj, onboardings.get(client, onboarding), ONBOARDING_COLUMNS, json_)
+        with ctx.obj.output.waiting():
+            found = onboardings.get(client, onboarding)
+        emit_record(ctx.obj, found, _customer_names(client, ONBOARDING_COLUMNS), json_)
 
 
 @app.command("create")
