@@ -499,7 +499,8 @@ class Client:
 
     def _deadline_error(self, budget: float | None, last: str) -> NetworkError:
         host = urlsplit(self.base_url).netloc
-        seconds = f"{budget:g}" if budget is not None else "?"
+        # A command's budget reaches the client a few ms short of what the user gave.
+        seconds = f"{round(budget, 1):g}" if budget is not None else "?"
         if last and not last.startswith("HTTP"):
             last = last[0].lower() + last[1:]  # "Could not connect" mid-sentence
         why = f" (last: {last})" if last else ""
