@@ -505,7 +505,8 @@ class Client:
             last = last[0].lower() + last[1:]  # "Could not connect" mid-sentence
         why = f" (last: {last})" if last else ""
         return NetworkError(
-            f"No answer from {host} within {seconds} s{why}.",
+            # `last` may quote a transport error's text, which is not ours to trust.
+            self._redact(f"No answer from {host} within {seconds} s{why}."),
             reason="deadline_exceeded",
             details={"host": host, "seconds": budget},
         )
