@@ -505,11 +505,14 @@ def _fit(
         w if keep else min(w, max(h, 6)) for w, h, keep in zip(widths, headers, fixed, strict=True)
     ]
     available = total - 2 * (len(widths) - 1)  # two spaces between columns
-    while sum(widths) > available:
-        i = max(range(len(widths)), key=lambda k: widths[k] - floors[k])
-        if widths[i] <= floors[i]:
-            break
-        widths[i] -= 1
+    for floor in (floors, [w if keep else 1 for w, keep in zip(widths, fixed, strict=True)]):
+        # First down to a readable floor; if the fixed columns still leave too little
+        # room, the others go down to an ellipsis rather than cut an id.
+        while sum(widths) > available:
+            i = max(range(len(widths)), key=lambda k: widths[k] - floor[k])
+            if widths[i] <= floor[i]:
+                break
+            widths[i] -= 1
     return widths
 
 
