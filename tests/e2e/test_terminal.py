@@ -8,6 +8,7 @@ erase line, cursor up) to see what a person would see. The checks:
 * no screen line holds both spinner text and a table row;
 * the cursor is shown again (`ESC[?25h` after the last `ESC[?25l`) after a normal end,
   after `| head -3` (the reader gone) and after Ctrl-C (SIGINT);
+* Ctrl-C at a yes/no prompt ends the prompt's line and exits 130;
 * a slow single request shows "Waiting for the API…" and clears it; a fast one
   draws nothing at all.
 
@@ -226,3 +227,15 @@ def test_a_fast_request_draws_no_spinner(
     assert run.code == 0, run.raw[-2000:]
     assert HIDE not in run.raw
     assert "Waiting for the API" not in run.raw
+
+
+def test_ctrl_c_at_a_prompt_ends_its_line_and_exits_130(
+    sandbox_cli: Callable[..., Any], subprocess_env: dict[str, str]
+) -> None:
+    made = sandbox_cli("customers", "create", "--name", "Keep Me Co", "--slug", "keep-me")
+    assert made.exit_code == 0, made.stderr
+    argv = ["pivotal", "--sandbox", "customers", "delete", "keep-me"]
+    run = run_on_pty(argv, subprocess_env, interrupt_when=lambda t: "[y/N]: " in t)
+    assert run.code == 130, run.raw
+    assert run.raw.endswith("[y/N]: \r\n"), run.raw
+    assert "Traceback" not in run.raw
