@@ -165,6 +165,55 @@ def test_a_body_of_the_wrong_shape_is_a_server_error(
     assert path in line
 
 
+MISSING_FIELDS = [
+    # (id, argv, path answered, body, the field named)
+    (
+        "slug_match_without_id",
+        ["customers", "delete", "aurora", "--yes"],
+        "/customers",
+        {"object": "list", "data": [{"slug": "aurora"}], "has_more": False},
+        "id",
+    ),
+    (
+        "contact_without_id",
+        ["contacts", "delete", "1", "--yes"],
+        "/contacts/1",
+        {"name": "x"},
+        "id",
+    ),
+    (
+        "onboarding_without_phase",
+        ["onboardings", "advance", "1"],
+        "/onboardings/1",
+        {"id": "c1", "display_id": 1},
+        "phase",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "path", "body", "field"),
+    [case[1:] for case in MISSING_FIELDS],
+    ids=[case[0] for case in MISSING_FIELDS],
+)
+def test_a_record_without_what_commands_rely_on_is_a_server_error(
+    cli: CLI,
+    httpx_mock: HTTPXMock,
+    error_line: Callable[[Result, int], str],
+    args: list[str],
+    path: str,
+    body: object,
+    field: str,
+) -> None:
+    httpx_mock.add_response(url=re.compile(re.escape(API + path) + r"(\?.*)?$"), json=body)
+
+    result = cli("--base-url", API, *args, env={"PIVOTAL_API_KEY": KEY})
+
+    line = error_line(result, ExitCode.SERVER)
+    assert "Unexpected" not in result.stderr
+    assert f"no usable {field}" in line
+
+
 def test_a_boolean_given_as_a_string_is_refused_before_sending(
     sandbox_cli: CLI,
     error_line: Callable[[Result, int], str],

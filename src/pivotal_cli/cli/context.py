@@ -27,6 +27,7 @@ from pivotal_cli.settings.target import (
 )
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
     from pathlib import Path
     from typing import Protocol
 
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
             budget: float | None = None,
             log: Callable[[str], None] | None = None,
             notify: Callable[[str], None] | None = None,
+            around_call: Callable[[], AbstractContextManager[None]] | None = None,
         ) -> Client: ...
 
 
@@ -170,6 +172,8 @@ class AppContext:
             budget=budget,
             log=(lambda line: print(line, file=out.stderr, flush=True)) if verbose else None,
             notify=out.warn,
+            # A slow answer shows a spinner on a terminal (nothing otherwise).
+            around_call=out.waiting,
         )
 
     def mark_target(self, target: Target) -> None:

@@ -91,10 +91,7 @@ def show_list(
     with app_ctx.client() as client:
         if humanise is not None:
             chosen = humanise(client, chosen)
-        # A single page is one request: a spinner if it is slow. `--all` pages are
-        # fetched while rendering, under the list's own counting spinner.
-        with out.waiting():
-            rows, next_cursor = fetch(client)
+        rows, next_cursor = fetch(client)
         count = out.rows(
             rows,
             chosen,

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pivotal_cli.client import customers
 from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.ids import segment
+from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items
 from pivotal_cli.domain.records import JSONValue, Record
 
@@ -19,7 +20,7 @@ def list_for(client: Client, customer_ref: str) -> list[Record]:
 
 
 def get(client: Client, contact_id: str) -> Record:
-    return client.get(f"/contacts/{segment(contact_id, 'contact id')}").record()
+    return checked(client.get(f"/contacts/{segment(contact_id, 'contact id')}").record(), "contact")
 
 
 def create(

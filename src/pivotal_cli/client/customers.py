@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.ids import is_id, segment
+from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items, iter_items
 from pivotal_cli.domain.records import JSONValue, Record
 from pivotal_cli.errors import NotFoundError, PivotalError
@@ -40,7 +41,7 @@ def get(client: Client, ref: str) -> Record:
     """A customer by display_id, cuid or slug."""
     ref = ref.strip()
     if is_id(ref):
-        return client.get(f"/customers/{segment(ref, 'customer id')}").record()
+        return checked(client.get(f"/customers/{segment(ref, 'customer id')}").record(), "customer")
     return find_by_slug(client, ref)
 
 
@@ -54,11 +55,11 @@ def find_by_slug(client: Client, slug: str) -> Record:
     first = items(list_page(client, slug=slug, limit=1))
     for customer in first:
         if customer.get("slug") == slug:
-            return customer
+            return checked(customer, "customer")
     if first:  # filter ignored: look through everything
         for customer in iter_all(client):
             if customer.get("slug") == slug:
-                return customer
+                return checked(customer, "customer")
     raise NotFoundError(
         f"No customer has the slug '{slug}'.",
         status=404,

@@ -8,6 +8,7 @@ see httpx; they call `api/` functions, which call this.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import random
@@ -236,6 +237,7 @@ class Client:
         jitter: Callable[[], float] = random.random,
         log: Callable[[str], None] | None = None,
         notify: Callable[[str], None] | None = None,
+        around_call: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         check_base_url(self.base_url)
@@ -260,6 +262,9 @@ class Client:
         # exchange log quote server text (codes, headers) that may echo the key.
         self._log = (lambda text: log(self._redact(text))) if log else None
         self._notify = (lambda text: notify(self._redact(text))) if notify else None
+        # Entered around each logical call, retries included: the caller may show that
+        # it is waiting (the client itself knows nothing of terminals).
+        self._around_call = around_call or contextlib.nullcontext
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -312,6 +317,17 @@ class Client:
         idempotency_key: str | None = None,
     ) -> Response:
         """Send one logical call, retrying what is safe to retry, and decode it."""
+        with self._around_call():
+            return self._request(method, path, params, json_body, idempotency_key)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, QueryValue] | None,
+        json_body: Mapping[str, JSONValue] | None,
+        idempotency_key: str | None,
+    ) -> Response:
         method = method.upper()
         headers: dict[str, str] = {}
         content: bytes | None = None

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from pivotal_cli.client import customers
 from pivotal_cli.client.http import Client, QueryValue, Response
 from pivotal_cli.client.ids import segment
+from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items, iter_items
 from pivotal_cli.domain.records import JSONValue, Record
 
@@ -52,7 +53,9 @@ def list_for_customer(client: Client, customer_ref: str) -> list[Record]:
 
 
 def get(client: Client, onboarding_id: str) -> Record:
-    return client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}").record()
+    return checked(
+        client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}").record(), "onboarding"
+    )
 
 
 def create(

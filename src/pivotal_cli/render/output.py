@@ -446,9 +446,10 @@ class Output:
                 "Refusing to continue without confirmation: no terminal to ask on.",
                 reason="no_terminal",
             )
-        self.stderr.write(f"{question} [y/N]: ")
-        self.stderr.flush()
         try:
+            # Inside the try: Ctrl-C as soon as the question shows still ends its line.
+            self.stderr.write(f"{question} [y/N]: ")
+            self.stderr.flush()
             answer = self.stdin.readline().strip().lower()
         except KeyboardInterrupt:
             # End the prompt's line, so the shell's next prompt starts on its own.

@@ -114,8 +114,7 @@ def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) ->
     from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
     with ctx.obj.client() as client:
-        with ctx.obj.output.waiting():
-            found = onboardings.get(client, onboarding)
+        found = onboardings.get(client, onboarding)
         emit_record(ctx.obj, found, _customer_names(client, ONBOARDING_COLUMNS), json_)
 
 
