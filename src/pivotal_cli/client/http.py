@@ -28,7 +28,7 @@ import httpx
 
 from pivotal_cli import __version__
 from pivotal_cli.domain.api_keys import key_prefix
-from pivotal_cli.domain.records import JSONValue, Record
+from pivotal_cli.domain.records import JSONValue, Record, json_kind
 from pivotal_cli.errors import (
     APIError,
     CredentialsError,
@@ -128,26 +128,11 @@ class Response:
         if not isinstance(self.data, dict):
             raise ServerError(
                 f"{self.path or 'The API'} answered with JSON that is not an object "
-                f"(got {_json_kind(self.data)}).",
+                f"(got {json_kind(self.data)}).",
                 status=self.status,
                 reason="unexpected_body",
             )
         return self.data
-
-
-def _json_kind(value: object) -> str:
-    """How a JSON value reads in an error line: `a list`, `a string`, `nothing`…"""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
 
 
 def _int_header(headers: Mapping[str, str], name: str, default: int | None) -> int | None:

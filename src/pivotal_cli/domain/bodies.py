@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pivotal_cli.domain import schema
+from pivotal_cli.domain.records import json_kind
 from pivotal_cli.domain.validate import is_email, iso_datetime
 from pivotal_cli.errors import UsageError
 
@@ -83,35 +84,35 @@ def _value(spec: schema.Field, value: Any, path: str) -> Any:
         return _string(spec, value, path)
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BodyError(spec.name, f"expected an integer, got {_json_type(value)}", path=path)
+            raise BodyError(spec.name, f"expected an integer, got {json_kind(value)}", path=path)
         if spec.minimum is not None and value < spec.minimum:
             raise BodyError(spec.name, f"must be at least {spec.minimum}", path=path)
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
-            got = _json_type(value)
+            got = json_kind(value)
             raise BodyError(spec.name, f"expected true or false, got {got}", path=path)
         return value
     if kind == "array":
         if not isinstance(value, list):
-            raise BodyError(spec.name, f"expected a list, got {_json_type(value)}", path=path)
+            raise BodyError(spec.name, f"expected a list, got {json_kind(value)}", path=path)
         if spec.items == "string":
             for index, item in enumerate(value):
                 if not isinstance(item, str):
                     raise BodyError(
                         spec.name,
-                        f"expected a string, got {_json_type(item)}",
+                        f"expected a string, got {json_kind(item)}",
                         path=f"{path}.{index}",
                     )
         return value
     if kind == "object" and not isinstance(value, dict):
-        raise BodyError(spec.name, f"expected an object, got {_json_type(value)}", path=path)
+        raise BodyError(spec.name, f"expected an object, got {json_kind(value)}", path=path)
     return value
 
 
 def _string(spec: schema.Field, value: Any, path: str) -> str:
     if not isinstance(value, str):
-        raise BodyError(spec.name, f"expected a string, got {_json_type(value)}", path=path)
+        raise BodyError(spec.name, f"expected a string, got {json_kind(value)}", path=path)
     if spec.is_email and not is_email(value):
         raise BodyError(spec.name, f"'{value}' is not an email address", path=path)
     if spec.is_datetime:
@@ -120,17 +121,3 @@ def _string(spec: schema.Field, value: Any, path: str) -> str:
         except ValueError as exc:
             raise BodyError(spec.name, str(exc), path=path) from None
     return value
-
-
-def _json_type(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return "null"

@@ -10,3 +10,18 @@ from typing import TypeAlias
 
 JSONValue: TypeAlias = bool | int | float | str | list["JSONValue"] | dict[str, "JSONValue"] | None
 Record: TypeAlias = dict[str, JSONValue]
+
+
+def json_kind(value: object) -> str:
+    """How a JSON value reads in an error line: `a list`, `a string`, `nothing`…"""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
