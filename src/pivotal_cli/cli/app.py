@@ -18,8 +18,18 @@ from pivotal_cli.cli.options import ModeOpt
 
 # Command modules, in the order root help lists them. `me` and `health` are single
 # commands merged into the root; the others are groups named after their module.
-GROUPS = ("customers", "contacts", "onboardings", "auth", "me", "health", "sandbox")
-ROOT_COMMANDS = ("me", "health")
+GROUPS = (
+    "customers",
+    "contacts",
+    "onboardings",
+    "auth",
+    "me",
+    "health",
+    "sandbox",
+    "status",
+    "dash",
+)
+ROOT_COMMANDS = ("me", "health", "status", "dash")
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 

@@ -1,0 +1,82 @@
+"""`pivotal status`: the workspace at a glance, from one walk of the onboardings list.
+
+Sections: launching this week, at risk, waiting on customer, overdue, and counts by
+phase. Weeks run Monday to Sunday in UTC. `--today` (hidden; env PIVOTAL_TODAY) pins
+the day so tests and reproductions see the same sections whatever the date.
+"""
+
+from datetime import date, datetime, timezone
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.options import JsonOpt, group
+
+if TYPE_CHECKING:
+    from pivotal_cli.domain.glance import Week
+
+app = group("Show the workspace at a glance: launches, risks, waits, overdue, phases.")
+
+WeekOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--week",
+        metavar="this|next|last|YYYY-MM-DD",
+        help="The Monday-Sunday week (UTC) for 'Launching this week': this (default), "
+        "next, last, or the week containing a date.",
+        show_default=False,
+    ),
+]
+TodayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        envvar="PIVOTAL_TODAY",
+        hidden=True,  # for tests and reproductions: the date that counts as today
+        show_default=False,
+    ),
+]
+
+
+def resolve_days(week: str | None, today: str | None) -> tuple[date, "Week"]:
+    """Today (UTC, or the pinned day) and the week `--week` names, checked."""
+    from pivotal_cli.domain.glance import week_named
+    from pivotal_cli.errors import UsageError
+
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(timezone.utc).date()
+    except ValueError:
+        raise UsageError(f"--today: expected YYYY-MM-DD, got {today!r}.") from None
+    try:
+        return day, week_named(week, day)
+    except ValueError:
+        raise UsageError(
+            f"--week: expected this, next, last or a date (YYYY-MM-DD), got {week!r}."
+        ) from None
+
+
+@app.command("status")
+@handle_errors
+def status(
+    ctx: typer.Context, week: WeekOpt = None, json_: JsonOpt = False, today: TodayOpt = None
+) -> None:
+    """Show onboardings launching this week, at risk, waiting on the customer, overdue,
+    and how many sit in each phase."""
+    from pivotal_cli.client.glance import fetch
+    from pivotal_cli.domain.glance import as_json
+    from pivotal_cli.render.glance import plain_lines, renderable
+
+    day, span = resolve_days(week, today)
+    out = ctx.obj.output
+    with ctx.obj.client() as client:
+        snap = fetch(client, day, span)
+        if json_:
+            generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            out.json(as_json(snap.view, snap.name_of, generated))
+        elif out.is_tty:
+            out.console.print(renderable(snap.view, snap.name_of))
+        else:
+            for line in plain_lines(snap.view, snap.name_of):
+                out.line(line)
