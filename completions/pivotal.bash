@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(auth contacts customers health me onboardings sandbox)
+        _pivotal_subs=(auth contacts customers dash health me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -130,6 +130,12 @@ _pivotal_node() {
         _pivotal_vopts=' -d --data --domain --hubspot-company-id --hubspot-deal-id --intercom-company-id -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id '
         _pivotal_args=(1:1)
         ;;
+    dash)
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --interval --week)
+        _pivotal_vopts=' --interval --week '
+        _pivotal_args=()
+        ;;
     health)
         _pivotal_subs=()
         _pivotal_opts=(-h --help --json)
@@ -242,6 +248,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(--allow-remote --db --faults -h --help --host --port --rate-limit --seed)
         _pivotal_vopts=' --db --faults --host --port --rate-limit --seed '
+        _pivotal_args=()
+        ;;
+    status)
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json --week)
+        _pivotal_vopts=' --week '
         _pivotal_args=()
         ;;
     *)

@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|auth' '|contacts' '|customers' '|health' '|me' '|onboardings' '|sandbox'
+            case '|auth' '|contacts' '|customers' '|dash' '|health' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -74,7 +74,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts list|-c' 'contacts list|--columns' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts list|-c' 'contacts list|--columns' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
             echo 1
         case '*'
             echo 0
@@ -117,10 +117,12 @@ complete -c pivotal -f
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'dash' -d 'Show `status` live on the terminal, refreshed within a fifth of the rate limit.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'health' -d 'Show the API\'s status, its clock and the round-trip latency.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'me' -d 'Show the workspace and key in use, the mode, and the rate-limit figures.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'onboardings' -d 'List and change onboardings; move them through phases.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'sandbox' -d 'Run and inspect the local sandbox: a stateful implementation of the API.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'status' -d 'Show onboardings launching this week, at risk, waiting on the customer, overdue, and how many sit in each phase.'
 complete -c pivotal -n "__pivotal_at ''" -l 'base-url' -x -d 'API base URL.'
 complete -c pivotal -n "__pivotal_at ''" -l 'debug' -d 'Show tracebacks of unexpected errors.'
 complete -c pivotal -n "__pivotal_at ''" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -287,6 +289,11 @@ complete -c pivotal -n "__pivotal_at 'customers update'" -l 'slug' -x -d 'URL-sa
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'status' -x -k -a 'active onboarding at_risk churned low_touch' -d 'Status.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'stripe-customer-id' -x -d 'Stripe customer id.'
 
+# pivotal dash
+complete -c pivotal -n "__pivotal_at 'dash'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'dash'" -l 'interval' -x -d 'Refresh at most this often; raised to what the rate-limit budget allows.'
+complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+
 # pivotal health
 complete -c pivotal -n "__pivotal_at 'health'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'health'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -441,3 +448,8 @@ complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'host' -x -d 'Address t
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'port' -x -d 'Port to listen on; 0 picks a free one.'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'rate-limit' -x -d 'Requests per minute per key, or off [default: 60 live, 30 test].'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
+
+# pivotal status
+complete -c pivotal -n "__pivotal_at 'status'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
