@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(auth contacts customers dash health me onboardings sandbox status)
+        _pivotal_subs=(auth cache contacts customers dash health me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -51,6 +51,18 @@ _pivotal_node() {
         _pivotal_opts=(-h --help --live --test)
         _pivotal_vopts='  '
         _pivotal_args=(1:1)
+        ;;
+    cache)
+        _pivotal_subs=(clear)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'cache clear')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
         ;;
     contacts)
         _pivotal_subs=(add delete get list update)
@@ -275,8 +287,28 @@ _pivotal_value() {
     'contacts add|-d'|'contacts add|--data')
         _pivotal_kind=atfile
         ;;
+    'contacts add|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
+    'contacts delete|#0')
+        _pivotal_kind=ids
+        _pivotal_res=contacts
+        ;;
+    'contacts get|#0')
+        _pivotal_kind=ids
+        _pivotal_res=contacts
+        ;;
+    'contacts list|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'contacts update|-d'|'contacts update|--data')
         _pivotal_kind=atfile
+        ;;
+    'contacts update|#0')
+        _pivotal_kind=ids
+        _pivotal_res=contacts
         ;;
     'customers create|-d'|'customers create|--data')
         _pivotal_kind=atfile
@@ -285,9 +317,21 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(active onboarding at_risk churned low_touch)
         ;;
+    'customers delete|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
+    'customers get|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'customers list|--status')
         _pivotal_kind=choice
         _pivotal_vals=(active onboarding at_risk churned low_touch)
+        ;;
+    'customers open|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
         ;;
     'customers update|-d'|'customers update|--data')
         _pivotal_kind=atfile
@@ -296,9 +340,25 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(active onboarding at_risk churned low_touch)
         ;;
+    'customers update|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'onboardings advance|--to')
         _pivotal_kind=choice
         _pivotal_vals=(before_getting_started program_design review program_buildout internal_qa launch completed)
+        ;;
+    'onboardings advance|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings at-risk|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings back|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
         ;;
     'onboardings create|-d'|'onboardings create|--data')
         _pivotal_kind=atfile
@@ -311,6 +371,18 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(active paused at_risk waiting)
         ;;
+    'onboardings delete|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings get|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings list|--customer')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'onboardings list|--phase')
         _pivotal_kind=choice
         _pivotal_vals=(before_getting_started program_design review program_buildout internal_qa launch completed)
@@ -318,6 +390,14 @@ _pivotal_value() {
     'onboardings list|--state')
         _pivotal_kind=choice
         _pivotal_vals=(active paused at_risk waiting)
+        ;;
+    'onboardings pause|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings resume|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
         ;;
     'onboardings update|-d'|'onboardings update|--data')
         _pivotal_kind=atfile
@@ -330,8 +410,24 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(active paused at_risk waiting)
         ;;
+    'onboardings update|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings wait|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'sandbox events|--customer')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'sandbox events|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox events|--onboarding')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
         ;;
     'sandbox keys|--db')
         _pivotal_kind=file
@@ -348,7 +444,7 @@ _pivotal_value() {
 _pivotal() {
     local IFS=$' \t\n'
     local cur frag path= w vopt= dd= i=1 skip=0 npos=0 a n cword=0 joined line
-    local _pivotal_vopts _pivotal_kind _pivotal_nargs
+    local _pivotal_vopts _pivotal_kind _pivotal_nargs _pivotal_res
     local -a words _pivotal_subs _pivotal_opts _pivotal_args _pivotal_vals
     COMPREPLY=()
     # Bash splits words at the characters of COMP_WORDBREAKS too: "--status=ac" and
@@ -488,7 +584,36 @@ _pivotal_complete_value() {
     atfile)
         [[ $cur == @* ]] && _pivotal_files "$1@" "${cur#@}" file
         ;;
+    ids)
+        _pivotal_ids "$1"
+        ;;
     esac
+}
+
+_pivotal_ids() {
+    # The display_ids and slugs of resource $_pivotal_res that start with $cur, each
+    # after $1, from the id index pivotal writes in its cache dir: the file of the
+    # workspace named in ids/current (the last one a command wrote).
+    local dir ws line id slug
+    local -a lines
+    if [[ $PIVOTAL_CACHE_DIR ]]; then
+        dir=$PIVOTAL_CACHE_DIR
+    elif [[ $OSTYPE == darwin* ]]; then
+        dir=$HOME/Library/Caches/pivotal
+    else
+        dir=${XDG_CACHE_HOME:-$HOME/.cache}/pivotal
+    fi
+    dir+=/ids
+    [[ -r $dir/current ]] && read -r ws <"$dir/current"
+    [[ $ws && -r $dir/$ws/$_pivotal_res.tsv ]] || return
+    mapfile -t lines <"$dir/$ws/$_pivotal_res.tsv"
+    for line in "${lines[@]}"; do  # display_id TAB slug TAB description TAB cuid
+        id=${line%%$'\t'*}
+        line=${line#*$'\t'}
+        slug=${line%%$'\t'*}
+        [[ $id == "$cur"* ]] && COMPREPLY+=("$1$id")
+        [[ $slug && $slug == "$cur"* ]] && COMPREPLY+=("$1$slug")
+    done
 }
 
 _pivotal_files() {

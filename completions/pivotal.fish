@@ -38,11 +38,15 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|auth' '|contacts' '|customers' '|dash' '|health' '|me' '|onboardings' '|sandbox' '|status'
+            case '|auth' '|cache' '|contacts' '|customers' '|dash' '|health' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
             case 'auth|login' 'auth|logout' 'auth|status' 'auth|token' 'auth|use'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
+            case 'cache|clear'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -110,11 +114,33 @@ function __pivotal_at_file
     end
 end
 
+function __pivotal_ids --argument-names resource
+    # The display_ids and slugs of $resource, each with its description, from the id
+    # index pivotal writes in its cache dir: the file of the workspace named in
+    # ids/current (the last one a command wrote). `read` and `string` are builtins.
+    set -l dir $HOME/Library/Caches/pivotal
+    if set -q PIVOTAL_CACHE_DIR; and test -n "$PIVOTAL_CACHE_DIR"
+        set dir $PIVOTAL_CACHE_DIR
+    else if not test -d $dir
+        set dir $HOME/.cache/pivotal
+        set -q XDG_CACHE_HOME; and test -n "$XDG_CACHE_HOME"; and set dir $XDG_CACHE_HOME/pivotal
+    end
+    set -l ws
+    test -r $dir/ids/current; and read ws <$dir/ids/current
+    set -l file $dir/ids/$ws/$resource.tsv
+    test -n "$ws"; and test -r $file; or return
+    # display_id TAB slug TAB description TAB cuid: "display_id TAB description", then
+    # "slug TAB description" where there is a slug.
+    string replace -r -- '^([^\t]*)\t[^\t]*\t([^\t]*).*$' '$1'\t'$2' <$file
+    string replace -rf -- '^[^\t]*\t([^\t]+)\t([^\t]*).*$' '$1'\t'$2' <$file
+end
+
 complete -c pivotal -e
 complete -c pivotal -f
 
 # pivotal
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'dash' -d 'Show `status` live on the terminal, refreshed within a fifth of the rate limit.'
@@ -171,6 +197,13 @@ complete -c pivotal -n "__pivotal_at 'auth use'" -s 'h' -l 'help' -d 'Show this 
 complete -c pivotal -n "__pivotal_at 'auth use'" -l 'live' -d 'Use the live or the test key.'
 complete -c pivotal -n "__pivotal_at 'auth use'" -l 'test' -d 'Use the live or the test key.'
 
+# pivotal cache
+complete -c pivotal -n "__pivotal_at 'cache' 0 1" -a 'clear' -d 'Delete the id index: TAB offers no ids until a command shows some again.'
+complete -c pivotal -n "__pivotal_at 'cache'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal cache clear
+complete -c pivotal -n "__pivotal_at 'cache clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
 # pivotal contacts
 complete -c pivotal -n "__pivotal_at 'contacts' 0 1" -a 'add' -d 'Add a contact to a customer (--name and --email, or both in --data).'
 complete -c pivotal -n "__pivotal_at 'contacts' 0 1" -a 'delete' -d 'Soft-delete a contact (hidden from reads, kept for audit). Asks first.'
@@ -190,15 +223,18 @@ complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'name' -x -d 'Name.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'primary' -d 'Make (or stop making) this the primary contact.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'not-primary' -d 'Make (or stop making) this the primary contact.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'title' -x -d 'Job title.'
+complete -c pivotal -n "__pivotal_at 'contacts add' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal contacts delete
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'contacts delete' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts get
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'contacts get' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts list
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields to show, e.g. display_id,name.'
@@ -206,6 +242,7 @@ complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'csv' -d 'Print CSV wit
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'jsonl' -d 'Print one JSON object per line.'
+complete -c pivotal -n "__pivotal_at 'contacts list' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal contacts update
 complete -c pivotal -n "__pivotal_at 'contacts update'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
@@ -217,6 +254,7 @@ complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'name' -x -d 'Name.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'primary' -d 'Make (or stop making) this the primary contact.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'not-primary' -d 'Make (or stop making) this the primary contact.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'title' -x -d 'Job title.'
+complete -c pivotal -n "__pivotal_at 'contacts update' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal customers
 complete -c pivotal -n "__pivotal_at 'customers' 0 1" -a 'create' -d 'Create a customer. Safe to retry: every create carries an Idempotency-Key.'
@@ -250,10 +288,12 @@ complete -c pivotal -n "__pivotal_at 'customers create'" -l 'stripe-customer-id'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'customers delete' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers get
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers list
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
@@ -270,6 +310,7 @@ complete -c pivotal -n "__pivotal_at 'customers list'" -l 'status' -x -k -a 'act
 # pivotal customers open
 complete -c pivotal -n "__pivotal_at 'customers open'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers open'" -l 'print' -d 'Only print the URL.'
+complete -c pivotal -n "__pivotal_at 'customers open' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers update
 complete -c pivotal -n "__pivotal_at 'customers update'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
@@ -288,6 +329,7 @@ complete -c pivotal -n "__pivotal_at 'customers update'" -l 'slack-channel-id' -
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'slug' -x -d 'URL-safe handle, unique in the workspace.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'status' -x -k -a 'active onboarding at_risk churned low_touch' -d 'Status.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'stripe-customer-id' -x -d 'Stripe customer id.'
+complete -c pivotal -n "__pivotal_at 'customers update' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal dash
 complete -c pivotal -n "__pivotal_at 'dash'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -322,15 +364,18 @@ complete -c pivotal -n "__pivotal_at 'onboardings advance'" -s 'h' -l 'help' -d 
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'to' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Walk every phase up to this one.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'onboardings advance' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings at-risk
 complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings at-risk' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings back
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'onboardings back' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings create
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'csm' -x -d 'CSM user id.'
@@ -358,17 +403,19 @@ complete -c pivotal -n "__pivotal_at 'onboardings create'" -s 'y' -l 'yes' -d 'D
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'onboardings delete' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings get
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings list
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields to show, e.g. display_id,name.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
-complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -d 'Only this customer\'s (id or slug).'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer\'s (id or slug).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'jsonl' -d 'Print one JSON object per line.'
@@ -379,10 +426,12 @@ complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'state' -x -k -a 'ac
 # pivotal onboardings pause
 complete -c pivotal -n "__pivotal_at 'onboardings pause'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings pause'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings pause' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings resume
 complete -c pivotal -n "__pivotal_at 'onboardings resume'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings resume'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings resume' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings update
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'completed-at' -x -d 'Completion date: YYYY-MM-DD or ISO 8601.'
@@ -406,10 +455,12 @@ complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'template' -x -d '
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'waiting-on-customer' -d 'A customer task blocks it.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'not-waiting-on-customer' -d 'A customer task blocks it.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'onboardings update' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings wait
 complete -c pivotal -n "__pivotal_at 'onboardings wait'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings wait'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings wait' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal sandbox
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'events' -d 'Show the audit trail, oldest first (timeline events or phase transitions).'
@@ -419,12 +470,12 @@ complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'serve' -d 'Serve the san
 complete -c pivotal -n "__pivotal_at 'sandbox'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal sandbox events
-complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'customer' -x -d 'Only this customer (display_id or id).'
+complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer (display_id or id).'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'json' -d 'Print JSON on stdout.'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'limit' -x -d 'Only the most recent N.'
-complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'onboarding' -x -d 'Only this onboarding (display_id or id).'
+complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'onboarding' -x -a '(__pivotal_ids onboardings)' -d 'Only this onboarding (display_id or id).'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'transitions' -d 'Show phase-transition rows instead.'
 complete -c pivotal -n "__pivotal_at 'sandbox events'" -l 'workspace' -x -d 'Workspace slug.'
 

@@ -2,8 +2,9 @@
 
 Every test runs with (autouse):
 
-* its own config directory (`PIVOTAL_CONFIG_DIR`) and sandbox directory
-  (`PIVOTAL_SANDBOX_DIR`) under `tmp_path`;
+* its own config directory (`PIVOTAL_CONFIG_DIR`), sandbox directory
+  (`PIVOTAL_SANDBOX_DIR`) and cache directory for the id index (`PIVOTAL_CACHE_DIR`)
+  under `tmp_path`;
 * none of the variables that steer the CLI from outside (`PIVOTAL_API_KEY`,
   `PIVOTAL_BASE_URL`, `PIVOTAL_WORKSPACE`, `PIVOTAL_SANDBOX`, `PIVOTAL_DEBUG`,
   `PIVOTAL_FORCE_TTY`, `NO_COLOR`), so a developer's shell cannot change a result;
@@ -87,6 +88,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     config = tmp_path / "config"
     monkeypatch.setenv("PIVOTAL_CONFIG_DIR", str(config))
     monkeypatch.setenv("PIVOTAL_SANDBOX_DIR", str(tmp_path / "sandbox"))
+    monkeypatch.setenv("PIVOTAL_CACHE_DIR", str(tmp_path / "cache"))
     return config
 
 

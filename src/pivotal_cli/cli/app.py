@@ -26,6 +26,7 @@ GROUPS = (
     "me",
     "health",
     "sandbox",
+    "cache",
     "status",
     "dash",
 )

@@ -99,6 +99,8 @@ class AppContext:
         self._keystore_factory = keystore_factory
         # --timeout counts from here: the command's start, not its first request.
         self._started = time.monotonic()
+        # The target of the last client handed out: whose ids the id index files.
+        self.last_target: Target | None = None
 
     @property
     def output(self) -> Output:
@@ -137,6 +139,7 @@ class AppContext:
     def client(self, *, require_key: bool = True, target: Target | None = None) -> Client:
 
         target = target or self.target(require_key=require_key)
+        self.last_target = target
         return self.client_for(target.base_url, target.api_key, transport=target.transport)
 
     def client_for(

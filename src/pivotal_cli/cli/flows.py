@@ -55,12 +55,14 @@ def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = Fals
 
 def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], json_: bool) -> None:
     """One object: exact JSON with --json, else every field, humanely on a terminal."""
+    from pivotal_cli.cli import id_index
     from pivotal_cli.render.views import record_fields
 
     if json_:
         app_ctx.output.json(obj)
     else:
         app_ctx.output.record(obj, record_fields(obj, columns))
+    id_index.remember(app_ctx, [obj])
 
 
 def show_list(
@@ -85,15 +87,18 @@ def show_list(
     `humanise(client, columns)` may swap in renderings that need the client (a
     customer's name for its id); they run only when a terminal draws a cell.
     """
+    from pivotal_cli.cli import id_index
+
     out = app_ctx.output
     fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
     chosen = select_columns(columns, default, requested)
+    seen = id_index.Collector()
     with app_ctx.client() as client:
         if humanise is not None:
             chosen = humanise(client, chosen)
         rows, next_cursor = fetch(client)
         count = out.rows(
-            rows,
+            seen.tee(rows),
             chosen,
             fmt,
             empty_message=f"No {noun} found.",
@@ -101,6 +106,7 @@ def show_list(
         )
     if next_cursor and count and out.err_is_tty:
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
+    id_index.remember(app_ctx, seen)
 
 
 def one_page(page: Record) -> tuple[list[Record], str | None]:
@@ -167,6 +173,9 @@ def soft_delete(
         )
         out.confirm(question, assume_yes=yes)
         deleted = api.delete(client, str(found["id"]))
+    from pivotal_cli.cli import id_index
+
+    id_index.forget(app_ctx, found)
     if json_:
         out.json(deleted.data)
     out.success(f"Deleted {what}. This is a soft delete: hidden from reads, kept for audit{note}.")
