@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(auth cache contacts customers dash health me onboardings sandbox status)
+        _pivotal_subs=(auth cache contacts customers dash doctor health me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -146,6 +146,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(-h --help --interval --week)
         _pivotal_vopts=' --interval --week '
+        _pivotal_args=()
+        ;;
+    doctor)
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json)
+        _pivotal_vopts='  '
         _pivotal_args=()
         ;;
     health)

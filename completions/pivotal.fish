@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|auth' '|cache' '|contacts' '|customers' '|dash' '|health' '|me' '|onboardings' '|sandbox' '|status'
+            case '|auth' '|cache' '|contacts' '|customers' '|dash' '|doctor' '|health' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -144,6 +144,7 @@ complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cac
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'dash' -d 'Show `status` live on the terminal, refreshed within a fifth of the rate limit.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'doctor' -d 'Check config, key, keyring, API, clock skew, /me, directories and versions.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'health' -d 'Show the API\'s status, its clock and the round-trip latency.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'me' -d 'Show the workspace and key in use, the mode, and the rate-limit figures.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'onboardings' -d 'List and change onboardings; move them through phases.'
@@ -335,6 +336,10 @@ complete -c pivotal -n "__pivotal_at 'customers update' 0 1" -x -a '(__pivotal_i
 complete -c pivotal -n "__pivotal_at 'dash'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'dash'" -l 'interval' -x -d 'Refresh at most this often; raised to what the rate-limit budget allows.'
 complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+
+# pivotal doctor
+complete -c pivotal -n "__pivotal_at 'doctor'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'doctor'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 
 # pivotal health
 complete -c pivotal -n "__pivotal_at 'health'" -s 'h' -l 'help' -d 'Show this message and exit.'

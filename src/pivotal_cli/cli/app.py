@@ -29,8 +29,9 @@ GROUPS = (
     "cache",
     "status",
     "dash",
+    "doctor",
 )
-ROOT_COMMANDS = ("me", "health", "status", "dash")
+ROOT_COMMANDS = ("me", "health", "status", "dash", "doctor")
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from pivotal_cli.client.http import Client, RateLimit
 from pivotal_cli.client.identity import Identity
@@ -31,3 +33,21 @@ def get_health(client: Client) -> tuple[JSONValue, float]:
     # A list or a string is no health report: say so rather than "status 'None'".
     body = client.get("/health").record()
     return body, (time.perf_counter() - started) * 1000
+
+
+@dataclass(frozen=True)
+class HealthProbe:
+    """One /health answer with what a diagnosis needs beyond the body."""
+
+    body: JSONValue
+    latency_ms: float
+    # The response headers: `Date` tells the server's clock.
+    headers: Mapping[str, str]
+
+
+def probe_health(client: Client) -> HealthProbe:
+    """Like `get_health`, and also hands back the response headers."""
+    started = time.perf_counter()
+    response = client.get("/health")
+    latency_ms = (time.perf_counter() - started) * 1000
+    return HealthProbe(response.record(), latency_ms, response.headers)

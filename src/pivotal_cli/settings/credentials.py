@@ -79,6 +79,19 @@ class KeyStore:
         """Fail now, with the remedies, if there is no keyring to store a key in."""
         _time_boxed(_backend, "opening the keyring", self.timeout)
 
+    def backend_name(self, timeout: float | None = None) -> str:
+        """The keyring backend's name (`SecretService Keyring`, …), time-boxed.
+
+        Raises the same CredentialsErrors as `ensure_usable` (`no_keyring`,
+        `keyring_timeout`, `keyring_failed`).
+        """
+
+        def name() -> str:
+            backend = _backend()
+            return str(getattr(backend, "name", None) or type(backend).__name__)
+
+        return _time_boxed(name, "opening the keyring", timeout or self.timeout)
+
     def get(self, workspace: str, mode: str, storage: str = "keyring") -> str | None:
         name = account(workspace, mode)
         if storage == "file":
