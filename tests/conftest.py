@@ -7,7 +7,9 @@ Every test runs with (autouse):
   under `tmp_path`;
 * none of the variables that steer the CLI from outside (`PIVOTAL_API_KEY`,
   `PIVOTAL_BASE_URL`, `PIVOTAL_WORKSPACE`, `PIVOTAL_SANDBOX`, `PIVOTAL_DEBUG`,
-  `PIVOTAL_FORCE_TTY`, `NO_COLOR`), so a developer's shell cannot change a result;
+  `PIVOTAL_FORCE_TTY`, `NO_COLOR`, `PAGER`), so a developer's shell cannot change a result;
+* no pager (`PIVOTAL_PAGER=off`): a "terminal" test's long table would otherwise start
+  `less`; a pager test passes `env={"PIVOTAL_PAGER": None, "PAGER": …}`;
 * an in-memory keyring backend, so no test ever reads or writes the real keyring.
 
 Fixtures to use explicitly:
@@ -55,6 +57,7 @@ ISOLATED_VARIABLES = (
     "PIVOTAL_DEBUG",
     "PIVOTAL_FORCE_TTY",
     "NO_COLOR",
+    "PAGER",
 )
 
 
@@ -89,6 +92,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PIVOTAL_CONFIG_DIR", str(config))
     monkeypatch.setenv("PIVOTAL_SANDBOX_DIR", str(tmp_path / "sandbox"))
     monkeypatch.setenv("PIVOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PIVOTAL_PAGER", "off")
     return config
 
 

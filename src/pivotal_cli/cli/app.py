@@ -30,6 +30,7 @@ GROUPS = (
     "status",
     "dash",
     "doctor",
+    "config",
 )
 ROOT_COMMANDS = ("me", "health", "status", "dash", "doctor")
 # Global options that take a value: the word after them is not a command name.
@@ -101,6 +102,13 @@ def main(
     no_color: Annotated[
         bool, typer.Option("--no-color", help="No colour, even on a terminal.")
     ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long tables directly, never through a pager (also: PIVOTAL_PAGER=off).",
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -123,6 +131,7 @@ def main(
             verbose=verbose,
             debug=debug,
             no_color=no_color,
+            no_pager=no_pager,
             timeout=timeout,
         ),
         client_factory=injected.client_factory,

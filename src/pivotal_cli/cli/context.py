@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from pivotal_cli.client.http import Client, RetryPolicy
-    from pivotal_cli.render.output import Output
+    from pivotal_cli.render.output import Output, Pager
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
 
@@ -105,8 +105,15 @@ class AppContext:
     @property
     def output(self) -> Output:
         if self._output is None:
-            self._output = terminal_output(no_color=self.settings.no_color)
+            self._output = terminal_output(no_color=self.settings.no_color, pager=self._pager)
         return self._output
+
+    def _pager(self) -> Pager | None:
+        """The pager for long tables, asked for only when a table is drawn on a terminal."""
+        if self.settings.no_pager:
+            return None
+        # The config file is read only when the environment leaves the choice to it.
+        return choose_pager(os.environ, lambda: self.config.pager)
 
     @cached_property
     def config(self) -> Config:
@@ -185,23 +192,59 @@ class AppContext:
             self.output.warn(f"Live mode: {target.label}. Changes are real and fire integrations.")
 
 
-def terminal_output(*, no_color: bool = False) -> Output:
+def terminal_output(
+    *, no_color: bool = False, pager: Callable[[], Pager | None] | None = None
+) -> Output:
     """The `Output` of a real invocation: the process's streams, and the user's switches.
 
     `PIVOTAL_FORCE_TTY=1` renders as on a terminal even into a pipe, `COLUMNS` as
-    wide as it says (only then: on a real terminal Rich asks the terminal itself);
-    `NO_COLOR` (any value) or `TERM=dumb` turn colour off, as `--no-color` does.
+    wide and `LINES` as tall as they say (only then: on a real terminal Rich asks the
+    terminal itself); `NO_COLOR` (any value) or `TERM=dumb` turn colour off, as
+    `--no-color` does. `pager` is asked, when a long table is drawn, which pager to use.
     """
     from pivotal_cli.render.output import Output
 
     env = os.environ
     forced = env.get("PIVOTAL_FORCE_TTY", "") not in ("", "0")
     columns = env.get("COLUMNS", "").strip()
+    lines = env.get("LINES", "").strip()
     return Output(
         force_tty=forced,
         width=int(columns) if forced and columns.isdigit() else None,
+        height=int(lines) if forced and lines.isdigit() else None,
         no_color=no_color or bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb",
+        pager=pager,
     )
+
+
+# Quits at once when the text fits one screen (-F), keeps colours (-R) and leaves the
+# text on screen after quitting (-X): short lists look as if no pager ran.
+DEFAULT_PAGER = "less -FRX"
+
+
+def choose_pager(env: Mapping[str, str], configured: Callable[[], str | None]) -> Pager | None:
+    """PIVOTAL_PAGER, then the `pager` setting, then PAGER, then `less -FRX`; "off": none.
+
+    As git does, a bare `less` gets LESS=FRX unless LESS is set, so a pager chosen in
+    the environment for other tools still lets a short table print directly.
+    """
+    import shlex
+
+    from pivotal_cli.render.output import Pager
+
+    command = env.get("PIVOTAL_PAGER") or configured() or env.get("PAGER") or DEFAULT_PAGER
+    if command.strip().lower() == "off":
+        return None
+    try:
+        argv = shlex.split(command)
+    except ValueError:  # unbalanced quotes: not a command line we can run
+        return None
+    if not argv:
+        return None
+    pager_env = None
+    if os.path.basename(argv[0]) == "less" and "LESS" not in env:
+        pager_env = {**env, "LESS": "FRX"}
+    return Pager(tuple(argv), pager_env)
 
 
 def parse_mode(live: bool | None) -> str | None:

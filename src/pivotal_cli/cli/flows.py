@@ -40,8 +40,18 @@ def select_columns(
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
 
-def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = False) -> Format:
-    """The output format the flags ask for; at most one of them may be given."""
+def choose_format(
+    *,
+    json_: bool = False,
+    jsonl: bool = False,
+    csv_: bool = False,
+    configured: Callable[[], str | None] | None = None,
+) -> Format:
+    """The output format the flags ask for; at most one of them may be given.
+
+    Without one, `configured()` (the `output` setting, read only then) names the
+    format; without that, a table (plain rows in a pipe, as always).
+    """
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.output import Format
 
@@ -50,7 +60,17 @@ def choose_format(*, json_: bool = False, jsonl: bool = False, csv_: bool = Fals
     ]
     if len(picked) > 1:
         raise UsageError("Pick one of --json, --jsonl and --csv.")
-    return picked[0] if picked else Format.table
+    if picked:
+        return picked[0]
+    setting = configured() if configured is not None else None
+    if setting not in (None, *(f.value for f in Format)) or setting == Format.plain.value:
+        # Written by hand: say where, rather than ignore it silently.
+        raise UsageError(
+            f"The output setting '{setting}' is not a list format "
+            "(one of table, json, jsonl, csv).",
+            hint="Fix it with `pivotal config set output table`.",
+        )
+    return Format(setting) if setting else Format.table
 
 
 def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], json_: bool) -> None:
@@ -90,7 +110,9 @@ def show_list(
     from pivotal_cli.cli import id_index
 
     out = app_ctx.output
-    fmt = choose_format(json_=json_, jsonl=jsonl, csv_=csv_)
+    fmt = choose_format(
+        json_=json_, jsonl=jsonl, csv_=csv_, configured=lambda: app_ctx.config.output
+    )
     chosen = select_columns(columns, default, requested)
     seen = id_index.Collector()
     with app_ctx.client() as client:

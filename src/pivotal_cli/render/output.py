@@ -8,6 +8,10 @@ always win. Rich is imported only when a table or a styled message is actually d
 Whether a stream is a terminal is the stream's own answer (`isatty()`) unless the
 caller says otherwise: the environment (`PIVOTAL_FORCE_TTY`, `COLUMNS`, `NO_COLOR`) is
 read once, where the command line builds its `Output`, never in here.
+
+A table taller than the terminal goes through a pager, when the caller names one
+(`Pager`): the first rows are held until they overflow the screen, so a short list
+prints directly and a long `--all` starts the pager and then streams into it.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
@@ -25,8 +29,11 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 from pivotal_cli.errors import CancelledError
 
 if TYPE_CHECKING:
+    import subprocess
+
     from rich.console import Console
     from rich.status import Status
+    from rich.table import Table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +69,14 @@ def _writes_stdout(method: F) -> F:
             self._reader_gone()
 
     return cast(F, wrapper)
+
+
+@dataclass(frozen=True)
+class Pager:
+    """A pager to run for long tables: its argument vector and environment (None: ours)."""
+
+    argv: tuple[str, ...]
+    env: Mapping[str, str] | None = None
 
 
 class Format(str, Enum):
@@ -124,12 +139,16 @@ class Output:
         width: int | None = None,
         no_color: bool = False,
         wait_delay: float = WAIT_DELAY,
+        height: int | None = None,
+        pager: Callable[[], Pager | None] | None = None,
     ) -> None:
         """Streams default to the process's own; `force_tty` treats all three as a terminal.
 
         `width` fixes the width of drawn tables (else Rich asks the terminal);
         `no_color` turns colour off; `wait_delay` is how many seconds a request runs
-        before `waiting()` shows a spinner.
+        before `waiting()` shows a spinner. `height` is the terminal's rows (else Rich
+        asks the terminal); `pager` says, when first asked, which pager a table taller
+        than that goes through (None, or it answering None: no pager).
         """
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
@@ -141,6 +160,10 @@ class Output:
         self.width = width
         self.color = not no_color
         self.wait_delay = wait_delay
+        self.height = height
+        self._pager = pager
+        # True once a pager owns the terminal: no spinner may draw over it.
+        self._paging = False
         self._console: Console | None = None
         self._err_console: Console | None = None
         self._status: Status | None = None  # the spinner of `rows(progress_label=…)`
@@ -265,7 +288,7 @@ class Output:
                 return self._each(
                     rows, lambda r: "\t".join(c.raw(r).replace("\t", " ") for c in columns)
                 )
-            count = self._table(rows, columns)
+            count = self._paged_table(rows, columns)
         if count == 0:
             # After the spinner has gone, so the line is not drawn over it.
             self.info(empty_message)
@@ -301,7 +324,30 @@ class Output:
             self.stdout.flush()
         return count
 
-    def _table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
+    def _paged_table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
+        """`_table`, through the pager when there is one and the table overflows the screen."""
+        pager = self._pager() if self._pager is not None else None
+        if pager is None:
+            return self._table(rows, columns, self._print)
+        sink = _PagedSink(self, pager, self.height or self.console.height)
+        try:
+            return self._table(rows, columns, sink.table)
+        except _PagerGone:
+            # The user quit the pager before the end: what they wanted is seen.
+            return sink.written
+        finally:
+            sink.close()
+
+    def _print(self, table: Table) -> None:
+        with self._held():
+            self.console.print(table)
+
+    def _table(
+        self,
+        rows: Iterable[dict[str, Any]],
+        columns: Sequence[Column],
+        emit: Callable[[Table], None],
+    ) -> int:
         from rich.table import Table
         from rich.text import Text
 
@@ -335,8 +381,7 @@ class Output:
                 )
             for line in cells:
                 table.add_row(*line)
-            with self._held():
-                self.console.print(table)
+            emit(table)
             count += len(batch)
         return count
 
@@ -386,7 +431,8 @@ class Output:
             return
         status.stop()
         yield  # not restarted after an error: `_progress` is on its way out
-        status.start()
+        if not self._paging:  # a pager now owns the terminal
+            status.start()
 
     def _stop_spinner(self, status: Status) -> None:
         try:
@@ -407,7 +453,7 @@ class Output:
         only a timer that is cancelled before it fires: Rich is imported, and the
         spinner drawn, from the timer's thread only once the delay has passed.
         """
-        if not self.err_is_tty or self._status is not None:
+        if not self.err_is_tty or self._status is not None or self._paging:
             yield
             return
         import threading
@@ -458,6 +504,106 @@ class Output:
             raise
         if answer not in ("y", "yes"):
             raise CancelledError("Cancelled; nothing was changed.")
+
+
+class _PagerGone(Exception):
+    """The pager exited (the user quit it) while rows were still being written to it."""
+
+
+class _PagedSink:
+    """Where a table's chunks go when a pager may take them.
+
+    Rendered chunks are held until they are taller than the terminal; then the pager
+    starts with them and takes every later chunk as it comes. If they never get that
+    tall, or the pager cannot be started (not installed), they are printed directly.
+    """
+
+    def __init__(self, out: Output, pager: Pager, height: int) -> None:
+        self.out = out
+        self.pager = pager
+        self.height = height
+        self.held: list[str] = []
+        self.lines = 0
+        self.proc: subprocess.Popen[str] | None = None
+        self.direct = False
+        self.written = 0  # rows handed on, for the count when the pager quits early
+
+    def table(self, table: Table) -> None:
+        console = self.out.console
+        with console.capture() as captured:
+            console.print(table)
+        self.write(captured.get())
+        self.written += table.row_count
+
+    def write(self, text: str) -> None:
+        if self.proc is not None:
+            self._feed(text)
+        elif self.direct:
+            self._direct(text)
+        else:
+            self.held.append(text)
+            self.lines += text.count("\n")
+            if self.lines > self.height:
+                self._start()
+
+    def _direct(self, text: str) -> None:
+        with self.out._held():
+            self.out.stdout.write(text)
+            self.out.stdout.flush()
+
+    def _start(self) -> None:
+        import subprocess
+
+        text, self.held = "".join(self.held), []
+        try:
+            self.proc = subprocess.Popen(
+                list(self.pager.argv),
+                stdin=subprocess.PIPE,
+                env=dict(self.pager.env) if self.pager.env is not None else None,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+        except OSError:
+            # No such pager (or not runnable): the table is still worth printing.
+            self.direct = True
+            self._direct(text)
+            return
+        status = self.out._status
+        self.out._paging = True
+        if status is not None:
+            status.stop()
+        self._feed(text)
+
+    def _feed(self, text: str) -> None:
+        assert self.proc is not None and self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(text)
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise _PagerGone from None
+
+    def close(self) -> None:
+        """Print what is still held, or let the pager finish: it owns the terminal."""
+        if self.proc is None:
+            if self.held:
+                self._direct("".join(self.held))
+                self.held = []
+            return
+        try:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # it has gone already
+        # Ctrl-C reaches the pager too, which decides what it means (less stays);
+        # leaving before it exits would hand the terminal to the shell under its feet.
+        while True:
+            try:
+                self.proc.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+        self.out._paging = False
 
 
 class _Waiting:

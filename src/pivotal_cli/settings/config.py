@@ -1,5 +1,9 @@
 """Non-secret settings: which workspaces are known, their base URLs, the default.
 
+Besides workspaces, the file holds the preferences `pivotal config` sets: the pager
+and the default output format of lists. Fields this version does not know (written
+by a newer one, or by hand) are kept as they were on every save.
+
 One JSON file, `config.json`, in platformdirs' user config dir (`PIVOTAL_CONFIG_DIR`
 overrides). Keys never go here: they live in the OS keyring (see credentials.py).
 Writes go through a temp file and a rename so a crash never leaves half a file.
@@ -26,6 +30,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("pivotal", appauthor=False))
 
 
+_TOP_FIELDS = ("default", "workspaces", "pager", "output")
+_DEFAULT_FIELDS = ("workspace", "mode")
+_WORKSPACE_FIELDS = ("name", "base_url", "keys")
+
+
 @dataclass
 class KeyRecord:
     """What we remember about a stored key, besides the key itself."""
@@ -41,6 +50,14 @@ class Workspace:
     name: str | None = None
     base_url: str | None = None
     keys: dict[str, KeyRecord] = field(default_factory=dict)  # mode -> record
+    # Fields of this workspace's object that this version does not know, kept as read.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# The values a preference may take (None: any text). The command line validates
+# against these and names them in its errors.
+OUTPUT_FORMATS = ("table", "json", "jsonl", "csv")
+MODES = ("live", "test")
 
 
 @dataclass
@@ -49,6 +66,13 @@ class Config:
     default_mode: str | None = None
     workspaces: dict[str, Workspace] = field(default_factory=dict)
     path: Path | None = None
+    # A pager command line, or "off"; None: the environment's or the built-in default.
+    pager: str | None = None
+    # The format of lists when no format flag is given; None: a table (plain in a pipe).
+    output: str | None = None
+    # Top-level and `default` fields this version does not know, kept as read.
+    extra: dict[str, Any] = field(default_factory=dict)
+    default_extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
@@ -112,6 +136,7 @@ class Config:
                 name=text(ws.get("name"), f"the name of {here}"),
                 base_url=text(ws.get("base_url"), f"the base_url of {here}"),
                 keys=keys,
+                extra={k: v for k, v in ws.items() if k not in _WORKSPACE_FIELDS},
             )
         default = obj(raw.get("default"), "`default`")
         return cls(
@@ -119,13 +144,27 @@ class Config:
             default_mode=text(default.get("mode"), "`default.mode`"),
             workspaces=workspaces,
             path=path,
+            pager=text(raw.get("pager"), "`pager`"),
+            output=text(raw.get("output"), "`output`"),
+            extra={k: v for k, v in raw.items() if k not in _TOP_FIELDS},
+            default_extra={k: v for k, v in default.items() if k not in _DEFAULT_FIELDS},
         )
 
     def to_dict(self) -> dict[str, Any]:
+        # Preferences are written only when set, so a file that never had them keeps
+        # its shape (and an older version reads it unchanged).
+        prefs = {k: v for k, v in (("pager", self.pager), ("output", self.output)) if v is not None}
         return {
-            "default": {"workspace": self.default_workspace, "mode": self.default_mode},
+            **self.extra,
+            "default": {
+                **self.default_extra,
+                "workspace": self.default_workspace,
+                "mode": self.default_mode,
+            },
+            **prefs,
             "workspaces": {
                 slug: {
+                    **ws.extra,
                     "name": ws.name,
                     "base_url": ws.base_url,
                     "keys": {
@@ -138,6 +177,7 @@ class Config:
         }
 
     def save(self) -> None:
+        """Write the whole file to a temp file beside it, then rename it into place."""
         assert self.path is not None
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".config-", suffix=".json")

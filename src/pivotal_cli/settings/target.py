@@ -49,6 +49,8 @@ class Settings:
     verbose: bool = False
     debug: bool = False
     no_color: bool = False
+    # Never page long tables, whatever the environment and config say.
+    no_pager: bool = False
     # Seconds the whole command may take (retries and waits included); None: each
     # call gets the client's default limit instead.
     timeout: float | None = None
