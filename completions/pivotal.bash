@@ -11,8 +11,8 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(auth cache contacts customers dash doctor health me onboardings sandbox status)
-        _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
+        _pivotal_subs=(auth cache config contacts customers dash doctor health me onboardings sandbox status)
+        _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
         ;;
@@ -63,6 +63,36 @@ _pivotal_node() {
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
+        ;;
+    config)
+        _pivotal_subs=(get list set unset)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'config get')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1)
+        ;;
+    'config list')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'config set')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1 1:1)
+        ;;
+    'config unset')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1)
         ;;
     contacts)
         _pivotal_subs=(add delete get list update)

@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|auth' '|cache' '|contacts' '|customers' '|dash' '|doctor' '|health' '|me' '|onboardings' '|sandbox' '|status'
+            case '|auth' '|cache' '|config' '|contacts' '|customers' '|dash' '|doctor' '|health' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -47,6 +47,10 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set npos 0
                 set dd 0
             case 'cache|clear'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
+            case 'config|get' 'config|list' 'config|set' 'config|unset'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -141,6 +145,7 @@ complete -c pivotal -f
 # pivotal
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'config' -d 'Read and change settings: default workspace and mode, pager, output format.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'dash' -d 'Show `status` live on the terminal, refreshed within a fifth of the rate limit.'
@@ -157,6 +162,7 @@ complete -c pivotal -n "__pivotal_at ''" -l 'install-completion' -d 'Install com
 complete -c pivotal -n "__pivotal_at ''" -l 'live' -d 'Use the live or the test key.'
 complete -c pivotal -n "__pivotal_at ''" -l 'test' -d 'Use the live or the test key.'
 complete -c pivotal -n "__pivotal_at ''" -l 'no-color' -d 'No colour, even on a terminal.'
+complete -c pivotal -n "__pivotal_at ''" -l 'no-pager' -d 'Print long tables directly, never through a pager (also: PIVOTAL_PAGER=off).'
 complete -c pivotal -n "__pivotal_at ''" -l 'sandbox' -d 'Run against the local sandbox (zero setup).'
 complete -c pivotal -n "__pivotal_at ''" -l 'show-completion' -d 'Show completion for the current shell, to copy it or customize the installation.'
 complete -c pivotal -n "__pivotal_at ''" -l 'timeout' -x -d 'Give up after this long in all, retries and waits included (default: 60 s for each request).'
@@ -204,6 +210,26 @@ complete -c pivotal -n "__pivotal_at 'cache'" -s 'h' -l 'help' -d 'Show this mes
 
 # pivotal cache clear
 complete -c pivotal -n "__pivotal_at 'cache clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal config
+complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'get' -d 'Print one setting\'s value; exit 1, printing nothing, when it is not set.'
+complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'list' -d 'Print every setting that is set, as KEY=VALUE lines (--json: an object).'
+complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'set' -d 'Change a setting, after checking the value.'
+complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'unset' -d 'Remove a setting, so its default applies again.'
+complete -c pivotal -n "__pivotal_at 'config'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal config get
+complete -c pivotal -n "__pivotal_at 'config get'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal config list
+complete -c pivotal -n "__pivotal_at 'config list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'config list'" -l 'json' -d 'Print the settings as one JSON object.'
+
+# pivotal config set
+complete -c pivotal -n "__pivotal_at 'config set'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal config unset
+complete -c pivotal -n "__pivotal_at 'config unset'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal contacts
 complete -c pivotal -n "__pivotal_at 'contacts' 0 1" -a 'add' -d 'Add a contact to a customer (--name and --email, or both in --data).'

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.options import JsonOpt, group
+from pivotal_cli.cli.options import group
 
 if TYPE_CHECKING:
     from pivotal_cli.settings.config import Config
@@ -34,6 +34,7 @@ KEYS = {
 # Words in a key name that mean a secret: keys live in the keyring, never here.
 _SECRET_WORDS = ("key", "token", "secret", "password", "credential")
 
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the settings as one JSON object.")]
 KeyArg = Annotated[str, typer.Argument(metavar="KEY", help="One of: " + ", ".join(KEYS) + ".")]
 
 
