@@ -143,11 +143,16 @@ class AppContext:
             require_key=require_key,
         )
 
-    def client(self, *, require_key: bool = True, target: Target | None = None) -> Client:
-
+    def client(
+        self, *, require_key: bool = True, target: Target | None = None, waiting: bool = True
+    ) -> Client:
+        """The command's client. `waiting=False` when the command owns the screen (a live
+        view): no "Waiting for the API…" spinner is drawn over it."""
         target = target or self.target(require_key=require_key)
         self.last_target = target
-        return self.client_for(target.base_url, target.api_key, transport=target.transport)
+        return self.client_for(
+            target.base_url, target.api_key, transport=target.transport, waiting=waiting
+        )
 
     def client_for(
         self,
@@ -157,6 +162,7 @@ class AppContext:
         transport: Any = None,
         retry: RetryPolicy | None = None,
         budget: float | None = None,
+        waiting: bool = True,
     ) -> Client:
         """A client for this command: `retry` is the call site's policy (default: the
         client's), `budget` a limit in seconds of its own, within --timeout's."""
@@ -183,7 +189,7 @@ class AppContext:
             log=(lambda line: print(line, file=out.stderr, flush=True)) if verbose else None,
             notify=out.warn,
             # A slow answer shows a spinner on a terminal (nothing otherwise).
-            around_call=out.waiting,
+            around_call=out.waiting if waiting else None,
         )
 
     def mark_target(self, target: Target) -> None:

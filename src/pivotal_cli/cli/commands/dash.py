@@ -122,7 +122,6 @@ def dash(
 
     Press q (or Ctrl-C) to leave. Without a terminal, print one snapshot and exit.
     """
-    import contextlib
     import sys
 
     from pivotal_cli.client.glance import fetch
@@ -132,15 +131,14 @@ def dash(
     out = ctx.obj.output
     day, span = resolve_days(week, today)
     live_ok = out.is_tty and _isatty(sys.stdin)
-    with ctx.obj.client() as client:
+    # Live owns the screen: the per-call "Waiting for the API…" spinner would draw over
+    # it, and the footer already says when data was fetched.
+    with ctx.obj.client(waiting=not live_ok) as client:
         if not live_ok:
             snap = fetch(client, day, span)
             for line in plain_lines(snap.view, snap.name_of):
                 out.line(line)
             return
-        # Live owns the screen: the per-call "Waiting for the API…" spinner would draw
-        # over it, and the footer already says when data was fetched.
-        client._around_call = contextlib.nullcontext
         known: set[str] = set()
         state: dict[str, Any] = {}
 
