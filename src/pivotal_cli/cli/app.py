@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from pivotal_cli import __version__
 from pivotal_cli.cli.options import ModeOpt
@@ -139,10 +140,22 @@ def main(
     )
 
 
+class RootGroup(typer.core.TyperGroup):
+    """The root group: global options are read anywhere on the line (see `anywhere`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # completion reads the words as typed
+            from pivotal_cli.cli.anywhere import hoist
+
+            args = hoist(self, args)
+        return super().parse_args(ctx, args)
+
+
 def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
     """The root app with the given command modules wired in."""
     root = typer.Typer(
         name="pivotal",
+        cls=RootGroup,
         help="Operate a Pivotal workspace: customers, contacts and onboardings.\n\n"
         "Try it with no setup against a local sandbox: pivotal --sandbox customers list",
         no_args_is_help=True,

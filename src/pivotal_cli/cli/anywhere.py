@@ -1,0 +1,87 @@
+"""Global options anywhere on the line: `pivotal customers list --test` as `--test …`.
+
+Click reads an option only at the level that defines it, so `--sandbox` after
+`customers list` would be an error. The root group hands its arguments to `hoist`
+first, which moves each global option found after the command path (with its value,
+for one that takes a value) to the front, where the root reads it. It leaves alone:
+
+* everything after `--` (those words are data, not options);
+* an option the command itself defines under the same name (`auth login --test`,
+  `sandbox … --workspace`): the command's own meaning wins;
+* the value of a command's own option, even one that looks like a global flag
+  (`customers create --name --verbose` names the customer "--verbose").
+
+It reads the Click command tree it is given, so it follows every command as built.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _options(command: Any) -> dict[str, bool]:
+    """Every option name of `command`, mapped to whether it takes a value."""
+    names: dict[str, bool] = {}
+    for param in getattr(command, "params", ()):
+        if getattr(param, "param_type_name", "") != "option":
+            continue
+        takes_value = not getattr(param, "is_flag", False) and not getattr(param, "count", False)
+        for name in (*param.opts, *param.secondary_opts):
+            names[name] = takes_value
+    return names
+
+
+def _split(word: str) -> tuple[str, bool]:
+    """`--timeout=5` -> ("--timeout", True): the option name, and whether it holds its value."""
+    if word.startswith("--") and "=" in word:
+        return word.split("=", 1)[0], True
+    return word, False
+
+
+def hoist(root: Any, args: list[str]) -> list[str]:
+    """`args` with the root's options that follow the command path moved to the front."""
+    global_opts = _options(root)
+    front: list[str] = []
+    moved: list[str] = []
+    rest: list[str] = []
+    command: Any = root
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest.extend(args[i:])
+            break
+        name, inline = _split(word)
+        local = _options(command) if command is not root else {}
+        if command is root:
+            # Before the command path: the root reads these where they are.
+            if name in global_opts:
+                taken = 1 if inline or not global_opts[name] else 2
+                front.extend(args[i : i + taken])
+                i += taken
+                continue
+            sub = getattr(root, "commands", {}).get(word)
+            rest.append(word)
+            i += 1
+            if sub is None:  # not a command (a typo, --help): let Click say so
+                rest.extend(args[i:])
+                break
+            command = sub
+            continue
+        if name in local:
+            taken = 1 if inline or not local[name] else 2
+            rest.extend(args[i : i + taken])
+            i += taken
+            continue
+        if name in global_opts:
+            taken = 1 if inline or not global_opts[name] else 2
+            moved.extend(args[i : i + taken])
+            i += taken
+            continue
+        rest.append(word)
+        i += 1
+        # A group's first positional word names its subcommand.
+        subcommands = getattr(command, "commands", None)
+        if subcommands is not None and not word.startswith("-") and word in subcommands:
+            command = subcommands[word]
+    return front + moved + rest
