@@ -223,10 +223,21 @@ class Output:
 
     # -- data on stdout ---------------------------------------------------------------
 
+    def dumps(self, data: Any) -> str:
+        """One JSON value as this stdout gets it: indented on a terminal, compact piped.
+
+        gh's rule: people read the indented form, programs only pay for it (a long
+        `--all --json` into `jq` is mostly whitespace otherwise). Values are exact
+        either way.
+        """
+        if self.is_tty:
+            return json.dumps(data, indent=2, ensure_ascii=False)
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
     @_writes_stdout
     def json(self, data: Any) -> None:
-        """Exact JSON on stdout: the API's object as it came, pretty-printed."""
-        self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        """Exact JSON on stdout: the API's object as it came (pretty only on a terminal)."""
+        self.stdout.write(self.dumps(data) + "\n")
         self.stdout.flush()
 
     @_writes_stdout
@@ -274,7 +285,9 @@ class Output:
             if fmt is Format.json:
                 return self._json_array(rows)
             if fmt is Format.jsonl:
-                return self._each(rows, lambda r: json.dumps(r, ensure_ascii=False))
+                return self._each(
+                    rows, lambda r: json.dumps(r, separators=(",", ":"), ensure_ascii=False)
+                )
             if fmt is Format.csv:
                 import csv
 
@@ -309,18 +322,27 @@ class Output:
         return count
 
     def _json_array(self, rows: Iterable[dict[str, Any]]) -> int:
+        """A JSON array written a row at a time, so `--all` never holds the list.
+
+        The same text `json()` would write for the whole list: indented on a
+        terminal, compact (one line) in a pipe.
+        """
+        pretty = self.is_tty
+        sep, end = (",\n  ", "\n]\n") if pretty else (",", "]\n")
         count = 0
         with self._held():
             self.stdout.write("[")
         for batch in _chunked(rows, self._chunk()):
             with self._held():
                 for row in batch:
-                    body = json.dumps(row, indent=2, ensure_ascii=False).replace("\n", "\n  ")
-                    self.stdout.write(("," if count else "") + "\n  " + body)
+                    body = self.dumps(row)
+                    if pretty:
+                        body = body.replace("\n", "\n  ")
+                    self.stdout.write((sep if count else ("\n  " if pretty else "")) + body)
                     count += 1
                 self.stdout.flush()
         with self._held():
-            self.stdout.write("\n]\n" if count else "]\n")
+            self.stdout.write(end if count else "]\n")
             self.stdout.flush()
         return count
 
