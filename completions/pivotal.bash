@@ -11,10 +11,16 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(auth cache config contacts customers dash doctor health me onboardings sandbox status)
+        _pivotal_subs=(api auth cache config contacts customers dash doctor health help me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
+        ;;
+    api)
+        _pivotal_subs=()
+        _pivotal_opts=(--arg --dry-run -F -f --field -H -h --header --help -i --idempotency-key --include --input --jq --jsonl --method --paginate -q --raw-field --silent -X -y --yes)
+        _pivotal_vopts=' --arg -F --field -H --header --idempotency-key --input -q --jq -X --method -f --raw-field '
+        _pivotal_args=(1:1)
         ;;
     auth)
         _pivotal_subs=(login logout status token use)
@@ -190,6 +196,12 @@ _pivotal_node() {
         _pivotal_vopts='  '
         _pivotal_args=()
         ;;
+    help)
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=(0:-1)
+        ;;
     me)
         _pivotal_subs=()
         _pivotal_opts=(-h --help --json)
@@ -320,6 +332,9 @@ _pivotal_value() {
     _pivotal_kind=none
     _pivotal_vals=()
     case "$1|$2" in
+    'api|-F'|'api|--field')
+        _pivotal_kind=atfile
+        ;;
     'contacts add|-d'|'contacts add|--data')
         _pivotal_kind=atfile
         ;;
@@ -379,6 +394,9 @@ _pivotal_value() {
     'customers update|#0')
         _pivotal_kind=ids
         _pivotal_res=customers
+        ;;
+    'help|#0')
+        _pivotal_nargs=-1
         ;;
     'onboardings advance|--to')
         _pivotal_kind=choice

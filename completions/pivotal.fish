@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|auth' '|cache' '|config' '|contacts' '|customers' '|dash' '|doctor' '|health' '|me' '|onboardings' '|sandbox' '|status'
+            case '|api' '|auth' '|cache' '|config' '|contacts' '|customers' '|dash' '|doctor' '|health' '|help' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -82,7 +82,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts list|-c' 'contacts list|--columns' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts list|-c' 'contacts list|--columns' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
             echo 1
         case '*'
             echo 0
@@ -143,6 +143,7 @@ complete -c pivotal -e
 complete -c pivotal -f
 
 # pivotal
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'api' -d 'Send a request to PATH and print the JSON answer (pretty on a terminal).'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'config' -d 'Read and change settings: default workspace and mode, pager, output format.'
@@ -151,6 +152,7 @@ complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, up
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'dash' -d 'Show `status` live on the terminal, refreshed within a fifth of the rate limit.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'doctor' -d 'Check config, key, keyring, API, clock skew, /me, directories and versions.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'health' -d 'Show the API\'s status, its clock and the round-trip latency.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'help' -d 'Show the help of a command (of pivotal itself with none).'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'me' -d 'Show the workspace and key in use, the mode, and the rate-limit figures.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'onboardings' -d 'List and change onboardings; move them through phases.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'sandbox' -d 'Run and inspect the local sandbox: a stateful implementation of the API.'
@@ -169,6 +171,23 @@ complete -c pivotal -n "__pivotal_at ''" -l 'timeout' -x -d 'Give up after this 
 complete -c pivotal -n "__pivotal_at ''" -s 'v' -l 'verbose' -d 'Print each HTTP exchange on stderr (keys redacted).'
 complete -c pivotal -n "__pivotal_at ''" -s 'V' -l 'version' -d 'Print the version.'
 complete -c pivotal -n "__pivotal_at ''" -s 'w' -l 'workspace' -x -d 'Workspace to use (its slug).'
+
+# pivotal api
+complete -c pivotal -n "__pivotal_at 'api'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'dry-run' -d 'Print the request instead of sending it.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'F' -l 'field' -x -a '(__pivotal_at_file)' -d 'A typed field: true, false, null, numbers, @file, @- (stdin); typed by the schema where the path\'s resource knows the field.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'H' -l 'header' -x -d 'An extra request header.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'idempotency-key' -x -d 'Send this Idempotency-Key instead of a generated one.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'i' -l 'include' -d 'Print the status line and headers first.'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'input' -x -d 'Request body (JSON) from a file or - for stdin.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'q' -l 'jq' -x -d 'Filter the result with a jq expression.'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'jsonl' -d 'Print the items one JSON object per line.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -d 'HTTP method (default: GET, or POST with fields or --input).'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'paginate' -d 'Follow next_cursor; print every item as one array.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'f' -l 'raw-field' -x -d 'A string field.'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'silent' -d 'Do not print the body.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal auth
 complete -c pivotal -n "__pivotal_at 'auth' 0 1" -a 'login' -d 'Store an API key after checking it against /me.'
@@ -330,7 +349,7 @@ complete -c pivotal -n "__pivotal_at 'customers list'" -l 'cursor' -x -d 'Start 
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'jsonl' -d 'Print one JSON object per line.'
-complete -c pivotal -n "__pivotal_at 'customers list'" -s 'L' -l 'limit' -x -d 'Rows per page (1-100).'
+complete -c pivotal -n "__pivotal_at 'customers list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'slug' -x -d 'Only the customer with this slug.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'status' -x -k -a 'active onboarding at_risk churned low_touch' -d 'Customer status.'
 
@@ -370,6 +389,9 @@ complete -c pivotal -n "__pivotal_at 'doctor'" -l 'json' -d 'Print the API\'s JS
 # pivotal health
 complete -c pivotal -n "__pivotal_at 'health'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'health'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+
+# pivotal help
+complete -c pivotal -n "__pivotal_at 'help'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal me
 complete -c pivotal -n "__pivotal_at 'me'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -450,7 +472,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(_
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'jsonl' -d 'Print one JSON object per line.'
-complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'L' -l 'limit' -x -d 'Rows per page (1-100).'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'phase' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Phase.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'state' -x -k -a 'active paused at_risk waiting' -d 'State (engagement health).'
 

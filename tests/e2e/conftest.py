@@ -22,6 +22,7 @@ Helpers are fixtures too, so test modules never import this file:
 * `transitions(display_id)` reads the sandbox's phase-transition records;
 * `make_customer` / `make_onboarding` create records through the CLI;
 * `terminal` is the environment of a fixed-width, colourless "terminal";
+* `small_pages(n)` makes every walk use pages of n (the CLI always asks for 100);
 * `fake_clock` is a wall clock that moves only when told, for a sandbox server and the
   HTTP client to share.
 """
@@ -50,6 +51,16 @@ METHODS = ("GET", "POST", "PATCH", "DELETE")
 def unthrottled_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     """No rate limits in the embedded sandbox: these tests make many calls."""
     monkeypatch.setenv("PIVOTAL_SANDBOX_RATE_LIMIT", "off")
+
+
+@pytest.fixture
+def small_pages(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """`small_pages(n)`: `--all` and `-L` walk pages of n, so a few records make many pages."""
+
+    def set_size(size: int) -> None:
+        monkeypatch.setattr("pivotal_cli.client.pagination.MAX_PAGE", size)
+
+    return set_size
 
 
 @pytest.fixture

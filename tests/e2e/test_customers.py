@@ -77,11 +77,14 @@ def test_cursor_from_the_more_pages_hint_gives_the_next_page(
     assert second == six[3:]
 
 
-def test_all_walks_every_page_once(sandbox_cli, sandbox_json, parse, requests_sent) -> None:
+def test_all_walks_every_page_once(
+    sandbox_cli, sandbox_json, parse, requests_sent, small_pages
+) -> None:
     everything = sandbox_json("customers", "list", "--limit", "100")
     assert 5 < len(everything) < 100, "the demo data fits one page of 100 but not of 5"
 
-    walked = sandbox_cli("--verbose", "customers", "list", "--all", "--limit", "5", "--json")
+    small_pages(5)
+    walked = sandbox_cli("--verbose", "customers", "list", "--all", "--json")
     rows = parse(walked)
     assert rows == everything
     assert len({row["id"] for row in rows}) == len(rows)
@@ -92,12 +95,13 @@ def test_all_walks_every_page_once(sandbox_cli, sandbox_json, parse, requests_se
     assert all("cursor=" in path for _, path in pages[1:])
 
 
-def test_all_resumes_from_a_cursor(sandbox_cli, sandbox_json, terminal) -> None:
+def test_all_resumes_from_a_cursor(sandbox_cli, sandbox_json, terminal, small_pages) -> None:
     """`--all --cursor C` walks the pages after C, not the whole list again."""
     first = sandbox_cli("customers", "list", "--limit", "4", env=terminal)
     cursor = re.search(r"--cursor (\S+) for the next page", first.stderr).group(1)
 
-    rest = sandbox_json("customers", "list", "--all", "--limit", "5", "--cursor", cursor)
+    small_pages(5)
+    rest = sandbox_json("customers", "list", "--all", "--cursor", cursor)
     assert rest == sandbox_json("customers", "list", "--limit", "100")[4:]
 
 
@@ -364,3 +368,46 @@ def test_open_print_prints_the_app_link(sandbox_cli, make_customer) -> None:
     bare = make_customer("No Slug Co")
     result = sandbox_cli("customers", "open", str(bare["display_id"]), "--print")
     assert result.stdout == f"http://localhost/customers/{bare['display_id']}\n"
+
+
+# -- -L is a number of records --------------------------------------------------------
+
+
+def test_limit_beyond_a_page_fetches_pages_of_100(
+    sandbox_cli, sandbox_json, make_customer, parse, requests_sent
+) -> None:
+    have = len(sandbox_json("customers", "list", "--all"))
+    for n in range(max(0, 160 - have)):
+        make_customer(f"Bulk {n}")
+
+    result = sandbox_cli("--verbose", "customers", "list", "-L", "150", "--json")
+    rows = parse(result)
+    assert len(rows) == 150
+    assert len({row["id"] for row in rows}) == 150
+    assert rows == sandbox_json("customers", "list", "--all")[:150]
+    pages = requests_sent(result.stderr)
+    assert [("limit=100" in p, "limit=50" in p) for _, p in pages] == [(True, False), (False, True)]
+
+
+def test_limit_3_is_one_request_for_3(sandbox_cli, parse, requests_sent) -> None:
+    result = sandbox_cli("--verbose", "customers", "list", "-L", "3", "--json")
+    assert len(parse(result)) == 3
+    pages = requests_sent(result.stderr)
+    assert len(pages) == 1 and "limit=3" in pages[0][1]
+
+
+def test_limit_and_all_together_all_wins(sandbox_json) -> None:
+    assert sandbox_json("customers", "list", "--all", "-L", "2") == sandbox_json(
+        "customers", "list", "--all"
+    )
+
+
+def test_limit_across_small_pages_gives_the_hint_after_the_last_row(
+    sandbox_cli, sandbox_json, terminal, small_pages
+) -> None:
+    everything = sandbox_json("customers", "list", "--all")
+    small_pages(2)
+    first = sandbox_cli("customers", "list", "-L", "5", "--json", env=terminal)
+    assert json.loads(first.stdout) == everything[:5]
+    cursor = re.search(r"--cursor (\S+) for the next page", first.stderr).group(1)
+    assert sandbox_json("customers", "list", "-L", "3", "--cursor", cursor) == everything[5:8]

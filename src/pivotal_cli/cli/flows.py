@@ -87,7 +87,7 @@ def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], jso
 
 def show_list(
     app_ctx: AppContext,
-    fetch: Callable[[Client], tuple[Iterable[Record], str | None]],
+    fetch: Callable[[Client], tuple[Iterable[Record], str | Callable[[], str | None] | None]],
     *,
     columns: Sequence[Column],
     default: Sequence[str],
@@ -103,7 +103,8 @@ def show_list(
 
     Format flags and `--columns` are checked before any request. `fetch(client)`
     returns the rows (an iterator for `--all`, consumed while the client is open)
-    and the cursor of the next page, if any, for a hint on a terminal.
+    and the cursor of the next page, if any, for a hint on a terminal (or a function
+    that tells it once the rows have been read: `-L N` knows only then).
     `humanise(client, columns)` may swap in renderings that need the client (a
     customer's name for its id); they run only when a terminal draws a cell.
     """
@@ -126,6 +127,8 @@ def show_list(
             empty_message=f"No {noun} found.",
             progress_label=f"Fetching {noun}" if progress else None,
         )
+    if callable(next_cursor):
+        next_cursor = next_cursor()
     if next_cursor and count and out.err_is_tty:
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
     id_index.remember(app_ctx, seen)

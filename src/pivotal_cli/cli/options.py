@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from pivotal_cli.cli.helptext import Group
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's JSON exactly, on stdout.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
@@ -22,7 +24,13 @@ ColumnsOpt = Annotated[
 ]
 LimitOpt = Annotated[
     int | None,
-    typer.Option("--limit", "-L", metavar="N", min=1, max=100, help="Rows per page (1-100)."),
+    typer.Option(
+        "--limit",
+        "-L",
+        metavar="N",
+        min=1,
+        help="Return at most N records (fetched in pages of up to 100); --all wins.",
+    ),
 ]
 CursorOpt = Annotated[
     str | None,
@@ -62,4 +70,4 @@ def group(help: str) -> typer.Typer:
     markdown-it and most of Rich (about 90 ms on every `--help`), and plain help is
     what gh prints too.
     """
-    return typer.Typer(help=help, rich_markup_mode=None, no_args_is_help=True)
+    return typer.Typer(help=help, cls=Group, rich_markup_mode=None, no_args_is_help=True)

@@ -29,7 +29,7 @@ def iter_all(
     *,
     status: str | None = None,
     slug: str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     cursor: str | None = None,
 ) -> Iterator[Record]:
     """Every customer from `cursor` on (the start when None), page by page."""

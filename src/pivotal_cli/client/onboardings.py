@@ -38,7 +38,7 @@ def iter_all(
     customer: str | None = None,
     state: str | None = None,
     phase: str | None = None,
-    page_size: int = 100,
+    page_size: int | None = None,
     cursor: str | None = None,
 ) -> Iterator[Record]:
     """Every onboarding from `cursor` on (the start when None), page by page."""

@@ -50,12 +50,22 @@ def list_(
 
     status_value = value_of(status)
 
-    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], Any]:
         if all_:
-            walk = customers.iter_all(
-                client, status=status_value, slug=slug, page_size=limit or 100, cursor=cursor
-            )
+            # --all wins over -L: every record, as it did when -L was a page size.
+            walk = customers.iter_all(client, status=status_value, slug=slug, cursor=cursor)
             return walk, None
+        if limit:
+            from pivotal_cli.client.pagination import Take
+
+            take = Take(
+                lambda n, at: customers.list_page(
+                    client, status=status_value, slug=slug, limit=n, cursor=at
+                ),
+                limit,
+                cursor,
+            )
+            return take, lambda: take.next_cursor
         return one_page(
             customers.list_page(client, status=status_value, slug=slug, limit=limit, cursor=cursor)
         )

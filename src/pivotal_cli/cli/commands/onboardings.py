@@ -72,15 +72,30 @@ def list_(
         "phase": value_of(phase),
     }
 
-    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], str | None]:
+    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], Any]:
         if customer and not (state or phase or cursor or limit):
             # One customer's onboardings have their own, unpaginated endpoint; paging
             # flags need the list endpoint's customer_id filter instead.
             return onboardings.list_for_customer(client, customer), None
         if all_:
-            return onboardings.iter_all(
-                client, **filters, page_size=limit or 100, cursor=cursor
-            ), None
+            # --all wins over -L: every record, as it did when -L was a page size.
+            walk = onboardings.iter_all(
+                client,
+                customer=filters["customer"],
+                state=filters["state"],
+                phase=filters["phase"],
+                cursor=cursor,
+            )
+            return walk, None
+        if limit:
+            from pivotal_cli.client.pagination import Take
+
+            take = Take(
+                lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
+                limit,
+                cursor,
+            )
+            return take, lambda: take.next_cursor
         return one_page(onboardings.list_page(client, **filters, limit=limit, cursor=cursor))
 
     show_list(
