@@ -32,8 +32,9 @@ GROUPS = (
     "dash",
     "doctor",
     "config",
+    "api",
 )
-ROOT_COMMANDS = ("me", "health", "status", "dash", "doctor")
+ROOT_COMMANDS = ("me", "health", "status", "dash", "doctor", "api")
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 

@@ -298,27 +298,34 @@ class Client:
         path: str,
         *,
         params: Mapping[str, QueryValue] | None = None,
-        json_body: Mapping[str, JSONValue] | None = None,
+        json_body: Mapping[str, JSONValue] | JSONValue = None,
         idempotency_key: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
-        """Send one logical call, retrying what is safe to retry, and decode it."""
+        """Send one logical call, retrying what is safe to retry, and decode it.
+
+        `headers` are extra request headers (`pivotal api -H`); the caller checks them.
+        """
         with self._around_call():
-            return self._request(method, path, params, json_body, idempotency_key)
+            return self._request(method, path, params, json_body, idempotency_key, headers)
 
     def _request(
         self,
         method: str,
         path: str,
         params: Mapping[str, QueryValue] | None,
-        json_body: Mapping[str, JSONValue] | None,
+        json_body: Mapping[str, JSONValue] | JSONValue,
         idempotency_key: str | None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> Response:
         method = method.upper()
-        headers: dict[str, str] = {}
+        headers: dict[str, str] = dict(extra_headers or {})
         content: bytes | None = None
         if json_body is not None:
             content = json.dumps(json_body, separators=(",", ":")).encode()
-            headers["Content-Type"] = "application/json"
+            # A Content-Type the caller chose (`pivotal api -H`) is kept.
+            if not any(name.lower() == "content-type" for name in headers):
+                headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             check_header_value(
                 idempotency_key,

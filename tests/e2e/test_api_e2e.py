@@ -1,0 +1,78 @@
+"""`pivotal api` against the sandbox: reads, pages, writes, replays and errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from typer.testing import Result
+
+CLI = Callable[..., Result]
+
+
+def test_get_customers_is_the_list_page(sandbox_cli: CLI, sandbox_json: Callable[..., Any]) -> None:
+    result = sandbox_cli("api", "/customers")
+
+    assert result.exit_code == 0, result.stderr
+    page = json.loads(result.stdout)
+    assert page["object"] == "list"
+    listed = sandbox_json("customers", "list")
+    assert [c["id"] for c in page["data"]][: len(listed)] == [c["id"] for c in listed][
+        : len(page["data"])
+    ]
+
+
+def test_paginate_merges_every_page_into_one_array(
+    sandbox_cli: CLI, sandbox_json: Callable[..., Any]
+) -> None:
+    everything = sandbox_json("customers", "list", "--all")
+    assert len(everything) > 5
+
+    result = sandbox_cli("api", "customers", "-F", "limit=5", "--paginate")
+
+    assert result.exit_code == 0, result.stderr
+    merged = json.loads(result.stdout)
+    assert isinstance(merged, list)
+    assert [c["id"] for c in merged] == [c["id"] for c in everything]
+
+
+def test_jsonl_streams_one_item_a_line(sandbox_cli: CLI, sandbox_json: Callable[..., Any]) -> None:
+    everything = sandbox_json("customers", "list", "--all")
+
+    result = sandbox_cli("api", "customers", "-F", "limit=4", "--paginate", "--jsonl")
+
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [c["id"] for c in everything]
+
+
+def test_post_is_replayed_with_the_same_idempotency_key(sandbox_cli: CLI) -> None:
+    args = ("api", "/customers", "-f", "name=Replay Co", "--idempotency-key", "api-e2e-1")
+    first = sandbox_cli(*args)
+    second = sandbox_cli(*args, "-i")
+
+    assert first.exit_code == 0, first.stderr
+    assert second.exit_code == 0, second.stderr
+    created = json.loads(first.stdout)
+    assert created["name"] == "Replay Co"
+    head, _, body = second.stdout.partition("\n\n")
+    assert "Idempotent-Replay: true" in head.splitlines()
+    assert json.loads(body)["id"] == created["id"]
+
+
+def test_schema_typed_fields_reach_the_api(sandbox_cli: CLI) -> None:
+    result = sandbox_cli("api", "/customers", "-F", "name=Typed", "-F", "mrr=1200")
+
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["mrr"] == 1200
+
+
+def test_missing_record_exits_5_and_bad_body_exits_2(sandbox_cli: CLI) -> None:
+    missing = sandbox_cli("api", "customers/nope")
+    bad = sandbox_cli("api", "/customers", "-F", "mrr=-5")
+
+    assert missing.exit_code == 5
+    assert missing.stderr.startswith("Error:")
+    assert bad.exit_code == 2, bad.stderr
+    assert bad.stdout == ""
