@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache config contacts customers dash doctor health help me onboardings sandbox status)
+        _pivotal_subs=(api auth cache completion config contacts customers dash doctor health help me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -69,6 +69,12 @@ _pivotal_node() {
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
+        ;;
+    completion)
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1)
         ;;
     config)
         _pivotal_subs=(get list set unset)
@@ -334,6 +340,10 @@ _pivotal_value() {
     case "$1|$2" in
     'api|-F'|'api|--field')
         _pivotal_kind=atfile
+        ;;
+    'completion|#0')
+        _pivotal_kind=choice
+        _pivotal_vals=(bash zsh fish)
         ;;
     'contacts add|-d'|'contacts add|--data')
         _pivotal_kind=atfile

@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|api' '|auth' '|cache' '|config' '|contacts' '|customers' '|dash' '|doctor' '|health' '|help' '|me' '|onboardings' '|sandbox' '|status'
+            case '|api' '|auth' '|cache' '|completion' '|config' '|contacts' '|customers' '|dash' '|doctor' '|health' '|help' '|me' '|onboardings' '|sandbox' '|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -146,6 +146,7 @@ complete -c pivotal -f
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'api' -d 'Send a request to PATH and print the JSON answer (pretty on a terminal).'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'config' -d 'Read and change settings: default workspace and mode, pager, output format.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
@@ -229,6 +230,10 @@ complete -c pivotal -n "__pivotal_at 'cache'" -s 'h' -l 'help' -d 'Show this mes
 
 # pivotal cache clear
 complete -c pivotal -n "__pivotal_at 'cache clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal completion
+complete -c pivotal -n "__pivotal_at 'completion'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -x -k -a 'bash zsh fish'
 
 # pivotal config
 complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'get' -d 'Print one setting\'s value; exit 1, printing nothing, when it is not set.'

@@ -40,6 +40,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "completions"
+# The copy shipped in the package, which `pivotal completion SHELL` prints.
+PACKAGE_DIR = ROOT / "src" / "pivotal_cli" / "completions"
 PROG = "pivotal"
 
 # Parameters (by name) whose values are ids of a resource: TAB reads that resource's
@@ -945,27 +947,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR, help="where the scripts go")
     args = parser.parse_args(argv)
     files = render(build_tree(load_command()))
+    # The default run also keeps the packaged copy; --out-dir writes only where told.
+    out_dirs = [args.out_dir, *([PACKAGE_DIR] if args.out_dir == OUT_DIR else [])]
     if args.check:
         stale = [
-            name
+            out_dir / name
+            for out_dir in out_dirs
             for name, text in files.items()
-            if not (args.out_dir / name).is_file()
-            or (args.out_dir / name).read_text(encoding="utf-8") != text
+            if not (out_dir / name).is_file()
+            or (out_dir / name).read_text(encoding="utf-8") != text
         ]
         if stale:
-            shown = ", ".join(str(_shown(args.out_dir / n)) for n in stale)
+            shown = ", ".join(str(_shown(path)) for path in stale)
             print(
                 f"stale shell completions: {shown}; run python scripts/gen_completions.py",
                 file=sys.stderr,
             )
             return 1
         return 0
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        path = args.out_dir / name
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="\n")
-            print(f"wrote {_shown(path)}")
+    for out_dir in out_dirs:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            path = out_dir / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8", newline="\n")
+                print(f"wrote {_shown(path)}")
     return 0
 
 

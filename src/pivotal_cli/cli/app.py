@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
-import typer.core
 
 from pivotal_cli import __version__
+from pivotal_cli.cli.helptext import Group
 from pivotal_cli.cli.options import ModeOpt
 
 # Command modules, in the order root help lists them. `me` and `health` are single
@@ -32,9 +32,11 @@ GROUPS = (
     "dash",
     "doctor",
     "config",
+    "help",
+    "completion",
     "api",
 )
-ROOT_COMMANDS = ("me", "health", "status", "dash", "doctor", "api")
+ROOT_COMMANDS = ("help", "completion", "me", "health", "status", "dash", "doctor", "api")
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 
@@ -141,7 +143,7 @@ def main(
     )
 
 
-class RootGroup(typer.core.TyperGroup):
+class RootGroup(Group):
     """The root group: global options are read anywhere on the line (see `anywhere`)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -165,7 +167,8 @@ def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
         # on screen. Errors are reported by flows.handle_errors instead.
         pretty_exceptions_enable=False,
         pretty_exceptions_show_locals=False,
-        context_settings={"help_option_names": ["-h", "--help"]},
+        # Help as wide as the terminal (Click caps it at 80 columns otherwise).
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 1000},
     )
     root.callback()(main)
     for name in groups:
@@ -204,6 +207,8 @@ def run(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     # Completion walks the whole tree, so it gets every group.
     group = None if "_PIVOTAL_COMPLETE" in os.environ else named_group(args)
+    if group == "help":  # `help customers list` needs the group it names
+        group = None
     try:
         build_app([group] if group else GROUPS)(args=args, prog_name="pivotal")
     except Exception as exc:  # handle_errors covers commands; this covers the rest

@@ -129,3 +129,8 @@ def delete(
         yes=yes,
         json_=json_,
     )
+
+
+# Aliases as gh has them; hidden, so help and completion list each command once.
+app.command("ls", hidden=True)(list_)
+app.command("view", hidden=True)(get)

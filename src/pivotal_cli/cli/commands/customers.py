@@ -182,3 +182,8 @@ def open_(
         app_ctx.output.line(url)
     else:
         app_ctx.output.info(f"Opened {url}")
+
+
+# Aliases as gh has them; hidden, so help and completion list each command once.
+app.command("ls", hidden=True)(list_)
+app.command("view", hidden=True)(get)

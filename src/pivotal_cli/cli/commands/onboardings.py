@@ -359,3 +359,8 @@ _state_command("pause", "Set state paused (the phase stays).")
 _state_command("resume", "Set state active again, clearing waiting_on_customer.")
 _state_command("at-risk", "Set state at_risk (the phase stays).")
 _state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
+
+
+# Aliases as gh has them; hidden, so help and completion list each command once.
+app.command("ls", hidden=True)(list_)
+app.command("view", hidden=True)(get)

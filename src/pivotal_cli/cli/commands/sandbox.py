@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.helptext import Group
 from pivotal_cli.errors import PivotalError, UnknownRecordError, UsageError
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ SEEDS = ("demo", "empty")
 
 app = typer.Typer(
     help="Run and inspect the local sandbox: a stateful implementation of the API.",
+    cls=Group,
     no_args_is_help=True,
     rich_markup_mode=None,
 )
