@@ -62,7 +62,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
-            case 'onboardings|advance' 'onboardings|at-risk' 'onboardings|back' 'onboardings|create' 'onboardings|delete' 'onboardings|get' 'onboardings|list' 'onboardings|pause' 'onboardings|resume' 'onboardings|update' 'onboardings|wait'
+            case 'onboardings|advance' 'onboardings|at-risk' 'onboardings|back' 'onboardings|create' 'onboardings|delete' 'onboardings|get' 'onboardings|list' 'onboardings|open' 'onboardings|pause' 'onboardings|resume' 'onboardings|update' 'onboardings|wait'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -344,6 +344,7 @@ complete -c pivotal -n "__pivotal_at 'customers delete' 0 1" -x -a '(__pivotal_i
 # pivotal customers get
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'customers get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers list
@@ -357,6 +358,7 @@ complete -c pivotal -n "__pivotal_at 'customers list'" -l 'jsonl' -d 'Print one 
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'slug' -x -d 'Only the customer with this slug.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'status' -x -k -a 'active onboarding at_risk churned low_touch' -d 'Customer status.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 
 # pivotal customers open
 complete -c pivotal -n "__pivotal_at 'customers open'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -410,6 +412,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'create' -d 'Open an 
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'delete' -d 'Soft-delete an onboarding (hidden from reads, kept for audit). Asks first.'
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'get' -d 'Show one onboarding.'
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'list' -d 'List onboardings, newest first, filtered by customer, state and phase.'
+complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'open' -d 'Open the onboarding\'s page in the Pivotal app (or print its URL).'
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'pause' -d 'Set state paused (the phase stays).'
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'resume' -d 'Set state active again, clearing waiting_on_customer.'
 complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'update' -d 'Change some fields of an onboarding. To move phases, prefer `advance`.'
@@ -466,6 +469,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings delete' 0 1" -x -a '(__pivotal
 # pivotal onboardings get
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings list
@@ -480,6 +484,12 @@ complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'jsonl' -d 'Print on
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'phase' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Phase.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'state' -x -k -a 'active paused at_risk waiting' -d 'State (engagement health).'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
+
+# pivotal onboardings open
+complete -c pivotal -n "__pivotal_at 'onboardings open'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings open'" -l 'print' -d 'Only print the URL.'
+complete -c pivotal -n "__pivotal_at 'onboardings open' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings pause
 complete -c pivotal -n "__pivotal_at 'onboardings pause'" -s 'h' -l 'help' -d 'Show this message and exit.'

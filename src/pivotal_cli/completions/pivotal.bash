@@ -162,13 +162,13 @@ _pivotal_node() {
         ;;
     'customers get')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
+        _pivotal_opts=(-h --help --json --web)
         _pivotal_vopts='  '
         _pivotal_args=(1:1)
         ;;
     'customers list')
         _pivotal_subs=()
-        _pivotal_opts=(-a --all -c --columns --csv --cursor -h --help --json --jsonl -L --limit --slug --status)
+        _pivotal_opts=(-a --all -c --columns --csv --cursor -h --help --json --jsonl -L --limit --slug --status --web)
         _pivotal_vopts=' -c --columns --cursor -L --limit --slug --status '
         _pivotal_args=()
         ;;
@@ -215,7 +215,7 @@ _pivotal_node() {
         _pivotal_args=()
         ;;
     onboardings)
-        _pivotal_subs=(advance at-risk back create delete get list pause resume update wait)
+        _pivotal_subs=(advance at-risk back create delete get list open pause resume update wait)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -252,15 +252,21 @@ _pivotal_node() {
         ;;
     'onboardings get')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
+        _pivotal_opts=(-h --help --json --web)
         _pivotal_vopts='  '
         _pivotal_args=(1:1)
         ;;
     'onboardings list')
         _pivotal_subs=()
-        _pivotal_opts=(-a --all -c --columns --csv --cursor --customer -h --help --json --jsonl -L --limit --phase --state)
+        _pivotal_opts=(-a --all -c --columns --csv --cursor --customer -h --help --json --jsonl -L --limit --phase --state --web)
         _pivotal_vopts=' -c --columns --cursor --customer -L --limit --phase --state '
         _pivotal_args=()
+        ;;
+    'onboardings open')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --print)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1)
         ;;
     'onboardings pause')
         _pivotal_subs=()
@@ -454,6 +460,10 @@ _pivotal_value() {
     'onboardings list|--state')
         _pivotal_kind=choice
         _pivotal_vals=(active paused at_risk waiting)
+        ;;
+    'onboardings open|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
         ;;
     'onboardings pause|#0')
         _pivotal_kind=ids

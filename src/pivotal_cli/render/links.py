@@ -24,6 +24,16 @@ def customer_url(base_url: str, customer: dict[str, Any]) -> str:
     return f"{app_root(base_url)}/customers/{handle}"
 
 
+def onboarding_url(base_url: str, onboarding: dict[str, Any]) -> str:
+    """The app's onboarding page: `/onboardings/{display_id}`, as customers' pages are."""
+    return f"{app_root(base_url)}/onboardings/{onboarding['display_id']}"
+
+
+def list_url(base_url: str, resource: str) -> str:
+    """The app's list page of a resource, e.g. `/customers` (unfiltered)."""
+    return f"{app_root(base_url)}/{resource}"
+
+
 def open_in_browser(url: str, output: Any) -> bool:
     """Open `url` if a graphical browser is likely; False when it cannot be."""
     if not output.is_tty or os.environ.get("CI"):

@@ -22,6 +22,7 @@ from pivotal_cli.cli.options import (
     YesOpt,
     group,
 )
+from pivotal_cli.cli.web import WebOpt
 
 app = group("List, create, update and delete customers.")
 
@@ -43,8 +44,15 @@ def list_(
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
+    web: WebOpt = False,
 ) -> None:
     """List customers, newest first. Pipes get tab-separated rows; --json an array."""
+    if web:  # the app's list page: no request needed
+        from pivotal_cli.cli.web import open_or_print
+        from pivotal_cli.render.links import list_url
+
+        open_or_print(ctx.obj, list_url(ctx.obj.target().base_url, "customers"))
+        return
     from pivotal_cli.client import customers
     from pivotal_cli.render.views import CUSTOMER_COLUMNS, CUSTOMER_DEFAULT
 
@@ -86,10 +94,15 @@ def list_(
 
 @app.command("get")
 @handle_errors
-def get(ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False) -> None:
+def get(
+    ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False, web: WebOpt = False
+) -> None:
     """Show one customer, by display_id, cuid or slug."""
     from pivotal_cli.client import customers
     from pivotal_cli.render.views import CUSTOMER_COLUMNS
+
+    if web:
+        return open_(ctx, customer)
 
     with ctx.obj.client() as client:
         emit_record(ctx.obj, customers.get(client, customer), CUSTOMER_COLUMNS, json_)

@@ -29,6 +29,7 @@ from pivotal_cli.cli.options import (
     YesOpt,
     group,
 )
+from pivotal_cli.cli.web import WebOpt, open_or_print
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
 if TYPE_CHECKING:
@@ -61,8 +62,14 @@ def list_(
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
+    web: WebOpt = False,
 ) -> None:
     """List onboardings, newest first, filtered by customer, state and phase."""
+    if web:  # the app's list page: no request needed
+        from pivotal_cli.render.links import list_url
+
+        open_or_print(ctx.obj, list_url(ctx.obj.target().base_url, "onboardings"))
+        return
     from pivotal_cli.client import onboardings
     from pivotal_cli.render.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
 
@@ -123,10 +130,15 @@ def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]"
 
 @app.command("get")
 @handle_errors
-def get(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
+def get(
+    ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False, web: WebOpt = False
+) -> None:
     """Show one onboarding."""
     from pivotal_cli.client import onboardings
     from pivotal_cli.render.views import ONBOARDING_COLUMNS
+
+    if web:
+        return open_(ctx, onboarding)
 
     with ctx.obj.client() as client:
         found = onboardings.get(client, onboarding)
@@ -359,6 +371,24 @@ _state_command("pause", "Set state paused (the phase stays).")
 _state_command("resume", "Set state active again, clearing waiting_on_customer.")
 _state_command("at-risk", "Set state at_risk (the phase stays).")
 _state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
+
+
+@app.command("open")
+@handle_errors
+def open_(
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    print_only: Annotated[bool, typer.Option("--print", help="Only print the URL.")] = False,
+) -> None:
+    """Open the onboarding's page in the Pivotal app (or print its URL)."""
+    from pivotal_cli.client import onboardings
+    from pivotal_cli.render.links import onboarding_url
+
+    app_ctx = ctx.obj
+    target = app_ctx.target()
+    with app_ctx.client(target=target) as client:
+        found = onboardings.get(client, onboarding)
+    open_or_print(app_ctx, onboarding_url(target.base_url, found), print_only=print_only)
 
 
 # Aliases as gh has them; hidden, so help and completion list each command once.
