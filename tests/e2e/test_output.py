@@ -148,9 +148,17 @@ def test_columns_pick_fields_in_every_format(sandbox_cli, row, terminal) -> None
     ]
 
 
+def test_an_unknown_column_is_refused_naming_the_valid_ones(sandbox_cli, requests_sent) -> None:
+    result = sandbox_cli("--verbose", "customers", "list", "--columns", "display_id,nmae")
+
+    assert result.exit_code == 2
+    assert "--columns: unknown field 'nmae'; valid: id, display_id, name," in result.stderr
+    assert requests_sent(result.stderr) == []
+
+
 def test_columns_take_any_api_field(sandbox_cli, row, terminal) -> None:
-    """Fields without a predefined column, dotted paths into objects, even unknown ones."""
-    columns = "domain,hubspot_company_id,metadata.tier,id,not_a_field"
+    """Fields without a predefined column, dotted paths into objects, any schema field."""
+    columns = "domain,hubspot_company_id,metadata.tier,id,intercom_company_id"
     args = ("customers", "list", "--slug", "table-test", "--columns", columns)
 
     piped = sandbox_cli(*args)
@@ -162,7 +170,13 @@ def test_columns_take_any_api_field(sandbox_cli, row, terminal) -> None:
 
     table = sandbox_cli(*args, env=terminal)
     header = table.stdout.splitlines()[0].split()
-    assert header == ["DOMAIN", "HUBSPOT_COMPANY_ID", "METADATA.TIER", "CUID", "NOT_A_FIELD"]
+    assert header == [
+        "DOMAIN",
+        "HUBSPOT_COMPANY_ID",
+        "METADATA.TIER",
+        "CUID",
+        "INTERCOM_COMPANY_ID",
+    ]
 
 
 def test_terminal_humanises_onboardings_and_contacts(sandbox_cli, make_customer, terminal) -> None:

@@ -28,7 +28,12 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
 def select_columns(
     available: Sequence[Column], default: Sequence[str], requested: str | None
 ) -> list[Column]:
-    """The columns to show: `--columns a,b` if given (any API field works), else defaults."""
+    """The columns to show: `--columns a,b` if given, else the defaults.
+
+    Names are the resource's schema fields (`available` has a column for each), or a
+    dotted path into one (`metadata.tier`); anything else is a typo, refused before
+    any request with the list of valid names.
+    """
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.output import Column
 
@@ -37,6 +42,9 @@ def select_columns(
     names = [n for n in names if n]
     if not names:
         raise UsageError("--columns: name at least one column.")
+    unknown = [n for n in names if n not in by_key and n.split(".")[0] not in by_key]
+    if unknown:
+        raise UsageError(f"--columns: unknown field '{unknown[0]}'; valid: {', '.join(by_key)}.")
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
 

@@ -19,7 +19,7 @@ ColumnsOpt = Annotated[
         "--columns",
         "-c",
         metavar="FIELDS",
-        help="Comma-separated fields to show, e.g. display_id,name.",
+        help="Comma-separated fields of the resource to show, e.g. display_id,created_at.",
     ),
 ]
 LimitOpt = Annotated[

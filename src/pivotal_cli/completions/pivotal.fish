@@ -288,7 +288,7 @@ complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API
 complete -c pivotal -n "__pivotal_at 'contacts get' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts list
-complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields to show, e.g. display_id,name.'
+complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -349,7 +349,7 @@ complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids 
 
 # pivotal customers list
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
-complete -c pivotal -n "__pivotal_at 'customers list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields to show, e.g. display_id,name.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -474,7 +474,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_id
 
 # pivotal onboardings list
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
-complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields to show, e.g. display_id,name.'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer\'s (id or slug).'
