@@ -20,7 +20,7 @@ def test_pretty_on_request() -> None:
 
 
 def test_args_are_variables() -> None:
-    args = parse_args([("who", "Aurora")])
+    args = parse_args(["who=Aurora"])
     assert run_jq(
         [{"name": "Aurora"}, {"name": "B"}], "map(select(.name == $who)) | length", args
     ) == ["1"]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
 
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
-    from pivotal_cli.domain.records import Record
+    from pivotal_cli.domain.records import JSONValue, Record
     from pivotal_cli.render.output import Column, Format
 
     class ResourceAPI(Protocol):
@@ -81,12 +81,47 @@ def choose_format(
     return Format(setting) if setting else Format.table
 
 
-def emit_record(app_ctx: AppContext, obj: Record, columns: Sequence[Column], json_: bool) -> None:
-    """One object: exact JSON with --json, else every field, humanely on a terminal."""
+def check_jq(jq: str | None, jq_args: Sequence[str] | None) -> dict[str, str]:
+    """`--jq` and its `--arg`s, checked before any request; the variables for jq."""
+    from pivotal_cli.errors import UsageError
+
+    if jq is None:
+        if jq_args:
+            raise UsageError("--arg works only with --jq.")
+        return {}
+    from pivotal_cli.cli import query
+
+    args = query.parse_args(jq_args)
+    query.check(jq, args)
+    return args
+
+
+def print_jq(app_ctx: AppContext, data: object, jq: str, args: dict[str, str]) -> None:
+    """What jq prints for `data`: one line per output value, strings raw."""
+    from pivotal_cli.cli import query
+
+    out = app_ctx.output
+    for line in query.run_jq(data, jq, args, pretty=out.is_tty):
+        out.line(line)
+
+
+def emit_record(
+    app_ctx: AppContext,
+    obj: Record,
+    columns: Sequence[Column],
+    json_: bool,
+    *,
+    jq: str | None = None,
+    jq_args: Sequence[str] | None = None,
+) -> None:
+    """One object: exact JSON with --json (or what --jq makes of it), else every field,
+    humanely on a terminal."""
     from pivotal_cli.cli import id_index
     from pivotal_cli.render.views import record_fields
 
-    if json_:
+    if jq is not None:
+        print_jq(app_ctx, obj, jq, check_jq(jq, jq_args))
+    elif json_:
         app_ctx.output.json(obj)
     else:
         app_ctx.output.record(obj, record_fields(obj, columns))
@@ -106,6 +141,8 @@ def show_list(
     noun: str,
     progress: bool = False,
     humanise: Callable[[Client, list[Column]], list[Column]] | None = None,
+    jq: str | None = None,
+    jq_args: Sequence[str] | None = None,
 ) -> None:
     """Fetch and render a list, the flow every list command shares.
 
@@ -117,10 +154,19 @@ def show_list(
     customer's name for its id); they run only when a terminal draws a cell.
     """
     from pivotal_cli.cli import id_index
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.render.output import Format
 
     out = app_ctx.output
-    fmt = choose_format(
-        json_=json_, jsonl=jsonl, csv_=csv_, configured=lambda: app_ctx.config.output
+    if jq is not None and (jsonl or csv_):
+        raise UsageError("--jq works on the JSON result: drop --jsonl or --csv.")
+    jq_vars = check_jq(jq, jq_args)
+    fmt = (
+        Format.json
+        if jq is not None
+        else choose_format(
+            json_=json_, jsonl=jsonl, csv_=csv_, configured=lambda: app_ctx.config.output
+        )
     )
     chosen = select_columns(columns, default, requested)
     seen = id_index.Collector()
@@ -128,13 +174,23 @@ def show_list(
         if humanise is not None:
             chosen = humanise(client, chosen)
         rows, next_cursor = fetch(client)
-        count = out.rows(
-            seen.tee(rows),
-            chosen,
-            fmt,
-            empty_message=f"No {noun} found.",
-            progress_label=f"Fetching {noun}" if progress else None,
-        )
+        rows = seen.tee(rows)
+        if requested and fmt in (Format.json, Format.jsonl):
+            # --columns picks the fields of JSON output too, in the order named.
+            rows = ({c.key: _value_at(row, c.key) for c in chosen} for row in rows)
+        if jq is not None:
+            # Evaluated once over the whole result: every page collected first.
+            collected = list(rows)
+            count = len(collected)
+            print_jq(app_ctx, collected, jq, jq_vars)
+        else:
+            count = out.rows(
+                rows,
+                chosen,
+                fmt,
+                empty_message=f"No {noun} found.",
+                progress_label=f"Fetching {noun}" if progress else None,
+            )
     if callable(next_cursor):
         next_cursor = next_cursor()
     if next_cursor and count and out.err_is_tty:
@@ -235,3 +291,11 @@ def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -
     )
     out.info("Backfilling history? Use a test key (--test) to suppress them.")
     out.confirm("Enter launch with the live key?", assume_yes=yes)
+
+
+def _value_at(row: Record, key: str) -> JSONValue:
+    """The value at a field name or a dotted path into one (`metadata.tier`)."""
+    value: JSONValue = row
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value

@@ -71,3 +71,23 @@ def group(help: str) -> typer.Typer:
     what gh prints too.
     """
     return typer.Typer(help=help, cls=Group, rich_markup_mode=None, no_args_is_help=True)
+
+
+JqOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--jq",
+        "-q",
+        metavar="EXPR",
+        help="Filter the JSON result with a jq expression (once over the whole result).",
+    ),
+]
+JqArgOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--arg",
+        metavar="NAME=VALUE",
+        help="A string variable $NAME for --jq (repeatable).",
+        show_default=False,
+    ),
+]

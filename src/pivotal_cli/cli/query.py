@@ -19,18 +19,17 @@ from pivotal_cli.errors import PivotalError, UsageError
 
 
 def parse_args(pairs: Sequence[str] | None) -> dict[str, str]:
-    """`--arg NAME VALUE` pairs (as Typer gives them, flattened or as tuples) to a dict."""
-    if not pairs:
-        return {}
-    flat: list[str] = []
-    for item in pairs:
-        if isinstance(item, (tuple, list)):
-            flat.extend(str(part) for part in item)
-        else:
-            flat.append(str(item))
-    if len(flat) % 2:
-        raise UsageError("--arg takes a name and a value: --arg NAME VALUE.")
-    return dict(zip(flat[::2], flat[1::2], strict=True))
+    """`--arg NAME=VALUE` options to jq's `$NAME` variables (strings, as `jq --arg`).
+
+    One word per variable: Typer cannot take a repeated option of two words.
+    """
+    args: dict[str, str] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--arg takes NAME=VALUE, not '{pair}'.")
+        args[name] = value
+    return args
 
 
 def check(expr: str, args: Mapping[str, str] | None = None) -> None:

@@ -82,7 +82,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts list|-c' 'contacts list|--columns' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts get|--arg' 'contacts get|-q' 'contacts get|--jq' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers get|--arg' 'customers get|-q' 'customers get|--jq' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings get|--arg' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
             echo 1
         case '*'
             echo 0
@@ -283,14 +283,18 @@ complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'y' -l 'yes' -d 'Do n
 complete -c pivotal -n "__pivotal_at 'contacts delete' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts get
+complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts get' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts list
+complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'contacts list' 0 1" -x -a '(__pivotal_ids customers)'
@@ -342,17 +346,21 @@ complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'y' -l 'yes' -d 'Do 
 complete -c pivotal -n "__pivotal_at 'customers delete' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers get
+complete -c pivotal -n "__pivotal_at 'customers get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'customers get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers list
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
@@ -467,18 +475,22 @@ complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'y' -l 'yes' -d 'D
 complete -c pivotal -n "__pivotal_at 'onboardings delete' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings get
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings list
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer\'s (id or slug).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'

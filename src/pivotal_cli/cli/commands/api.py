@@ -122,7 +122,7 @@ def api(
     if jq_expr is not None:
         from pivotal_cli.cli import query
 
-        query.check(jq_expr, query.parse_args(_flat(jq_args)))
+        query.check(jq_expr, query.parse_args(jq_args))
     elif jq_args:
         raise UsageError("--arg works only with --jq.")
     if jsonl and jq_expr is not None:
@@ -462,9 +462,7 @@ def _emit(
     if jq_expr is not None:
         from pivotal_cli.cli import query
 
-        for line in query.run_jq(
-            result, jq_expr, query.parse_args(_flat(jq_args)), pretty=out.is_tty
-        ):
+        for line in query.run_jq(result, jq_expr, query.parse_args(jq_args), pretty=out.is_tty):
             out.line(line)
         return
     if result is None and not paginate:
@@ -473,20 +471,6 @@ def _emit(
         out.line(json.dumps(result, indent=2, ensure_ascii=False))
     else:
         out.line(json.dumps(result, separators=(",", ":"), ensure_ascii=False))
-
-
-def _flat(pairs: Sequence[str] | None) -> list[str]:
-    """`--arg NAME=VALUE` options as the NAME, VALUE list `query.parse_args` takes.
-
-    NAME=VALUE in one word: Typer cannot take a repeated option of two words.
-    """
-    flat: list[str] = []
-    for pair in pairs or ():
-        name, sep, value = pair.partition("=")
-        if not sep or not name:
-            raise UsageError(f"--arg takes NAME=VALUE, not '{pair}'.")
-        flat += [name, value]
-    return flat
 
 
 def _redactor(api_key: str | None) -> Any:

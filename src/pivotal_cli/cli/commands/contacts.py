@@ -12,6 +12,8 @@ from pivotal_cli.cli.options import (
     CsvOpt,
     DataOpt,
     IdempotencyKeyOpt,
+    JqArgOpt,
+    JqOpt,
     JsonlOpt,
     JsonOpt,
     YesOpt,
@@ -35,6 +37,8 @@ def list_(
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
 ) -> None:
     """List a customer's contacts, primary first, then newest."""
     from pivotal_cli.client import contacts
@@ -50,6 +54,8 @@ def list_(
         jsonl=jsonl,
         csv_=csv_,
         noun="contacts",
+        jq=jq,
+        jq_args=jq_arg,
     )
 
 
@@ -80,13 +86,26 @@ def add(
 
 @app.command("get")
 @handle_errors
-def get(ctx: typer.Context, contact: ContactId, json_: JsonOpt = False) -> None:
+def get(
+    ctx: typer.Context,
+    contact: ContactId,
+    json_: JsonOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
+) -> None:
     """Show one contact."""
     from pivotal_cli.client import contacts
     from pivotal_cli.render.views import CONTACT_COLUMNS
 
     with ctx.obj.client() as client:
-        emit_record(ctx.obj, contacts.get(client, contact), CONTACT_COLUMNS, json_)
+        emit_record(
+            ctx.obj,
+            contacts.get(client, contact),
+            CONTACT_COLUMNS,
+            json_,
+            jq=jq,
+            jq_args=jq_arg,
+        )
 
 
 @app.command("update")

@@ -16,6 +16,8 @@ from pivotal_cli.cli.options import (
     CursorOpt,
     DataOpt,
     IdempotencyKeyOpt,
+    JqArgOpt,
+    JqOpt,
     JsonlOpt,
     JsonOpt,
     LimitOpt,
@@ -44,6 +46,8 @@ def list_(
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
     web: WebOpt = False,
 ) -> None:
     """List customers, newest first. Pipes get tab-separated rows; --json an array."""
@@ -88,6 +92,8 @@ def list_(
         jsonl=jsonl,
         csv_=csv_,
         noun="customers",
+        jq=jq,
+        jq_args=jq_arg,
         progress=all_,
     )
 
@@ -95,7 +101,12 @@ def list_(
 @app.command("get")
 @handle_errors
 def get(
-    ctx: typer.Context, customer: CustomerRef, json_: JsonOpt = False, web: WebOpt = False
+    ctx: typer.Context,
+    customer: CustomerRef,
+    json_: JsonOpt = False,
+    web: WebOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
 ) -> None:
     """Show one customer, by display_id, cuid or slug."""
     from pivotal_cli.client import customers
@@ -105,7 +116,14 @@ def get(
         return open_(ctx, customer)
 
     with ctx.obj.client() as client:
-        emit_record(ctx.obj, customers.get(client, customer), CUSTOMER_COLUMNS, json_)
+        emit_record(
+            ctx.obj,
+            customers.get(client, customer),
+            CUSTOMER_COLUMNS,
+            json_,
+            jq=jq,
+            jq_args=jq_arg,
+        )
 
 
 @app.command("create")

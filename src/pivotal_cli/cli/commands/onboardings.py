@@ -23,6 +23,8 @@ from pivotal_cli.cli.options import (
     CursorOpt,
     DataOpt,
     IdempotencyKeyOpt,
+    JqArgOpt,
+    JqOpt,
     JsonlOpt,
     JsonOpt,
     LimitOpt,
@@ -62,6 +64,8 @@ def list_(
     json_: JsonOpt = False,
     jsonl: JsonlOpt = False,
     csv_: CsvOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
     web: WebOpt = False,
 ) -> None:
     """List onboardings, newest first, filtered by customer, state and phase."""
@@ -115,6 +119,8 @@ def list_(
         jsonl=jsonl,
         csv_=csv_,
         noun="onboardings",
+        jq=jq,
+        jq_args=jq_arg,
         progress=all_,
         humanise=_customer_names,
     )
@@ -131,7 +137,12 @@ def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]"
 @app.command("get")
 @handle_errors
 def get(
-    ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False, web: WebOpt = False
+    ctx: typer.Context,
+    onboarding: OnboardingId,
+    json_: JsonOpt = False,
+    web: WebOpt = False,
+    jq: JqOpt = None,
+    jq_arg: JqArgOpt = None,
 ) -> None:
     """Show one onboarding."""
     from pivotal_cli.client import onboardings
@@ -142,7 +153,14 @@ def get(
 
     with ctx.obj.client() as client:
         found = onboardings.get(client, onboarding)
-        emit_record(ctx.obj, found, _customer_names(client, ONBOARDING_COLUMNS), json_)
+        emit_record(
+            ctx.obj,
+            found,
+            _customer_names(client, ONBOARDING_COLUMNS),
+            json_,
+            jq=jq,
+            jq_args=jq_arg,
+        )
 
 
 @app.command("create")
