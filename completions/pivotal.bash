@@ -126,14 +126,14 @@ _pivotal_node() {
         ;;
     'contacts get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q)
-        _pivotal_vopts=' --arg -q --jq '
+        _pivotal_opts=(--arg -h --help --jq --json -q -t --template)
+        _pivotal_vopts=' --arg -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'contacts list')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -c --columns --csv -h --help --jq --json --jsonl -q)
-        _pivotal_vopts=' --arg -c --columns -q --jq '
+        _pivotal_opts=(--arg -c --columns --csv -h --help --jq --json --jsonl -q -t --template)
+        _pivotal_vopts=' --arg -c --columns -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'contacts update')
@@ -162,14 +162,14 @@ _pivotal_node() {
         ;;
     'customers get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q --web)
-        _pivotal_vopts=' --arg -q --jq '
+        _pivotal_opts=(--arg -h --help --jq --json -q -t --template --web)
+        _pivotal_vopts=' --arg -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'customers list')
         _pivotal_subs=()
-        _pivotal_opts=(-a --all --arg -c --columns --csv --cursor -h --help --jq --json --jsonl -L --limit -q --slug --status --web)
-        _pivotal_vopts=' --arg -c --columns --cursor -q --jq -L --limit --slug --status '
+        _pivotal_opts=(-a --all --arg -c --columns --csv --cursor -h --help --jq --json --jsonl -L --limit -q --slug --status -t --template --web)
+        _pivotal_vopts=' --arg -c --columns --cursor -q --jq -L --limit --slug --status -t --template '
         _pivotal_args=()
         ;;
     'customers open')
@@ -252,14 +252,14 @@ _pivotal_node() {
         ;;
     'onboardings get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q --web)
-        _pivotal_vopts=' --arg -q --jq '
+        _pivotal_opts=(--arg -h --help --jq --json -q -t --template --web)
+        _pivotal_vopts=' --arg -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'onboardings list')
         _pivotal_subs=()
-        _pivotal_opts=(-a --all --arg -c --columns --csv --cursor --customer -h --help --jq --json --jsonl -L --limit --phase -q --state --web)
-        _pivotal_vopts=' --arg -c --columns --cursor --customer -q --jq -L --limit --phase --state '
+        _pivotal_opts=(-a --all --arg -c --columns --csv --cursor --customer -h --help --jq --json --jsonl -L --limit --phase -q --state -t --template --web)
+        _pivotal_vopts=' --arg -c --columns --cursor --customer -q --jq -L --limit --phase --state -t --template '
         _pivotal_args=()
         ;;
     'onboardings open')

@@ -82,3 +82,23 @@ def test_columns_pick_the_fields_of_json_output(sandbox_cli: Any) -> None:
     assert [json.loads(line) for line in lines.stdout.splitlines()] == [
         {"slug": c["slug"]} for c in whole
     ]
+
+
+def test_template_prints_each_record_with_dotted_fields(sandbox_cli: Any) -> None:
+    listed = json.loads(sandbox_cli("customers", "list", "-L", "2", "--json").stdout)
+
+    result = sandbox_cli("customers", "list", "-L", "2", "-t", "{display_id}:{slug}:{metadata.x}")
+
+    assert result.stdout.splitlines() == [f"{c['display_id']}:{c['slug']}:" for c in listed]
+
+
+def test_template_on_one_record_and_its_mistakes(
+    sandbox_cli: Any, make_customer: Any, error_line: Any, requests_sent: Any
+) -> None:
+    make_customer("Tpl Co", "--slug", "tpl-co")
+
+    assert sandbox_cli("customers", "get", "tpl-co", "--template", "{name}!").stdout == "Tpl Co!\n"
+    for args in (("-t", "{"), ("-t", "{name}", "--json")):
+        result = sandbox_cli("--verbose", "customers", "list", *args)
+        error_line(result, 2)
+        assert requests_sent(result.stderr) == []

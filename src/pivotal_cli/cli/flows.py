@@ -113,13 +113,18 @@ def emit_record(
     *,
     jq: str | None = None,
     jq_args: Sequence[str] | None = None,
+    template: str | None = None,
 ) -> None:
-    """One object: exact JSON with --json (or what --jq makes of it), else every field,
-    humanely on a terminal."""
+    """One object: exact JSON with --json (or what --jq or --template make of it), else
+    every field, humanely on a terminal."""
     from pivotal_cli.cli import id_index
     from pivotal_cli.render.views import record_fields
 
-    if jq is not None:
+    if template is not None:
+        from pivotal_cli.cli.query import render_template
+
+        app_ctx.output.line(render_template(template, obj))
+    elif jq is not None:
         print_jq(app_ctx, obj, jq, check_jq(jq, jq_args))
     elif json_:
         app_ctx.output.json(obj)
@@ -143,6 +148,7 @@ def show_list(
     humanise: Callable[[Client, list[Column]], list[Column]] | None = None,
     jq: str | None = None,
     jq_args: Sequence[str] | None = None,
+    template: str | None = None,
 ) -> None:
     """Fetch and render a list, the flow every list command shares.
 
@@ -160,6 +166,12 @@ def show_list(
     out = app_ctx.output
     if jq is not None and (jsonl or csv_):
         raise UsageError("--jq works on the JSON result: drop --jsonl or --csv.")
+    if template is not None:
+        from pivotal_cli.cli.query import check_template
+
+        if jq is not None or json_ or jsonl or csv_:
+            raise UsageError("--template prints text: drop --jq, --json, --jsonl or --csv.")
+        check_template(template)
     jq_vars = check_jq(jq, jq_args)
     fmt = (
         Format.json
@@ -178,7 +190,14 @@ def show_list(
         if requested and fmt in (Format.json, Format.jsonl):
             # --columns picks the fields of JSON output too, in the order named.
             rows = ({c.key: _value_at(row, c.key) for c in chosen} for row in rows)
-        if jq is not None:
+        if template is not None:
+            from pivotal_cli.cli.query import render_template
+
+            count = 0
+            for row in rows:  # streamed: --all never holds the whole list
+                out.line(render_template(template, row))
+                count += 1  # noqa: SIM113 (the count outlives an empty loop)
+        elif jq is not None:
             # Evaluated once over the whole result: every page collected first.
             collected = list(rows)
             count = len(collected)

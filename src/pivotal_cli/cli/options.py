@@ -91,3 +91,12 @@ JqArgOpt = Annotated[
         show_default=False,
     ),
 ]
+TemplateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--template",
+        "-t",
+        metavar="FORMAT",
+        help="Print each record through a Python format string, e.g. '{display_id} {name}'.",
+    ),
+]

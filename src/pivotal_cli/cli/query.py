@@ -78,3 +78,34 @@ def _one_line(message: str) -> str:
     # The caret line carries no words; the trailing count repeats what the first says.
     lines = [ln for ln in lines if set(ln) != {"^"} and not ln.endswith("compile error")]
     return " ".join(lines) or message.strip()
+
+
+def check_template(template: str) -> None:
+    """Parse `--template` only, so a malformed one stops a command before any request."""
+    import string
+
+    try:
+        list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise UsageError(f"--template: {exc}.") from None
+
+
+def render_template(template: str, record: Mapping[str, Any]) -> str:
+    """`template` with `{field}` and dotted `{metadata.tier}` filled from `record`.
+
+    Python format fields (`{mrr:>10}` works); a field the record lacks is empty, as a
+    missing column is, so one sparse record does not stop a whole list.
+    """
+    import string
+
+    class _Fields(string.Formatter):
+        def get_field(self, field_name: str, args: Any, kwargs: Any) -> tuple[Any, str]:
+            value: Any = record
+            for part in field_name.split("."):
+                value = value.get(part) if isinstance(value, Mapping) else None
+            return ("" if value is None else value), field_name
+
+    try:
+        return _Fields().format(template)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"--template: {exc}.") from None

@@ -16,6 +16,7 @@ from pivotal_cli.cli.options import (
     JqOpt,
     JsonlOpt,
     JsonOpt,
+    TemplateOpt,
     YesOpt,
     group,
 )
@@ -39,6 +40,7 @@ def list_(
     csv_: CsvOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """List a customer's contacts, primary first, then newest."""
     from pivotal_cli.client import contacts
@@ -56,6 +58,7 @@ def list_(
         noun="contacts",
         jq=jq,
         jq_args=jq_arg,
+        template=template,
     )
 
 
@@ -92,6 +95,7 @@ def get(
     json_: JsonOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """Show one contact."""
     from pivotal_cli.client import contacts
@@ -105,6 +109,7 @@ def get(
             json_,
             jq=jq,
             jq_args=jq_arg,
+            template=template,
         )
 
 

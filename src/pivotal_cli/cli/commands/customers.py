@@ -21,6 +21,7 @@ from pivotal_cli.cli.options import (
     JsonlOpt,
     JsonOpt,
     LimitOpt,
+    TemplateOpt,
     YesOpt,
     group,
 )
@@ -48,6 +49,7 @@ def list_(
     csv_: CsvOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
     web: WebOpt = False,
 ) -> None:
     """List customers, newest first. Pipes get tab-separated rows; --json an array."""
@@ -94,6 +96,7 @@ def list_(
         noun="customers",
         jq=jq,
         jq_args=jq_arg,
+        template=template,
         progress=all_,
     )
 
@@ -107,6 +110,7 @@ def get(
     web: WebOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """Show one customer, by display_id, cuid or slug."""
     from pivotal_cli.client import customers
@@ -123,6 +127,7 @@ def get(
             json_,
             jq=jq,
             jq_args=jq_arg,
+            template=template,
         )
 
 

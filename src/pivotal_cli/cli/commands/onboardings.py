@@ -28,6 +28,7 @@ from pivotal_cli.cli.options import (
     JsonlOpt,
     JsonOpt,
     LimitOpt,
+    TemplateOpt,
     YesOpt,
     group,
 )
@@ -66,6 +67,7 @@ def list_(
     csv_: CsvOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
     web: WebOpt = False,
 ) -> None:
     """List onboardings, newest first, filtered by customer, state and phase."""
@@ -121,6 +123,7 @@ def list_(
         noun="onboardings",
         jq=jq,
         jq_args=jq_arg,
+        template=template,
         progress=all_,
         humanise=_customer_names,
     )
@@ -143,6 +146,7 @@ def get(
     web: WebOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
+    template: TemplateOpt = None,
 ) -> None:
     """Show one onboarding."""
     from pivotal_cli.client import onboardings
@@ -160,6 +164,7 @@ def get(
             json_,
             jq=jq,
             jq_args=jq_arg,
+            template=template,
         )
 
 
