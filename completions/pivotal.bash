@@ -42,8 +42,8 @@ _pivotal_node() {
         ;;
     'auth status')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json --offline)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json --offline -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     'auth token')
@@ -90,8 +90,8 @@ _pivotal_node() {
         ;;
     'config list')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     'config set')
@@ -114,20 +114,20 @@ _pivotal_node() {
         ;;
     'contacts add')
         _pivotal_subs=()
-        _pivotal_opts=(-d --data --email -h --help --idempotency-key --json -l --label --name --not-primary --primary --title)
-        _pivotal_vopts=' -d --data --email --idempotency-key -l --label --name --title '
+        _pivotal_opts=(--arg -d --data --email -h --help --idempotency-key --jq --json -l --label --name --not-primary --primary -q --title)
+        _pivotal_vopts=' --arg -d --data --email --idempotency-key -q --jq -l --label --name --title '
         _pivotal_args=(1:1)
         ;;
     'contacts delete')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json -y --yes)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q -y --yes)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'contacts get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q -t --template)
-        _pivotal_vopts=' --arg -q --jq -t --template '
+        _pivotal_opts=(--arg -c --columns -h --help --jq --json -q -t --template)
+        _pivotal_vopts=' --arg -c --columns -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'contacts list')
@@ -138,8 +138,8 @@ _pivotal_node() {
         ;;
     'contacts update')
         _pivotal_subs=()
-        _pivotal_opts=(-d --data --email -h --help --json -l --label --name --not-primary --primary --title)
-        _pivotal_vopts=' -d --data --email -l --label --name --title '
+        _pivotal_opts=(--arg -d --data --email -h --help --jq --json -l --label --name --not-primary --primary -q --title)
+        _pivotal_vopts=' --arg -d --data --email -q --jq -l --label --name --title '
         _pivotal_args=(1:1)
         ;;
     customers)
@@ -150,20 +150,20 @@ _pivotal_node() {
         ;;
     'customers create')
         _pivotal_subs=()
-        _pivotal_opts=(-d --data --domain -h --help --hubspot-company-id --hubspot-deal-id --idempotency-key --intercom-company-id --json -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id)
-        _pivotal_vopts=' -d --data --domain --hubspot-company-id --hubspot-deal-id --idempotency-key --intercom-company-id -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id '
+        _pivotal_opts=(--arg -d --data --domain -h --help --hubspot-company-id --hubspot-deal-id --idempotency-key --intercom-company-id --jq --json -m --metadata --monthly-orders --mrr --name --plan -q --slack-channel-id --slug --status --stripe-customer-id)
+        _pivotal_vopts=' --arg -d --data --domain --hubspot-company-id --hubspot-deal-id --idempotency-key --intercom-company-id -q --jq -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id '
         _pivotal_args=()
         ;;
     'customers delete')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json -y --yes)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q -y --yes)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'customers get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q -t --template --web)
-        _pivotal_vopts=' --arg -q --jq -t --template '
+        _pivotal_opts=(--arg -c --columns -h --help --jq --json -q -t --template --web)
+        _pivotal_vopts=' --arg -c --columns -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'customers list')
@@ -180,8 +180,8 @@ _pivotal_node() {
         ;;
     'customers update')
         _pivotal_subs=()
-        _pivotal_opts=(-d --data --domain -h --help --hubspot-company-id --hubspot-deal-id --intercom-company-id --json -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id)
-        _pivotal_vopts=' -d --data --domain --hubspot-company-id --hubspot-deal-id --intercom-company-id -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id '
+        _pivotal_opts=(--arg -d --data --domain -h --help --hubspot-company-id --hubspot-deal-id --intercom-company-id --jq --json -m --metadata --monthly-orders --mrr --name --plan -q --slack-channel-id --slug --status --stripe-customer-id)
+        _pivotal_vopts=' --arg -d --data --domain --hubspot-company-id --hubspot-deal-id --intercom-company-id -q --jq -m --metadata --monthly-orders --mrr --name --plan --slack-channel-id --slug --status --stripe-customer-id '
         _pivotal_args=(1:1)
         ;;
     dash)
@@ -192,14 +192,14 @@ _pivotal_node() {
         ;;
     doctor)
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     health)
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     help)
@@ -210,8 +210,8 @@ _pivotal_node() {
         ;;
     me)
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     onboardings)
@@ -222,38 +222,38 @@ _pivotal_node() {
         ;;
     'onboardings advance')
         _pivotal_subs=()
-        _pivotal_opts=(--dry-run -h --help --json --to -y --yes)
-        _pivotal_vopts=' --to '
+        _pivotal_opts=(--arg --dry-run -h --help --jq --json -q --to -y --yes)
+        _pivotal_vopts=' --arg -q --jq --to '
         _pivotal_args=(1:1)
         ;;
     'onboardings at-risk')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'onboardings back')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json -y --yes)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q -y --yes)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'onboardings create')
         _pivotal_subs=()
-        _pivotal_opts=(--csm --customer -d --data --designer -h --help --idempotency-key --json --no-reminder-email --no-reminder-slack --notes --phase --product-ops --reminder-email --reminder-every --reminder-slack --se --state --target-launch --template -y --yes)
-        _pivotal_vopts=' --csm --customer -d --data --designer --idempotency-key --notes --phase --product-ops --reminder-every --se --state --target-launch --template '
+        _pivotal_opts=(--arg --csm --customer -d --data --designer -h --help --idempotency-key --jq --json --no-reminder-email --no-reminder-slack --notes --phase --product-ops -q --reminder-email --reminder-every --reminder-slack --se --state --target-launch --template -y --yes)
+        _pivotal_vopts=' --arg --csm --customer -d --data --designer --idempotency-key -q --jq --notes --phase --product-ops --reminder-every --se --state --target-launch --template '
         _pivotal_args=()
         ;;
     'onboardings delete')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json -y --yes)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q -y --yes)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'onboardings get')
         _pivotal_subs=()
-        _pivotal_opts=(--arg -h --help --jq --json -q -t --template --web)
-        _pivotal_vopts=' --arg -q --jq -t --template '
+        _pivotal_opts=(--arg -c --columns -h --help --jq --json -q -t --template --web)
+        _pivotal_vopts=' --arg -c --columns -q --jq -t --template '
         _pivotal_args=(1:1)
         ;;
     'onboardings list')
@@ -270,26 +270,26 @@ _pivotal_node() {
         ;;
     'onboardings pause')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'onboardings resume')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     'onboardings update')
         _pivotal_subs=()
-        _pivotal_opts=(--completed-at --csm -d --data --designer -h --help --json --no-reminder-email --no-reminder-slack --not-waiting-on-customer --notes --phase --product-ops --reminder-email --reminder-every --reminder-slack --se --state --target-launch --template --waiting-on-customer -y --yes)
-        _pivotal_vopts=' --completed-at --csm -d --data --designer --notes --phase --product-ops --reminder-every --se --state --target-launch --template '
+        _pivotal_opts=(--arg --completed-at --csm -d --data --designer -h --help --jq --json --no-reminder-email --no-reminder-slack --not-waiting-on-customer --notes --phase --product-ops -q --reminder-email --reminder-every --reminder-slack --se --state --target-launch --template --waiting-on-customer -y --yes)
+        _pivotal_vopts=' --arg --completed-at --csm -d --data --designer -q --jq --notes --phase --product-ops --reminder-every --se --state --target-launch --template '
         _pivotal_args=(1:1)
         ;;
     'onboardings wait')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json)
-        _pivotal_vopts='  '
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=(1:1)
         ;;
     sandbox)
@@ -324,8 +324,8 @@ _pivotal_node() {
         ;;
     status)
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --json --week)
-        _pivotal_vopts=' --week '
+        _pivotal_opts=(--arg -h --help --jq --json -q --week)
+        _pivotal_vopts=' --arg -q --jq --week '
         _pivotal_args=()
         ;;
     *)

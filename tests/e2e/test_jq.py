@@ -102,3 +102,60 @@ def test_template_on_one_record_and_its_mistakes(
         result = sandbox_cli("--verbose", "customers", "list", *args)
         error_line(result, 2)
         assert requests_sent(result.stderr) == []
+
+
+def test_jq_on_writes_and_single_documents(sandbox_cli: Any) -> None:
+    created = sandbox_cli("customers", "create", "--name", "Jq Write Co", "--jq", ".name")
+    assert created.exit_code == 0, created.stderr
+    assert created.stdout == "Jq Write Co\n"
+
+    me = sandbox_cli("me", "--jq", ".organization.slug")
+    assert me.stdout == "acme\n"
+
+    status = sandbox_cli("status", "--jq", ".by_phase | type")
+    assert status.stdout == "object\n"
+
+
+def test_jq_on_a_write_is_checked_before_it_is_sent(sandbox_cli: Any) -> None:
+    before = json.loads(sandbox_cli("customers", "list", "--all", "--jq", "length").stdout)
+
+    bad = sandbox_cli("customers", "create", "--name", "Never Sent", "--jq", ".name +")
+    orphan = sandbox_cli("customers", "create", "--name", "Never Sent", "--arg", "a=b")
+
+    assert (bad.exit_code, orphan.exit_code) == (2, 2)
+    assert "--jq" in bad.stderr and "--arg works only with --jq" in orphan.stderr
+    after = json.loads(sandbox_cli("customers", "list", "--all", "--jq", "length").stdout)
+    assert after == before
+
+
+def test_json_takes_field_names_as_gh_does(sandbox_cli: Any, make_customer: Any) -> None:
+    made = make_customer("Json Fields Co", "--slug", "json-fields")
+    want = {"display_id": made["display_id"], "slug": "json-fields"}
+
+    spaced = sandbox_cli("customers", "get", "json-fields", "--json", "display_id,slug")
+    joined = sandbox_cli("customers", "get", "--json=display_id,slug", "json-fields")
+    listed = sandbox_cli("customers", "list", "--slug", "json-fields", "--json", "display_id,slug")
+    # A word that is not field names stays the command's argument.
+    whole = sandbox_cli("customers", "get", "--json", "json-fields")
+
+    assert json.loads(spaced.stdout) == want
+    assert json.loads(joined.stdout) == want
+    assert json.loads(listed.stdout) == [want]
+    assert json.loads(whole.stdout)["id"] == made["id"]
+
+
+def test_json_field_typo_is_a_usage_error_naming_valid_fields(sandbox_cli: Any) -> None:
+    result = sandbox_cli("onboardings", "list", "--json=phase,stat")
+
+    assert result.exit_code == 2
+    assert "unknown field 'stat'" in result.stderr and "state" in result.stderr
+
+
+def test_columns_on_get_pick_fields_of_the_record(sandbox_cli: Any, make_customer: Any) -> None:
+    make_customer("Get Columns Co", "--slug", "get-columns", "-m", "tier=gold")
+
+    plain = sandbox_cli("customers", "get", "get-columns", "-c", "slug,metadata.tier")
+    typo = sandbox_cli("customers", "get", "get-columns", "-c", "slgu")
+
+    assert plain.stdout.splitlines() == ["slug\tget-columns", "metadata.tier\tgold"]
+    assert typo.exit_code == 2 and "unknown field 'slgu'" in typo.stderr

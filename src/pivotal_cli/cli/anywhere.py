@@ -12,6 +12,11 @@ for one that takes a value) to the front, where the root reads it. It leaves alo
   (`customers create --name --verbose` names the customer "--verbose").
 
 It reads the Click command tree it is given, so it follows every command as built.
+
+It also reads gh's `--json FIELDS` form on commands that have `--columns`:
+`--json=a,b`, or `--json a,b` when every name is a schema field (or a dotted path into
+one), becomes `--json --columns a,b`. A word that is not field names stays where it
+is (`customers get --json acme` still reads `acme` as the customer).
 """
 
 from __future__ import annotations
@@ -36,6 +41,15 @@ def _split(word: str) -> tuple[str, bool]:
     if word.startswith("--") and "=" in word:
         return word.split("=", 1)[0], True
     return word, False
+
+
+def _field_names(word: str) -> bool:
+    """Whether `word` is a comma-separated list of schema field names (or paths into one)."""
+    from pivotal_cli.domain import schema
+
+    known = {name for resource in schema.RESOURCES for name in schema.field_names(resource)}
+    names = word.split(",")
+    return all(n.split(".")[0] in known for n in names)
 
 
 def hoist(root: Any, args: list[str]) -> list[str]:
@@ -68,6 +82,13 @@ def hoist(root: Any, args: list[str]) -> list[str]:
                 break
             command = sub
             continue
+        if name == "--json" and "--columns" in local:
+            following = None if inline else (args[i + 1] if i + 1 < len(args) else None)
+            if inline or (following is not None and _field_names(following)):
+                fields = word.split("=", 1)[1] if inline else following
+                rest.extend(["--json", "--columns", str(fields)])
+                i += 1 if inline else 2
+                continue
         if name in local:
             taken = 1 if inline or not local[name] else 2
             rest.extend(args[i : i + taken])

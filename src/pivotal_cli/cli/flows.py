@@ -44,7 +44,9 @@ def select_columns(
         raise UsageError("--columns: name at least one column.")
     unknown = [n for n in names if n not in by_key and n.split(".")[0] not in by_key]
     if unknown:
-        raise UsageError(f"--columns: unknown field '{unknown[0]}'; valid: {', '.join(by_key)}.")
+        raise UsageError(
+            f"--columns/--json: unknown field '{unknown[0]}'; valid: {', '.join(by_key)}."
+        )
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
 
@@ -114,12 +116,24 @@ def emit_record(
     jq: str | None = None,
     jq_args: Sequence[str] | None = None,
     template: str | None = None,
+    requested: str | None = None,
 ) -> None:
     """One object: exact JSON with --json (or what --jq or --template make of it), else
-    every field, humanely on a terminal."""
+    every field, humanely on a terminal. `requested` (--columns) picks the fields shown,
+    in JSON too."""
     from pivotal_cli.cli import id_index
     from pivotal_cli.render.views import record_fields
 
+    id_index.remember(app_ctx, [obj])
+    if requested:
+        from pivotal_cli.render.output import Column
+
+        chosen = select_columns(columns, (), requested)
+        if template is None and jq is None and not json_:
+            fields = [Column(c.key, c.key, human=c.human) for c in chosen]
+            app_ctx.output.record(obj, fields)
+            return
+        obj = {c.key: _value_at(obj, c.key) for c in chosen}
     if template is not None:
         from pivotal_cli.cli.query import render_template
 
@@ -130,7 +144,6 @@ def emit_record(
         app_ctx.output.json(obj)
     else:
         app_ctx.output.record(obj, record_fields(obj, columns))
-    id_index.remember(app_ctx, [obj])
 
 
 def show_list(

@@ -1,9 +1,12 @@
-"""How help reads: every group lists its commands with their whole first sentence.
+"""How help reads: whole descriptions, examples, and the global options everywhere.
 
 Click cuts a command's description to fit one line of an 80-column screen and ends it
 with "..."; the part cut off is often what tells two commands apart. `Group` lists the
 first sentence whole and lets Click wrap it, and the root widens help to the terminal
-(`max_content_width`, set in `app.build_app`).
+(`max_content_width`, set in `app.build_app`). Every group and command ends its help
+with an Examples section (from `examples.py`), and every command with the global
+options, which work anywhere on the line (see `anywhere.py`), as gh lists its
+inherited flags.
 """
 
 from __future__ import annotations
@@ -20,8 +23,57 @@ def first_sentence(text: str) -> str:
     return paragraph if end < 0 else paragraph[: end + 1]
 
 
+def command_path(ctx: Any) -> str:
+    """The words after `pivotal` that name the command of `ctx` ("" for the root)."""
+    names = []
+    while ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def format_examples(ctx: Any, formatter: Any) -> None:
+    """The Examples section, lines as written (a command line is never re-wrapped)."""
+    from pivotal_cli.cli.examples import examples_for
+
+    lines = examples_for(command_path(ctx))
+    if lines:
+        with formatter.section("Examples"):
+            for line in lines:
+                formatter.write(f"{'':>{formatter.current_indent}}{line}\n")
+
+
+def format_global_options(ctx: Any, formatter: Any) -> None:
+    """The root's options, which every command accepts anywhere on its line."""
+    root = ctx.find_root()
+    if root is ctx:
+        return
+    records = [
+        record
+        for param in root.command.get_params(root)
+        if param.name not in ("help", "version", "install_completion", "show_completion")
+        and (record := param.get_help_record(root)) is not None
+    ]
+    if records:
+        with formatter.section("Global options"):
+            formatter.write_dl(records)
+
+
+class Command(typer.core.TyperCommand):
+    """A command whose help ends with examples and the global options."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        format_examples(ctx, formatter)
+        format_global_options(ctx, formatter)
+
+
 class Group(typer.core.TyperGroup):
-    """A command group whose command list is never cut short with "..."."""
+    """A command group whose command list is never cut short with "...", with examples."""
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        super().format_epilog(ctx, formatter)
+        format_examples(ctx, formatter)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []

@@ -4,11 +4,11 @@ Aliases keep flag names, help texts and completions identical across groups. Fla
 whose values come from the schema's enums are in `choices.py`.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pivotal_cli.cli.helptext import Group
+from pivotal_cli.cli.helptext import Command, Group
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's JSON exactly, on stdout.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
@@ -63,6 +63,14 @@ ModeOpt = Annotated[
 ]
 
 
+class _Typer(typer.Typer):
+    """A Typer whose commands are `helptext.Command`s (examples, global options)."""
+
+    def command(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs.setdefault("cls", Command)
+        return super().command(*args, **kwargs)
+
+
 def group(help: str) -> typer.Typer:
     """A command group as every group here is built.
 
@@ -70,7 +78,7 @@ def group(help: str) -> typer.Typer:
     markdown-it and most of Rich (about 90 ms on every `--help`), and plain help is
     what gh prints too.
     """
-    return typer.Typer(help=help, cls=Group, rich_markup_mode=None, no_args_is_help=True)
+    return _Typer(help=help, cls=Group, rich_markup_mode=None, no_args_is_help=True)
 
 
 JqOpt = Annotated[

@@ -82,7 +82,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts get|--arg' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers get|--arg' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'onboardings advance|--to' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings get|--arg' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--week'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'auth status|--arg' 'auth status|-q' 'auth status|--jq' 'config list|--arg' 'config list|-q' 'config list|--jq' 'contacts add|--arg' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-q' 'contacts add|--jq' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts delete|--arg' 'contacts delete|-q' 'contacts delete|--jq' 'contacts get|--arg' 'contacts get|-c' 'contacts get|--columns' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|--arg' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-q' 'contacts update|--jq' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|--arg' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-q' 'customers create|--jq' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers delete|--arg' 'customers delete|-q' 'customers delete|--jq' 'customers get|--arg' 'customers get|-c' 'customers get|--columns' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|--arg' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-q' 'customers update|--jq' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'doctor|--arg' 'doctor|-q' 'doctor|--jq' 'health|--arg' 'health|-q' 'health|--jq' 'me|--arg' 'me|-q' 'me|--jq' 'onboardings advance|--arg' 'onboardings advance|-q' 'onboardings advance|--jq' 'onboardings advance|--to' 'onboardings at-risk|--arg' 'onboardings at-risk|-q' 'onboardings at-risk|--jq' 'onboardings back|--arg' 'onboardings back|-q' 'onboardings back|--jq' 'onboardings create|--arg' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|-q' 'onboardings create|--jq' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings delete|--arg' 'onboardings delete|-q' 'onboardings delete|--jq' 'onboardings get|--arg' 'onboardings get|-c' 'onboardings get|--columns' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings pause|--arg' 'onboardings pause|-q' 'onboardings pause|--jq' 'onboardings resume|--arg' 'onboardings resume|-q' 'onboardings resume|--jq' 'onboardings update|--arg' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|-q' 'onboardings update|--jq' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'onboardings wait|--arg' 'onboardings wait|-q' 'onboardings wait|--jq' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--arg' 'status|-q' 'status|--jq' 'status|--week'
             echo 1
         case '*'
             echo 0
@@ -212,7 +212,9 @@ complete -c pivotal -n "__pivotal_at 'auth logout'" -l 'live' -d 'Use the live o
 complete -c pivotal -n "__pivotal_at 'auth logout'" -l 'test' -d 'Use the live or the test key.'
 
 # pivotal auth status
+complete -c pivotal -n "__pivotal_at 'auth status'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'auth status'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'auth status'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'auth status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'auth status'" -l 'offline' -d 'Do not check keys against the API.'
 
@@ -246,7 +248,9 @@ complete -c pivotal -n "__pivotal_at 'config'" -s 'h' -l 'help' -d 'Show this me
 complete -c pivotal -n "__pivotal_at 'config get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal config list
+complete -c pivotal -n "__pivotal_at 'config list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'config list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'config list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'config list'" -l 'json' -d 'Print the settings as one JSON object.'
 
 # pivotal config set
@@ -264,10 +268,12 @@ complete -c pivotal -n "__pivotal_at 'contacts' 0 1" -a 'update' -d 'Change some
 complete -c pivotal -n "__pivotal_at 'contacts'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal contacts add
+complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'email' -x -d 'Email (stored lowercased).'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'idempotency-key' -x -d 'Send this Idempotency-Key instead of a generated one.'
+complete -c pivotal -n "__pivotal_at 'contacts add'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -s 'l' -l 'label' -x -d 'A label (repeatable); replaces all labels.'
 complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'name' -x -d 'Name.'
@@ -277,13 +283,16 @@ complete -c pivotal -n "__pivotal_at 'contacts add'" -l 'title' -x -d 'Job title
 complete -c pivotal -n "__pivotal_at 'contacts add' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal contacts delete
+complete -c pivotal -n "__pivotal_at 'contacts delete'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'contacts delete' 0 1" -x -a '(__pivotal_ids contacts)'
 
 # pivotal contacts get
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
+complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -302,9 +311,11 @@ complete -c pivotal -n "__pivotal_at 'contacts list'" -s 't' -l 'template' -x -d
 complete -c pivotal -n "__pivotal_at 'contacts list' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal contacts update
+complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'email' -x -d 'Email (stored lowercased).'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'contacts update'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -s 'l' -l 'label' -x -d 'A label (repeatable); replaces all labels.'
 complete -c pivotal -n "__pivotal_at 'contacts update'" -l 'name' -x -d 'Name.'
@@ -323,6 +334,7 @@ complete -c pivotal -n "__pivotal_at 'customers' 0 1" -a 'update' -d 'Change som
 complete -c pivotal -n "__pivotal_at 'customers'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal customers create
+complete -c pivotal -n "__pivotal_at 'customers create'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'customers create'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'domain' -x -d 'Primary domain (unique).'
 complete -c pivotal -n "__pivotal_at 'customers create'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -330,6 +342,7 @@ complete -c pivotal -n "__pivotal_at 'customers create'" -l 'hubspot-company-id'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'hubspot-deal-id' -x -d 'Hubspot deal id.'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'idempotency-key' -x -d 'Send this Idempotency-Key instead of a generated one.'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'intercom-company-id' -x -d 'Intercom company id.'
+complete -c pivotal -n "__pivotal_at 'customers create'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers create'" -s 'm' -l 'metadata' -x -d 'KEY=VALUE into metadata (repeatable; JSON values kept).'
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'monthly-orders' -x -d 'Orders per month.'
@@ -342,13 +355,16 @@ complete -c pivotal -n "__pivotal_at 'customers create'" -l 'status' -x -k -a 'a
 complete -c pivotal -n "__pivotal_at 'customers create'" -l 'stripe-customer-id' -x -d 'Stripe customer id.'
 
 # pivotal customers delete
+complete -c pivotal -n "__pivotal_at 'customers delete'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'customers delete' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers get
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
+complete -c pivotal -n "__pivotal_at 'customers get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -378,12 +394,14 @@ complete -c pivotal -n "__pivotal_at 'customers open'" -l 'print' -d 'Only print
 complete -c pivotal -n "__pivotal_at 'customers open' 0 1" -x -a '(__pivotal_ids customers)'
 
 # pivotal customers update
+complete -c pivotal -n "__pivotal_at 'customers update'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'customers update'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'domain' -x -d 'Primary domain (unique).'
 complete -c pivotal -n "__pivotal_at 'customers update'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'hubspot-company-id' -x -d 'Hubspot company id.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'hubspot-deal-id' -x -d 'Hubspot deal id.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'intercom-company-id' -x -d 'Intercom company id.'
+complete -c pivotal -n "__pivotal_at 'customers update'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'customers update'" -s 'm' -l 'metadata' -x -d 'KEY=VALUE into metadata (repeatable; JSON values kept).'
 complete -c pivotal -n "__pivotal_at 'customers update'" -l 'monthly-orders' -x -d 'Orders per month.'
@@ -402,18 +420,24 @@ complete -c pivotal -n "__pivotal_at 'dash'" -l 'interval' -x -d 'Refresh at mos
 complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
 
 # pivotal doctor
+complete -c pivotal -n "__pivotal_at 'doctor'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'doctor'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'doctor'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'doctor'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 
 # pivotal health
+complete -c pivotal -n "__pivotal_at 'health'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'health'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'health'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'health'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 
 # pivotal help
 complete -c pivotal -n "__pivotal_at 'help'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal me
+complete -c pivotal -n "__pivotal_at 'me'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'me'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'me'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'me'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 
 # pivotal onboardings
@@ -432,31 +456,39 @@ complete -c pivotal -n "__pivotal_at 'onboardings' 0 1" -a 'wait' -d 'Set state 
 complete -c pivotal -n "__pivotal_at 'onboardings'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal onboardings advance
+complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'dry-run' -d 'Show the steps; change nothing.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings advance'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -l 'to' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Walk every phase up to this one.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'onboardings advance' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings at-risk
+complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings at-risk'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings at-risk' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings back
+complete -c pivotal -n "__pivotal_at 'onboardings back'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings back'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings back'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'onboardings back' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings create
+complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'csm' -x -d 'CSM user id.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'customer' -x -d 'The customer: display_id, cuid or slug.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'designer' -x -d 'Designer user id.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'idempotency-key' -x -d 'Send this Idempotency-Key instead of a generated one.'
+complete -c pivotal -n "__pivotal_at 'onboardings create'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'notes' -x -d 'Free-text notes.'
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'phase' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Phase.'
@@ -473,13 +505,16 @@ complete -c pivotal -n "__pivotal_at 'onboardings create'" -l 'template' -x -d '
 complete -c pivotal -n "__pivotal_at 'onboardings create'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal onboardings delete
+complete -c pivotal -n "__pivotal_at 'onboardings delete'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings delete'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'onboardings delete' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings get
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -510,21 +545,27 @@ complete -c pivotal -n "__pivotal_at 'onboardings open'" -l 'print' -d 'Only pri
 complete -c pivotal -n "__pivotal_at 'onboardings open' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings pause
+complete -c pivotal -n "__pivotal_at 'onboardings pause'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings pause'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings pause'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings pause'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings pause' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings resume
+complete -c pivotal -n "__pivotal_at 'onboardings resume'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings resume'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings resume'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings resume'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings resume' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings update
+complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'completed-at' -x -d 'Completion date: YYYY-MM-DD or ISO 8601.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'csm' -x -d 'CSM user id.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -s 'd' -l 'data' -x -a '(__pivotal_at_file)' -d 'Request body as JSON, @file or - for stdin; explicit flags win over it.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'designer' -x -d 'Designer user id.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings update'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'notes' -x -d 'Free-text notes.'
 complete -c pivotal -n "__pivotal_at 'onboardings update'" -l 'phase' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Phase.'
@@ -544,7 +585,9 @@ complete -c pivotal -n "__pivotal_at 'onboardings update'" -s 'y' -l 'yes' -d 'D
 complete -c pivotal -n "__pivotal_at 'onboardings update' 0 1" -x -a '(__pivotal_ids onboardings)'
 
 # pivotal onboardings wait
+complete -c pivotal -n "__pivotal_at 'onboardings wait'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'onboardings wait'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'onboardings wait'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings wait'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'onboardings wait' 0 1" -x -a '(__pivotal_ids onboardings)'
 
@@ -587,6 +630,8 @@ complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'rate-limit' -x -d 'Req
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
 
 # pivotal status
+complete -c pivotal -n "__pivotal_at 'status'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'status'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'status'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'

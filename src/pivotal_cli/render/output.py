@@ -167,6 +167,9 @@ class Output:
         self._console: Console | None = None
         self._err_console: Console | None = None
         self._status: Status | None = None  # the spinner of `rows(progress_label=…)`
+        # What `json()` prints instead of the value itself, when a command filters its
+        # JSON (the CLI's --jq): the lines the filter makes of the value.
+        self.json_filter: Callable[[Any], list[str]] | None = None
 
     # -- consoles, built on first use -----------------------------------------------
 
@@ -236,7 +239,15 @@ class Output:
 
     @_writes_stdout
     def json(self, data: Any) -> None:
-        """Exact JSON on stdout: the API's object as it came (pretty only on a terminal)."""
+        """Exact JSON on stdout: the API's object as it came (pretty only on a terminal).
+
+        With a `json_filter`, the lines it makes of `data` instead.
+        """
+        if self.json_filter is not None:
+            for line in self.json_filter(data):
+                self.stdout.write(line + "\n")
+            self.stdout.flush()
+            return
         self.stdout.write(self.dumps(data) + "\n")
         self.stdout.flush()
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, ModeOpt, group
 
 app = group("Log in, list stored keys, pick the default workspace and mode.")
@@ -196,6 +197,7 @@ def _check_keys(app_ctx: Any, checks: list[tuple[str, Any]]) -> list[tuple[str, 
 
 @app.command("status")
 @handle_errors
+@jq_flags
 def status(
     ctx: typer.Context,
     offline: Annotated[

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import group
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def _check_value(config: Config, key: str, value: str) -> str:
 
 @app.command("list")
 @handle_errors
+@jq_flags
 def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Print every setting that is set, as KEY=VALUE lines (--json: an object)."""
     app_ctx = ctx.obj

@@ -6,7 +6,8 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.flows import emit_record, show_list, soft_delete, write_record
+from pivotal_cli.cli.flows import emit_record, select_columns, show_list, soft_delete, write_record
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
     ColumnsOpt,
     CsvOpt,
@@ -64,6 +65,7 @@ def list_(
 
 @app.command("add")
 @handle_errors
+@jq_flags
 @body_flags("contact", "create")
 def add(
     ctx: typer.Context,
@@ -92,6 +94,7 @@ def add(
 def get(
     ctx: typer.Context,
     contact: ContactId,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     jq: JqOpt = None,
     jq_arg: JqArgOpt = None,
@@ -101,6 +104,8 @@ def get(
     from pivotal_cli.client import contacts
     from pivotal_cli.render.views import CONTACT_COLUMNS
 
+    if columns:  # a typo is exit 2 before any request
+        select_columns(CONTACT_COLUMNS, (), columns)
     with ctx.obj.client() as client:
         emit_record(
             ctx.obj,
@@ -110,11 +115,13 @@ def get(
             jq=jq,
             jq_args=jq_arg,
             template=template,
+            requested=columns,
         )
 
 
 @app.command("update")
 @handle_errors
+@jq_flags
 @body_flags("contact", "update")
 def update(
     ctx: typer.Context,
@@ -139,6 +146,7 @@ def update(
 
 @app.command("delete")
 @handle_errors
+@jq_flags
 def delete(
     ctx: typer.Context, contact: ContactId, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:

@@ -8,7 +8,15 @@ import typer
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import StatusOpt, value_of
-from pivotal_cli.cli.flows import emit_record, one_page, show_list, soft_delete, write_record
+from pivotal_cli.cli.flows import (
+    emit_record,
+    one_page,
+    select_columns,
+    show_list,
+    soft_delete,
+    write_record,
+)
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
     AllOpt,
     ColumnsOpt,
@@ -106,6 +114,7 @@ def list_(
 def get(
     ctx: typer.Context,
     customer: CustomerRef,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     web: WebOpt = False,
     jq: JqOpt = None,
@@ -119,6 +128,8 @@ def get(
     if web:
         return open_(ctx, customer)
 
+    if columns:  # a typo is exit 2 before any request
+        select_columns(CUSTOMER_COLUMNS, (), columns)
     with ctx.obj.client() as client:
         emit_record(
             ctx.obj,
@@ -128,11 +139,13 @@ def get(
             jq=jq,
             jq_args=jq_arg,
             template=template,
+            requested=columns,
         )
 
 
 @app.command("create")
 @handle_errors
+@jq_flags
 @body_flags("customer", "create")
 def create(
     ctx: typer.Context,
@@ -157,6 +170,7 @@ def create(
 
 @app.command("update")
 @handle_errors
+@jq_flags
 @body_flags("customer", "update")
 def update(
     ctx: typer.Context,
@@ -181,6 +195,7 @@ def update(
 
 @app.command("delete")
 @handle_errors
+@jq_flags
 def delete(
     ctx: typer.Context, customer: CustomerRef, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:

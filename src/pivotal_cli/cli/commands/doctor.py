@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, group
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ SYMBOLS = {"ok": ("✓", "green"), "warn": ("!", "yellow"), "fail": ("✗", "bol
 
 @app.command("doctor")
 @handle_errors
+@jq_flags
 def doctor(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Check config, key, keyring, API, clock skew, /me, directories and versions.
 

@@ -3,6 +3,7 @@
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, group
 
 app = group("Check that the API is up (no key needed).")
@@ -10,6 +11,7 @@ app = group("Check that the API is up (no key needed).")
 
 @app.command("health")
 @handle_errors
+@jq_flags
 def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the API's status, its clock and the round-trip latency."""
     from pivotal_cli.client.http import RetryPolicy

@@ -5,6 +5,7 @@ import time
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, group
 
 app = group("Show the workspace and key in use, and the rate-limit bucket.")
@@ -12,6 +13,7 @@ app = group("Show the workspace and key in use, and the rate-limit bucket.")
 
 @app.command("me")
 @handle_errors
+@jq_flags
 def me(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the workspace and key in use, the mode, and the rate-limit figures."""
     from pivotal_cli.client.meta import get_me

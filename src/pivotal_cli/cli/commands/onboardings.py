@@ -12,10 +12,12 @@ from pivotal_cli.cli.flows import (
     confirm_launch,
     emit_record,
     one_page,
+    select_columns,
     show_list,
     soft_delete,
     write_record,
 )
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
     AllOpt,
     ColumnsOpt,
@@ -142,6 +144,7 @@ def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]"
 def get(
     ctx: typer.Context,
     onboarding: OnboardingId,
+    columns: ColumnsOpt = None,
     json_: JsonOpt = False,
     web: WebOpt = False,
     jq: JqOpt = None,
@@ -155,6 +158,8 @@ def get(
     if web:
         return open_(ctx, onboarding)
 
+    if columns:  # a typo is exit 2 before any request
+        select_columns(ONBOARDING_COLUMNS, (), columns)
     with ctx.obj.client() as client:
         found = onboardings.get(client, onboarding)
         emit_record(
@@ -165,11 +170,13 @@ def get(
             jq=jq,
             jq_args=jq_arg,
             template=template,
+            requested=columns,
         )
 
 
 @app.command("create")
 @handle_errors
+@jq_flags
 @body_flags("onboarding", "create")
 def create(
     ctx: typer.Context,
@@ -197,6 +204,7 @@ def create(
 
 @app.command("update")
 @handle_errors
+@jq_flags
 @body_flags("onboarding", "update")
 def update(
     ctx: typer.Context,
@@ -224,6 +232,7 @@ def update(
 
 @app.command("delete")
 @handle_errors
+@jq_flags
 def delete(
     ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:
@@ -242,6 +251,7 @@ def delete(
 
 @app.command("advance")
 @handle_errors
+@jq_flags
 def advance(
     ctx: typer.Context,
     onboarding: OnboardingId,
@@ -281,6 +291,7 @@ def advance(
 
 @app.command("back")
 @handle_errors
+@jq_flags
 def back(
     ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:
@@ -365,6 +376,7 @@ def _state_command(name: str, summary: str) -> None:
 
     @app.command(name, help=summary)
     @handle_errors
+    @jq_flags
     def command(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
         from pivotal_cli.client import onboardings
         from pivotal_cli.domain.workflow import STATE_SHORTCUTS, already_in_state

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.helptext import Group
+from pivotal_cli.cli.options import group
 from pivotal_cli.errors import PivotalError, UnknownRecordError, UsageError
 
 if TYPE_CHECKING:
@@ -26,12 +26,7 @@ if TYPE_CHECKING:
 
 SEEDS = ("demo", "empty")
 
-app = typer.Typer(
-    help="Run and inspect the local sandbox: a stateful implementation of the API.",
-    cls=Group,
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
+app = group("Run and inspect the local sandbox: a stateful implementation of the API.")
 
 DbOpt = Annotated[
     Path | None,
@@ -154,9 +149,12 @@ def serve(
         try:
             server = make_server(sandbox, sock)
             _print_banner(output, sandbox, base_url(sock), policy, faults)
+            # Webhook deliveries go out from a thread of their own while serving.
+            sandbox.webhooks.start()
             with _quiet_signals():
                 server.run(sockets=[sock])
         finally:
+            sandbox.webhooks.stop()
             sock.close()
     output.info("Sandbox stopped.")
 

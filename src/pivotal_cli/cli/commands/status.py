@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, group
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def resolve_days(week: str | None, today: str | None) -> tuple[date, "Week"]:
 
 @app.command("status")
 @handle_errors
+@jq_flags
 def status(
     ctx: typer.Context, week: WeekOpt = None, json_: JsonOpt = False, today: TodayOpt = None
 ) -> None:

@@ -1,0 +1,193 @@
+"""The EXAMPLES section of every command's help, in one table.
+
+Keyed by the command's path under `pivotal` ("" is pivotal itself). Lines starting
+with `$ ` are command lines (checked against the real command tree by
+tests/test_help_examples.py, so an example cannot name a flag that does not exist);
+lines starting with `# ` say what the next one does. Hidden aliases (`ls`, `view`)
+show the examples of the command they stand for.
+"""
+
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "": (
+        "# Try everything against the local sandbox, no account needed",
+        "$ pivotal --sandbox customers list",
+        "$ pivotal auth login",
+        "$ pivotal status",
+        "$ pivotal onboardings advance 1108 --to launch",
+    ),
+    # customers
+    "customers": (
+        "$ pivotal customers list --status at_risk",
+        "$ pivotal customers get acme-corp",
+        "$ pivotal customers create --name 'Acme Corp' --slug acme-corp",
+    ),
+    "customers list": (
+        "# At-risk customers, as a table on a terminal",
+        "$ pivotal customers list --status at_risk",
+        "# Every customer's display_id and name, as JSON for a script",
+        "$ pivotal customers list --all --json display_id,name",
+        "# Slugs only, one a line",
+        "$ pivotal customers list --all --jq '.[].slug'",
+        "# Pick columns for the table, or for CSV",
+        "$ pivotal customers list -L 50 --columns display_id,name,mrr --csv",
+    ),
+    "customers get": (
+        "$ pivotal customers get 4218",
+        "$ pivotal customers get acme-corp --json",
+        "$ pivotal customers get acme-corp --jq '.metadata'",
+        "$ pivotal customers get acme-corp --template '{name} pays {mrr} a month'",
+    ),
+    "customers create": (
+        "$ pivotal customers create --name 'Acme Corp' --slug acme-corp --status onboarding",
+        "# Keep the CRM's id in metadata, to match on it later",
+        "$ pivotal customers create --name 'Acme Corp' -m hubspot_id=7781 --plan growth",
+        "# The whole body from a file",
+        "$ pivotal customers create --data @customer.json",
+    ),
+    "customers update": (
+        "$ pivotal customers update acme-corp --status at_risk",
+        "$ pivotal customers update 4218 --mrr 1200 -m tier=gold",
+    ),
+    "customers delete": (
+        "$ pivotal customers delete acme-corp",
+        "# In a script: no question asked",
+        "$ pivotal customers delete 4218 --yes",
+    ),
+    "customers open": (
+        "$ pivotal customers open acme-corp",
+        "$ pivotal customers open 4218 --print",
+    ),
+    # contacts
+    "contacts": (
+        "$ pivotal contacts list acme-corp",
+        "$ pivotal contacts add acme-corp --name 'Jordan Lee' --email jordan@acme.com",
+    ),
+    "contacts list": (
+        "$ pivotal contacts list acme-corp",
+        "$ pivotal contacts list 4218 --json email,is_primary",
+    ),
+    "contacts add": (
+        "$ pivotal contacts add acme-corp --name 'Jordan Lee' --email jordan@acme.com",
+        "$ pivotal contacts add 4218 --name 'Sam Park' --email sam@acme.com --title CTO --primary",
+    ),
+    "contacts get": (
+        "$ pivotal contacts get 8421",
+        "$ pivotal contacts get 8421 --jq .email",
+    ),
+    "contacts update": (
+        "$ pivotal contacts update 8421 --title 'Head of Operations'",
+        "$ pivotal contacts update 8421 --primary",
+    ),
+    "contacts delete": ("$ pivotal contacts delete 8421", "$ pivotal contacts delete 8421 --yes"),
+    # onboardings
+    "onboardings": (
+        "$ pivotal onboardings list --state at_risk",
+        "$ pivotal onboardings advance 1108",
+        "$ pivotal onboardings create --customer acme-corp --target-launch 2026-07-15",
+    ),
+    "onboardings list": (
+        "$ pivotal onboardings list --state at_risk",
+        "$ pivotal onboardings list --customer acme-corp --phase launch",
+        "# How many onboardings sit in each phase",
+        "$ pivotal onboardings list --all --jq 'group_by(.phase)[] | [.[0].phase, length] | @tsv'",
+    ),
+    "onboardings get": (
+        "$ pivotal onboardings get 1108",
+        "$ pivotal onboardings get 1108 --json phase,state,target_launch_date",
+    ),
+    "onboardings create": (
+        "$ pivotal onboardings create --customer acme-corp --target-launch 2026-07-15",
+        "$ pivotal onboardings create --customer 4218 --csm csm_2N --notes 'Q3 rollout'",
+    ),
+    "onboardings update": (
+        "$ pivotal onboardings update 1108 --target-launch 2026-08-01",
+        "$ pivotal onboardings update 1108 --notes 'Waiting on SSO' --reminder-every 3",
+    ),
+    "onboardings delete": (
+        "$ pivotal onboardings delete 1108",
+        "$ pivotal onboardings delete 1108 --yes",
+    ),
+    "onboardings advance": (
+        "# One phase forward",
+        "$ pivotal onboardings advance 1108",
+        "# Through every phase up to launch, one PATCH each",
+        "$ pivotal onboardings advance 1108 --to launch",
+        "$ pivotal onboardings advance 1108 --to completed --dry-run",
+    ),
+    "onboardings back": ("$ pivotal onboardings back 1108",),
+    "onboardings pause": ("$ pivotal onboardings pause 1108",),
+    "onboardings resume": ("$ pivotal onboardings resume 1108",),
+    "onboardings at-risk": (
+        "$ pivotal onboardings at-risk 1108",
+        "$ pivotal onboardings at-risk 1108 --json",
+    ),
+    "onboardings wait": ("$ pivotal onboardings wait 1108",),
+    "onboardings open": (
+        "$ pivotal onboardings open 1108",
+        "$ pivotal onboardings open 1108 --print",
+    ),
+    # auth
+    "auth": ("$ pivotal auth login", "$ pivotal auth status"),
+    "auth login": (
+        "# Paste the key when asked (it is not echoed)",
+        "$ pivotal auth login",
+        "# From a secret manager, in CI",
+        "$ pivotal auth login --with-key < key.txt",
+    ),
+    "auth status": ("$ pivotal auth status", "$ pivotal auth status --offline --json"),
+    "auth use": ("$ pivotal auth use acme", "$ pivotal auth use acme --live"),
+    "auth logout": ("$ pivotal auth logout acme", "$ pivotal auth logout --all"),
+    "auth token": (
+        '$ curl -H "Authorization: Bearer $(pivotal auth token)" https://my.pivotal.app/api/v1/me',
+    ),
+    # one-command groups
+    "me": ("$ pivotal me", "$ pivotal me --jq .api_key.rate_limit_tier"),
+    "health": ("$ pivotal health", "$ pivotal health --json"),
+    "status": ("$ pivotal status", "$ pivotal status --week next", "$ pivotal status --json"),
+    "dash": ("$ pivotal dash", "$ pivotal dash --interval 30"),
+    "doctor": ("$ pivotal doctor", "$ pivotal --sandbox doctor --json"),
+    "help": ("$ pivotal help", "$ pivotal help onboardings advance"),
+    "completion": (
+        "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
+        '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
+        "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
+    ),
+    "api": (
+        "$ pivotal api /me",
+        "$ pivotal api /customers --paginate --jq '.[].name'",
+        "$ pivotal api -X PATCH /onboardings/1108 -f notes='Kickoff moved'",
+        "$ pivotal api -X POST /customers -F name=Acme -F mrr=1200",
+        "$ pivotal api /customers -f status=at_risk --include",
+    ),
+    # sandbox
+    "sandbox": ("$ pivotal sandbox serve", "$ pivotal --sandbox customers list"),
+    "sandbox serve": (
+        "$ pivotal sandbox serve",
+        "# A free port, no rate limits, a fault now and then",
+        "$ pivotal sandbox serve --port 0 --rate-limit off --faults 500=0.1",
+    ),
+    "sandbox reset": ("$ pivotal sandbox reset", "$ pivotal sandbox reset --seed empty --yes"),
+    "sandbox keys": ("$ pivotal sandbox keys", "$ pivotal sandbox keys --json"),
+    "sandbox events": (
+        "$ pivotal sandbox events --customer acme-corp",
+        "$ pivotal sandbox events --onboarding 1108 --transitions",
+    ),
+    # housekeeping
+    "cache": ("$ pivotal cache clear",),
+    "cache clear": ("$ pivotal cache clear",),
+    "config": ("$ pivotal config list", "$ pivotal config set output json"),
+    "config list": ("$ pivotal config list", "$ pivotal config list --json"),
+    "config get": ("$ pivotal config get output",),
+    "config set": ("$ pivotal config set output json", "$ pivotal config set pager 'less -R'"),
+    "config unset": ("$ pivotal config unset output",),
+}
+
+ALIASES = {"ls": "list", "view": "get"}
+
+
+def examples_for(path: str) -> tuple[str, ...]:
+    """The example lines of the command at `path` (an alias gets its command's)."""
+    if path in EXAMPLES:
+        return EXAMPLES[path]
+    *parents, last = path.split(" ") if path else [""]
+    return EXAMPLES.get(" ".join([*parents, ALIASES.get(last, last)]), ())
