@@ -62,7 +62,7 @@ class Value:
     """What one option or argument takes: how many words, and how to complete them."""
 
     nargs: int  # words per use; -1: every remaining positional word (arguments only)
-    kind: str  # "choice", "file", "dir", "atfile", "ids" or "none"
+    kind: str  # "choice", "fields", "file", "dir", "atfile", "ids" or "none"
     choices: tuple[str, ...] = ()
     name: str = "value"  # shown as a message by zsh
     resource: str = ""  # for "ids": the id index file (customers, onboardings, contacts)
@@ -125,7 +125,17 @@ def _short_help(cmd: Any) -> str:
     return _one_line(getattr(cmd, "short_help", None) or getattr(cmd, "help", None))
 
 
-def _value_of(param: Any) -> Value:
+def _fields_of(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The schema's field names of the resource a command path works on (`--columns`)."""
+    from pivotal_cli.domain import schema
+
+    resource = {"customers": "customer", "contacts": "contact", "onboardings": "onboarding"}
+    if not path or path[0] not in resource:
+        return ()
+    return tuple(n for n in schema.field_names(resource[path[0]]) if n != "object")
+
+
+def _value_of(param: Any, path: tuple[str, ...] = ()) -> Value:
     # Duck-typed: typer 0.28 vendors click (typer._click, typer.models.TyperPath, …), so
     # isinstance checks against either click would miss half of the types.
     ptype = param.type
@@ -145,6 +155,8 @@ def _value_of(param: Any) -> Value:
         return Value(nargs, "atfile", (), name)
     if param.name in ID_PARAMETERS:
         return Value(nargs, "ids", (), name, ID_PARAMETERS[param.name])
+    if param.name == "columns" and _fields_of(path):  # a comma-separated list of fields
+        return Value(nargs, "fields", _fields_of(path), name)
     return Value(nargs, "none", (), name)
 
 
@@ -177,7 +189,7 @@ def build_tree(command: Any, prog_name: str = PROG) -> Node:
                         on=_spellings(param.opts),
                         off=_spellings(param.secondary_opts),
                         help=_one_line(param.help),
-                        value=_value_of(param) if takes_value else None,
+                        value=_value_of(param, path) if takes_value else None,
                         repeatable=bool(param.multiple or param.count),
                         is_help=param is help_option,
                     )
@@ -398,6 +410,13 @@ _PROG_complete_value() {
         done
         compopt -o nosort 2>/dev/null  # in their own order: phases come in sequence
         ;;
+    fields)  # a comma-separated list: complete the name after the last comma
+        a=${cur%"${cur##*,}"}
+        for w in "${_PROG_vals[@]}"; do
+            [[ $w == "${cur##*,}"* ]] && COMPREPLY+=("$1$a$w")
+        done
+        compopt -o nospace 2>/dev/null  # a comma and another name may follow
+        ;;
     file | dir)
         _PROG_files "$1" "$cur" "$_PROG_kind"
         ;;
@@ -568,6 +587,9 @@ def _zsh_action(value: Value, fn: str) -> str:
     if value.kind == "choice":  # in their own order: phases come in sequence
         words = " ".join(_zsh_word(c) for c in (value.name, *value.choices))
         return f"{{_{fn}_choices {words}}}"
+    if value.kind == "fields":
+        words = " ".join(_zsh_word(c) for c in value.choices)
+        return f"{{_values -s , {_zsh_word(value.name)} {words}}}"
     if value.kind == "file":
         return "_files"
     if value.kind == "dir":
@@ -799,6 +821,16 @@ function __PROG_at_file
     end
 end
 
+function __PROG_fields
+    # A comma-separated list of field names ($argv): each name after what the value
+    # holds up to its last comma, so fish matches the name being typed. Builtins only.
+    set -l token (string replace -r -- '^(--[^=]+=|-[^-])' '' (commandline -ct))
+    set -l head (string replace -r -- '[^,]*$' '' $token)
+    for name in $argv
+        echo $head$name
+    end
+end
+
 function __PROG_ids --argument-names resource
     # The display_ids and slugs of $resource, each with its description, from the id
     # index PROG writes in its cache dir: the file of the workspace named in
@@ -869,6 +901,9 @@ def render_fish(root: Node, prog: str = PROG) -> str:
     def value_flags(value: Value) -> str:
         if value.kind == "choice":
             return "-x -k -a " + _fish_sq(" ".join(_fish_word(c) for c in value.choices))
+        if value.kind == "fields":
+            names = " ".join(_fish_word(c) for c in value.choices)
+            return "-x -a " + _fish_sq(f"(__{fn}_fields {names})")
         if value.kind == "file":
             return "-r -F"
         if value.kind == "dir":

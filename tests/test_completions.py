@@ -720,3 +720,36 @@ def test_fish_checked_in_script(tmp_path: Path) -> None:
     assert got[0] == ["auth"]
     assert got[1] == ["login", "logout", "status", "token", "use"]
     assert {"-w", "--workspace", "--live", "--test", "--sandbox", "--help"} <= set(got[2])
+
+
+# -- field names for --columns (and gh's --json FIELDS) ----------------------------------
+
+
+def test_bash_completes_field_names_after_the_last_comma() -> None:
+    got = bash_complete(
+        CHECKED_IN / "pivotal.bash",
+        [
+            "pivotal customers list --columns display_id,na",
+            "pivotal onboardings list -c ph",
+            "pivotal contacts get 1 --columns=ema",
+        ],
+    )
+    assert got[0] == ["display_id,name"]
+    assert got[1] == ["phase"]
+    assert got[2] == ["email"]
+
+
+def test_zsh_completes_field_names(tmp_path: Path) -> None:
+    got = zsh_complete(CHECKED_IN, ["pivotal onboardings list --columns pha"], home=tmp_path)
+    assert any(line.split(" -- ")[0].strip() == "phase" for line in got[0]), got
+
+
+@needs_fish
+def test_fish_completes_field_names_after_the_last_comma(tmp_path: Path) -> None:
+    got = fish_complete(
+        CHECKED_IN / "pivotal.fish",
+        ["pivotal customers list --columns display_id,na", "pivotal onboardings get 1 -c sta"],
+        home=tmp_path,
+    )
+    assert got[0] == ["display_id,name"]
+    assert set(got[1]) == {"started_at", "state"}

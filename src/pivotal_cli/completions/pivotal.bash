@@ -362,9 +362,17 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=contacts
         ;;
+    'contacts get|-c'|'contacts get|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id customer_id name email title is_primary labels created_at updated_at)
+        ;;
     'contacts get|#0')
         _pivotal_kind=ids
         _pivotal_res=contacts
+        ;;
+    'contacts list|-c'|'contacts list|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id customer_id name email title is_primary labels created_at updated_at)
         ;;
     'contacts list|#0')
         _pivotal_kind=ids
@@ -388,9 +396,17 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=customers
         ;;
+    'customers get|-c'|'customers get|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id name slug domain status plan mrr monthly_orders hubspot_company_id hubspot_deal_id stripe_customer_id intercom_company_id slack_channel_id metadata created_at updated_at)
+        ;;
     'customers get|#0')
         _pivotal_kind=ids
         _pivotal_res=customers
+        ;;
+    'customers list|-c'|'customers list|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id name slug domain status plan mrr monthly_orders hubspot_company_id hubspot_deal_id stripe_customer_id intercom_company_id slack_channel_id metadata created_at updated_at)
         ;;
     'customers list|--status')
         _pivotal_kind=choice
@@ -445,9 +461,17 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=onboardings
         ;;
+    'onboardings get|-c'|'onboardings get|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id customer_id template_id phase state started_at completed_at target_launch_date csm_id se_id designer_id product_ops_id notes waiting_on_customer waiting_on_customer_since wizard_completed_at reminder_email reminder_slack reminder_frequency_days created_at updated_at)
+        ;;
     'onboardings get|#0')
         _pivotal_kind=ids
         _pivotal_res=onboardings
+        ;;
+    'onboardings list|-c'|'onboardings list|--columns')
+        _pivotal_kind=fields
+        _pivotal_vals=(id display_id customer_id template_id phase state started_at completed_at target_launch_date csm_id se_id designer_id product_ops_id notes waiting_on_customer waiting_on_customer_since wizard_completed_at reminder_email reminder_slack reminder_frequency_days created_at updated_at)
         ;;
     'onboardings list|--customer')
         _pivotal_kind=ids
@@ -651,6 +675,13 @@ _pivotal_complete_value() {
             [[ $w == "$cur"* ]] && COMPREPLY+=("$1$w")
         done
         compopt -o nosort 2>/dev/null  # in their own order: phases come in sequence
+        ;;
+    fields)  # a comma-separated list: complete the name after the last comma
+        a=${cur%"${cur##*,}"}
+        for w in "${_pivotal_vals[@]}"; do
+            [[ $w == "${cur##*,}"* ]] && COMPREPLY+=("$1$a$w")
+        done
+        compopt -o nospace 2>/dev/null  # a comma and another name may follow
         ;;
     file | dir)
         _pivotal_files "$1" "$cur" "$_pivotal_kind"

@@ -118,6 +118,16 @@ function __pivotal_at_file
     end
 end
 
+function __pivotal_fields
+    # A comma-separated list of field names ($argv): each name after what the value
+    # holds up to its last comma, so fish matches the name being typed. Builtins only.
+    set -l token (string replace -r -- '^(--[^=]+=|-[^-])' '' (commandline -ct))
+    set -l head (string replace -r -- '[^,]*$' '' $token)
+    for name in $argv
+        echo $head$name
+    end
+end
+
 function __pivotal_ids --argument-names resource
     # The display_ids and slugs of $resource, each with its description, from the id
     # index pivotal writes in its cache dir: the file of the workspace named in
@@ -292,7 +302,7 @@ complete -c pivotal -n "__pivotal_at 'contacts delete' 0 1" -x -a '(__pivotal_id
 
 # pivotal contacts get
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id name email title is_primary labels created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -301,7 +311,7 @@ complete -c pivotal -n "__pivotal_at 'contacts get' 0 1" -x -a '(__pivotal_ids c
 
 # pivotal contacts list
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id name email title is_primary labels created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
@@ -364,7 +374,7 @@ complete -c pivotal -n "__pivotal_at 'customers delete' 0 1" -x -a '(__pivotal_i
 
 # pivotal customers get
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'customers get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'customers get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id name slug domain status plan mrr monthly_orders hubspot_company_id hubspot_deal_id stripe_customer_id intercom_company_id slack_channel_id metadata created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -375,7 +385,7 @@ complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids 
 # pivotal customers list
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'customers list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id name slug domain status plan mrr monthly_orders hubspot_company_id hubspot_deal_id stripe_customer_id intercom_company_id slack_channel_id metadata created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -514,7 +524,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings delete' 0 1" -x -a '(__pivotal
 
 # pivotal onboardings get
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id template_id phase state started_at completed_at target_launch_date csm_id se_id designer_id product_ops_id notes waiting_on_customer waiting_on_customer_since wizard_completed_at reminder_email reminder_slack reminder_frequency_days created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
@@ -525,7 +535,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_id
 # pivotal onboardings list
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'a' -l 'all' -d 'Walk every page, streaming.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
-complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id template_id phase state started_at completed_at target_launch_date csm_id se_id designer_id product_ops_id notes waiting_on_customer waiting_on_customer_since wizard_completed_at reminder_email reminder_slack reminder_frequency_days created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer\'s (id or slug).'
