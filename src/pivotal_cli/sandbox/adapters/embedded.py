@@ -6,6 +6,10 @@ requested mode, and an httpx transport that calls the sandbox directly. Nothing 
 over a network. The directory is `$PIVOTAL_SANDBOX_DIR`, else the user data dir's
 `pivotal/sandbox`; it is created owner-only (0700). Two processes starting at once are
 safe: first-run setup happens in one SQLite write transaction.
+
+Webhooks: there is no server thread here, so a process that queues deliveries (or
+finds due ones left by an earlier process) sends them at exit, after its answer is
+printed (`webhooks.exit_pass`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pivotal_cli.sandbox.adapters.transport import SandboxTransport
 from pivotal_cli.sandbox.data.paths import DB_NAME, default_data_dir, prepare_dir
 from pivotal_cli.sandbox.engine.core import Sandbox
 from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
+from pivotal_cli.sandbox.webhooks import exit_pass
 
 BASE_URL = "http://localhost/api/v1"
 WORKSPACE = "acme"
@@ -48,10 +53,16 @@ def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
         raise ValueError(f"PIVOTAL_SANDBOX_RATE_LIMIT: {error}") from None
     directory = data_dir if data_dir is not None else default_data_dir()
     prepare_dir(directory)
-    sandbox = Sandbox.open(directory / DB_NAME, seed="demo", rate_limit=policy)
+    db = directory / DB_NAME
+    sandbox = Sandbox.open(db, seed="demo", rate_limit=policy)
     try:
         api_key = sandbox.key(WORKSPACE, mode)
-    except LookupError:
+        # Deliveries left pending by an earlier process go out at this one's exit, and
+        # so do those this process's writes queue.
+        if sandbox.webhooks.next_due_us() is not None:
+            exit_pass.arrange(db)
+        sandbox.webhooks.listeners.append(lambda: exit_pass.arrange(db))
+    except BaseException:
         sandbox.close()
         raise
     return Embedded(BASE_URL, api_key, SandboxTransport(sandbox, owns_sandbox=True))

@@ -12,6 +12,8 @@ iterations here: it is a test helper and startup time matters more than hash str
 For a run that must replay exactly (the conformance run), pass `clock=SteppingClock()`
 and `rng=random.Random(seed)`: then times, ids and keys depend only on the requests.
 `request_log=PATH` appends one line per request to PATH, to compare two runs.
+The webhook worker runs in a thread of its own for the server's life;
+`webhook_time_scale=0.001` makes the retry schedule a thousand times faster.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def running_server(
     iterations: int = TEST_ITERATIONS,
     rng: random.Random | None = None,
     request_log: Path | None = None,
+    webhook_time_scale: float | None = None,
 ) -> Iterator[RunningServer]:
     """Starts a sandbox server on 127.0.0.1 (free port) and stops it after the block."""
     sandbox = Sandbox.open(
@@ -81,6 +84,7 @@ def running_server(
         rate_limit=rate_limit,
         faults=faults,
         rng=rng,
+        webhook_time_scale=webhook_time_scale,
     )
     sock = bind_socket("127.0.0.1", 0)
     log = RequestLog(request_log) if request_log is not None else None
@@ -91,6 +95,7 @@ def running_server(
     try:
         thread.start()
         _wait_started(server, thread)
+        sandbox.webhooks.start()
         yield RunningServer(
             base_url=base_url(sock),
             keys=KeyList(sandbox.keys),
@@ -104,7 +109,7 @@ def running_server(
         server.should_exit = True
         thread.join(timeout=_START_TIMEOUT)
         sock.close()
-        sandbox.close()
+        sandbox.close()  # stops the webhook worker first
 
 
 def _wait_started(server: object, thread: threading.Thread) -> None:

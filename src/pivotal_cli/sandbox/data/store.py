@@ -118,6 +118,57 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (workspace_id, endpoint, key)
 );
 CREATE INDEX IF NOT EXISTS idempotency_by_age ON idempotency(created_us);
+
+-- Webhooks (sandbox/webhooks). Endpoints are configuration, like keys: a reset keeps them.
+-- `events` is a JSON array of subscription patterns; the secret of a rotation's overlap
+-- is kept in `previous_secret` until `previous_expires_us`.
+CREATE TABLE IF NOT EXISTS webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  url TEXT NOT NULL, events TEXT NOT NULL DEFAULT '["*"]',
+  test_mode INTEGER NOT NULL DEFAULT 0,
+  secret TEXT NOT NULL, previous_secret TEXT, previous_expires_us INTEGER,
+  disabled INTEGER NOT NULL DEFAULT 0, consecutive_failures INTEGER NOT NULL DEFAULT 0,
+  created_us INTEGER NOT NULL, deleted_us INTEGER
+);
+CREATE INDEX IF NOT EXISTS webhook_endpoints_by_workspace
+  ON webhook_endpoints(workspace_id, test_mode) WHERE deleted_us IS NULL;
+
+-- One row per event a write fired; `body` is the envelope exactly as sent (compact JSON).
+CREATE TABLE IF NOT EXISTS webhook_events (
+  id TEXT PRIMARY KEY,
+  workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+  type TEXT NOT NULL, mode TEXT NOT NULL, created_us INTEGER NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_events_by_workspace ON webhook_events(workspace_id, created_us);
+
+-- One row per (event, endpoint): the outbox. `id` is the svix-id (msg_…), the same across
+-- the retries of one delivery. `lease_until_us` keeps two processes sharing the file from
+-- sending one attempt twice.
+CREATE TABLE IF NOT EXISTS webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  event_id TEXT NOT NULL REFERENCES webhook_events(id),
+  endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id),
+  workspace_id TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_us INTEGER, first_attempt_us INTEGER, last_attempt_us INTEGER,
+  last_status INTEGER, last_error TEXT, response_snippet TEXT,
+  lease_until_us INTEGER, replays INTEGER NOT NULL DEFAULT 0,
+  created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS webhook_deliveries_due
+  ON webhook_deliveries(next_attempt_us) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS webhook_deliveries_by_workspace
+  ON webhook_deliveries(workspace_id, created_us);
+
+-- Every attempt of every delivery: the delivery log and its replays.
+CREATE TABLE IF NOT EXISTS webhook_attempts (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id),
+  number INTEGER NOT NULL, at_us INTEGER NOT NULL, timestamp INTEGER NOT NULL,
+  status INTEGER, error TEXT, duration_ms INTEGER NOT NULL, response_snippet TEXT
+);
+CREATE INDEX IF NOT EXISTS webhook_attempts_by_delivery ON webhook_attempts(delivery_id, seq);
 """
 
 # Created once the resource tables have every column (older databases are migrated first).
@@ -140,6 +191,9 @@ CREATE INDEX IF NOT EXISTS onboardings_by_customer
 
 # Everything a reset empties; workspaces and keys survive so issued keys keep working.
 _DATA_TABLES = (
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_events",
     "idempotency",
     "phase_transitions",
     "events",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import CuidFactory
@@ -35,6 +35,9 @@ class Ctx:
     params: Mapping[str, str]
     query: Mapping[str, str]
     body: Mapping[str, Any]
+    raw_body: bytes = b""
+    # Ids of the webhook deliveries this request queued, so the core can wake the worker.
+    queued: list[str] = field(default_factory=list)
 
     @property
     def workspace_id(self) -> str:
@@ -61,6 +64,31 @@ class Ctx:
             contact_id=contact_id,
             onboarding_id=onboarding_id,
             data=data,
+        )
+
+    def fire(
+        self,
+        resource: str,
+        action: str,
+        before: dict[str, Any] | None,
+        after: dict[str, Any],
+    ) -> None:
+        """Stores the webhook events of a write (its record as rendered before and after),
+        and queues their deliveries, in this request's transaction."""
+        # Imported here: the webhooks package builds on the engine, not the other way.
+        from pivotal_cli.sandbox.webhooks.outbox import fire
+
+        self.queued.extend(
+            fire(
+                self.tx,
+                workspace_id=self.workspace_id,
+                mode=self.caller.mode,
+                now_us=self.now_us,
+                resource=resource,
+                action=action,
+                before=before,
+                after=after,
+            )
         )
 
 

@@ -3,13 +3,17 @@
 Synchronous and framework-free; the ASGI app and the httpx transport are thin adapters
 around it. A request goes: route (404/405) -> authenticate (401) -> rate limit (429,
 counted from here on) -> body -> idempotency claim or replay -> injected faults ->
-handler inside one transaction (the idempotency record commits with it) -> response.
-Every piece of state hangs off the instance, so two sandboxes never share anything.
+handler inside one transaction (the idempotency record commits with it, and so do the
+webhook events and deliveries the write fires) -> response, after which the webhook
+worker is woken if the write queued deliveries (it sends them on its own thread or at
+process exit, never before the response). Every piece of state hangs off the instance,
+so two sandboxes never share anything.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -33,10 +37,13 @@ from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan
 from pivotal_cli.sandbox.engine.idempotency import Claim, Idempotency, record
 from pivotal_cli.sandbox.engine.protocol import JSON_CONTENT_TYPE, Request, Response, json_response
 from pivotal_cli.sandbox.engine.ratelimit import RateLimiter, RatePolicy
-from pivotal_cli.sandbox.engine.routes import PUBLIC_OPERATIONS, match
+from pivotal_cli.sandbox.engine.routes import PUBLIC_OPERATIONS, RAW_BODY_OPERATIONS, match
 from pivotal_cli.sandbox.engine.validation import parse_body
 from pivotal_cli.sandbox.fixtures.provision import provision
 from pivotal_cli.sandbox.resources import contacts, customers, onboardings
+from pivotal_cli.sandbox.webhooks import resend
+from pivotal_cli.sandbox.webhooks.schedule import time_scale_from
+from pivotal_cli.sandbox.webhooks.worker import Dispatcher
 
 API_VERSION = "v1"
 
@@ -82,6 +89,7 @@ HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
     "get-onboarding": onboardings.get_onboarding,
     "update-onboarding": onboardings.update_onboarding,
     "delete-onboarding": onboardings.delete_onboarding,
+    "resend-webhook-events": resend.resend_events,
 }
 
 
@@ -107,6 +115,7 @@ class Sandbox:
         faults: str | FaultPlan | None = None,
         openapi: Callable[[], bytes | None] = load_openapi,
         ids: CuidFactory | None = None,
+        webhook_time_scale: float = 1.0,
     ) -> None:
         self.store = store
         self.keys = list(keys or [])
@@ -120,6 +129,9 @@ class Sandbox:
         self._verified = VerificationCache()
         self._ids = ids if ids is not None else CuidFactory()
         self._openapi = openapi
+        # Sends the webhook deliveries writes queue; its thread runs only when started
+        # (`serve`, `running_server`), otherwise passes run on demand (`run_due`).
+        self.webhooks = Dispatcher(store, clock=clock, time_scale=webhook_time_scale)
 
     @classmethod
     def open(
@@ -130,6 +142,7 @@ class Sandbox:
         iterations: int = DEFAULT_ITERATIONS,
         clock: Clock = utc_now,
         rng: random.Random | None = None,
+        webhook_time_scale: float | None = None,
         **options: Any,
     ) -> Sandbox:
         """Opens (creating and seeding on first use) the sandbox stored at `db`.
@@ -137,8 +150,11 @@ class Sandbox:
         A file database keeps its plaintext sandbox keys in the keys file beside it.
         `rng` is for runs that must replay exactly (conformance, tests): a seeded
         generator makes every id and key the same from run to run. By default they
-        come from `secrets`, as a real server's would.
+        come from `secrets`, as a real server's would. `webhook_time_scale` multiplies
+        the webhook retry delays (default: `$PIVOTAL_SANDBOX_WEBHOOK_TIME_SCALE`, else 1).
         """
+        if webhook_time_scale is None:
+            webhook_time_scale = time_scale_from(os.environ)
         store = Store(db)
         try:
             keys_file = keys_file_for(Path(db)) if store.is_file else None
@@ -155,7 +171,7 @@ class Sandbox:
             raise
         if rng is not None:
             options.setdefault("ids", CuidFactory(random.Random(rng.getrandbits(64))))
-        return cls(store, keys=keys, clock=clock, **options)
+        return cls(store, keys=keys, clock=clock, webhook_time_scale=webhook_time_scale, **options)
 
     def key(self, workspace: str, mode: str, *, revoked: bool = False) -> str:
         """The plaintext of the first sandbox key matching the description."""
@@ -181,6 +197,7 @@ class Sandbox:
         return int(row["n"])
 
     def close(self) -> None:
+        self.webhooks.stop()
         self.store.close()
 
     def __enter__(self) -> Sandbox:
@@ -237,7 +254,11 @@ class Sandbox:
         self, request: Request, operation: str, params: dict[str, str], caller: Caller
     ) -> Response:
         # The docs' own samples send `{}` with GETs: bodies are read only where used.
-        body = parse_body(request.body) if request.method in ("POST", "PATCH") else {}
+        body = (
+            parse_body(request.body)
+            if request.method in ("POST", "PATCH") and operation not in RAW_BODY_OPERATIONS
+            else {}
+        )
         key = request.headers.get("idempotency-key")
         claim = None
         if request.method == "POST" and key is not None:
@@ -283,11 +304,13 @@ class Sandbox:
         transaction = self.store.read() if request.method == "GET" else self.store.write()
         with transaction as tx:
             now_us = to_us(self.clock())
-            ctx = Ctx(tx, caller, now_us, self._ids, params, request.query, body)
+            ctx = Ctx(tx, caller, now_us, self._ids, params, request.query, body, request.body)
             status, payload = HANDLERS[operation](ctx)
             response = json_response(status, payload)
             if claim is not None and 200 <= status < 300:
                 record(tx, claim, status, response.body, now_us)
+        if ctx.queued:
+            self.webhooks.wake()
         return response
 
 

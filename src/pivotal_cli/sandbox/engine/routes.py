@@ -39,6 +39,15 @@ ROUTES: tuple[tuple[str, dict[str, str]], ...] = (
     ),
 )
 
+# Routes the docs' OpenAPI blocks do not have, kept out of the served document (see
+# docs/api-choices.md, "The project's own additions"): matched after the documented ones.
+EXTENSION_ROUTES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("webhook_endpoints/{id}/resend", {"POST": "resend-webhook-events"}),
+)
+
+# Operations that read the raw request body themselves (it may be a bare JSON array).
+RAW_BODY_OPERATIONS = frozenset({"resend-webhook-events"})
+
 PUBLIC_OPERATIONS = frozenset({"get-health", "get-openapi"})
 
 
@@ -54,7 +63,7 @@ def match(method: str, raw_path: str) -> Match:
     """Resolves a request path (still percent-encoded) or raises the 404/405 error."""
     segments = _segments(raw_path)
     if segments is not None:
-        for template, methods in ROUTES:
+        for template, methods in (*ROUTES, *EXTENSION_ROUTES):
             params = _bind(template.split("/"), segments)
             if params is None:
                 continue

@@ -123,7 +123,9 @@ def create_customer_contact(ctx: Ctx) -> Reply:
         ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
     )
     ctx.event("contact.created", customer_id=customer["id"], contact_id=row["id"])
-    return 201, render(row)
+    rendered = render(row)
+    ctx.fire("contact", "create", None, rendered)
+    return 201, rendered
 
 
 def get_contact(ctx: Ctx) -> Reply:
@@ -156,7 +158,9 @@ def update_contact(ctx: Ctx) -> Reply:
         data={"fields": sorted(values)},
     )
     updated = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
-    return 200, render(updated)
+    rendered = render(updated)
+    ctx.fire("contact", "update", render(row), rendered)
+    return 200, rendered
 
 
 def delete_contact(ctx: Ctx) -> Reply:
@@ -169,4 +173,6 @@ def delete_contact(ctx: Ctx) -> Reply:
             (ctx.now_us, ctx.now_us, row["id"]),
         )
         ctx.event("contact.deleted", customer_id=row["customer_id"], contact_id=row["id"])
+        deleted = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
+        ctx.fire("contact", "delete", render(row), render(deleted))
     return 200, customers.render_deleted(row)

@@ -174,7 +174,9 @@ def create_customer(ctx: Ctx) -> Reply:
     values = validate(ctx.body, request_fields("customer", "create"))
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
     ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
-    return 201, render(row)
+    rendered = render(row)
+    ctx.fire("customer", "create", None, rendered)
+    return 201, rendered
 
 
 def get_customer(ctx: Ctx) -> Reply:
@@ -192,7 +194,9 @@ def update_customer(ctx: Ctx) -> Reply:
         f"UPDATE customers SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
     )
     ctx.event("customer.updated", customer_id=row["id"], data={"fields": sorted(values)})
-    return 200, render(require(ctx.tx, ctx.workspace_id, row["id"]))
+    rendered = render(require(ctx.tx, ctx.workspace_id, row["id"]))
+    ctx.fire("customer", "update", render(row), rendered)
+    return 200, rendered
 
 
 def delete_customer(ctx: Ctx) -> Reply:
@@ -205,4 +209,7 @@ def delete_customer(ctx: Ctx) -> Reply:
             (ctx.now_us, ctx.now_us, row["id"]),
         )
         ctx.event("customer.deleted", customer_id=row["id"])
+        # The event carries the customer as it stands archived, not the `Deleted` stub.
+        archived = ctx.tx.execute("SELECT * FROM customers WHERE id = ?", (row["id"],)).fetchone()
+        ctx.fire("customer", "delete", render(row), render(archived))
     return 200, render_deleted(row)

@@ -189,7 +189,9 @@ def create_onboarding(ctx: Ctx) -> Reply:
         onboarding_id=row["id"],
         data={"phase": row["phase"], "state": row["state"]},
     )
-    return 201, render(row)
+    rendered = render(row)
+    ctx.fire("onboarding", "create", None, rendered)
+    return 201, rendered
 
 
 def get_onboarding(ctx: Ctx) -> Reply:
@@ -211,7 +213,10 @@ def update_onboarding(ctx: Ctx) -> Reply:
     )
     _audit_update(ctx, row, columns, sorted(values))
     updated = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
-    return 200, render(updated)
+    rendered = render(updated)
+    # Phase and state changes (advance, back, pause, …) are PATCHes: they fire here.
+    ctx.fire("onboarding", "update", render(row), rendered)
+    return 200, rendered
 
 
 def _audit_update(
@@ -248,4 +253,6 @@ def delete_onboarding(ctx: Ctx) -> Reply:
             (ctx.now_us, ctx.now_us, row["id"]),
         )
         ctx.event("onboarding.deleted", customer_id=row["customer_id"], onboarding_id=row["id"])
+        deleted = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
+        ctx.fire("onboarding", "delete", render(row), render(deleted))
     return 200, customers.render_deleted(row)
