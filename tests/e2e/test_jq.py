@@ -159,3 +159,21 @@ def test_columns_on_get_pick_fields_of_the_record(sandbox_cli: Any, make_custome
 
     assert plain.stdout.splitlines() == ["slug\tget-columns", "metadata.tier\tgold"]
     assert typo.exit_code == 2 and "unknown field 'slgu'" in typo.stderr
+
+
+def test_jq_output_is_indented_on_a_terminal_and_compact_in_a_pipe(sandbox_cli: Any) -> None:
+    expr = "{slug: .organization.slug}"
+    terminal = sandbox_cli("me", "--jq", expr, env={"PIVOTAL_FORCE_TTY": "1"})
+    piped = sandbox_cli("me", "--jq", expr)
+
+    assert terminal.stdout == '{\n  "slug": "acme"\n}\n'
+    assert piped.stdout == '{"slug":"acme"}\n'
+
+
+def test_jq_on_commands_that_need_no_api(cli: Any) -> None:
+    cli("config", "set", "output", "json")
+
+    result = cli("config", "list", "--jq", ".output")
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "json\n"
