@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache completion config contacts customers dash doctor health help me onboardings sandbox status)
+        _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help me onboardings sandbox status)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -107,7 +107,7 @@ _pivotal_node() {
         _pivotal_args=(1:1)
         ;;
     contacts)
-        _pivotal_subs=(add delete get list update)
+        _pivotal_subs=(add delete get import list update)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -129,6 +129,12 @@ _pivotal_node() {
         _pivotal_opts=(--arg -c --columns -h --help --jq --json -q -t --template)
         _pivotal_vopts=' --arg -c --columns -q --jq -t --template '
         _pivotal_args=(1:1)
+        ;;
+    'contacts import')
+        _pivotal_subs=()
+        _pivotal_opts=(--dry-run -h --help --json -y --yes)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1 0:1)
         ;;
     'contacts list')
         _pivotal_subs=()
@@ -195,6 +201,12 @@ _pivotal_node() {
         _pivotal_opts=(--arg -h --help --jq --json -q)
         _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
+        ;;
+    export)
+        _pivotal_subs=()
+        _pivotal_opts=(-f --format -h --help --json -o --output --resume)
+        _pivotal_vopts=' -f --format -o --output '
+        _pivotal_args=(0:1)
         ;;
     health)
         _pivotal_subs=()
@@ -370,6 +382,10 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=contacts
         ;;
+    'contacts import|#0')
+        _pivotal_kind=ids
+        _pivotal_res=customers
+        ;;
     'contacts list|-c'|'contacts list|--columns')
         _pivotal_kind=fields
         _pivotal_vals=(id display_id customer_id name email title is_primary labels created_at updated_at)
@@ -426,6 +442,17 @@ _pivotal_value() {
     'customers update|#0')
         _pivotal_kind=ids
         _pivotal_res=customers
+        ;;
+    'export|-f'|'export|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(jsonl csv json)
+        ;;
+    'export|-o'|'export|--output')
+        _pivotal_kind=file
+        ;;
+    'export|#0')
+        _pivotal_kind=choice
+        _pivotal_vals=(customers contacts onboardings all)
         ;;
     'help|#0')
         _pivotal_nargs=-1

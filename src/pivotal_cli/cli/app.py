@@ -35,8 +35,19 @@ GROUPS = (
     "help",
     "completion",
     "api",
+    "export",
 )
-ROOT_COMMANDS = ("help", "completion", "me", "health", "status", "dash", "doctor", "api")
+ROOT_COMMANDS = (
+    "help",
+    "completion",
+    "me",
+    "health",
+    "status",
+    "dash",
+    "doctor",
+    "api",
+    "export",
+)
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 

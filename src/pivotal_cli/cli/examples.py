@@ -79,6 +79,13 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal contacts update 8421 --primary",
     ),
     "contacts delete": ("$ pivotal contacts delete 8421", "$ pivotal contacts delete 8421 --yes"),
+    "contacts import": (
+        "# Paste a list (one a line: name, email, title), end with Ctrl-D; it asks first",
+        "$ pivotal contacts import acme-corp",
+        "# From a file: check it, then add it without asking",
+        "$ pivotal contacts import acme-corp people.csv --dry-run",
+        "$ pivotal contacts import acme-corp people.csv --yes",
+    ),
     # onboardings
     "onboardings": (
         "$ pivotal onboardings list --state at_risk",
@@ -151,6 +158,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
         '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
         "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
+    ),
+    "export": (
+        "# Everything, as a bundle directory with a manifest",
+        "$ pivotal export all -o takeout/",
+        "# One resource as CSV (a column per metadata key)",
+        "$ pivotal export customers -o customers.csv",
+        "# Carry on after an interruption, from the last checkpoint",
+        "$ pivotal export all -o takeout/ --format json --resume",
     ),
     "api": (
         "$ pivotal api /me",

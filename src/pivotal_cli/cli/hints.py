@@ -155,6 +155,14 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
 }
 
 
+def export_stopped(written: int) -> str:
+    """What `export` says when it stops early: what is kept, and how to go on."""
+    return (
+        f"The export stopped with {written:,} records saved. Run the same command with "
+        "--resume to continue from there."
+    )
+
+
 def hint_for(exc: PivotalError) -> str | None:
     """The next step for `exc`: its own hint if it has one, else from the tables above."""
     if exc.hint:

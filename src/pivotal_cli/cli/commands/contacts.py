@@ -163,6 +163,44 @@ def delete(
     )
 
 
+@app.command("import")
+@handle_errors
+def import_(
+    ctx: typer.Context,
+    customer: CustomerRef,
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[FILE|-]",
+            help="The list: one contact a line, name, email, title (default: stdin).",
+            show_default=False,
+        ),
+    ] = None,
+    yes: YesOpt = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the preview only; add nothing.")
+    ] = False,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the contacts added as a JSON array (with --dry-run: the rows read).",
+        ),
+    ] = False,
+) -> None:
+    """Add a pasted list of contacts to a customer: one a line, name, email, title.
+
+    Values are CSV: quote a value that holds a comma. Blank lines and a header line
+    name,email,title are skipped. A preview flags rows with a missing name or a bad
+    email, which are skipped; then it asks. The first contact becomes primary when
+    the customer has none. Each row is sent with an idempotency key made from the
+    customer and the row, so pasting the same list again adds nothing twice.
+    """
+    from pivotal_cli.cli import contact_import
+
+    contact_import.run(ctx.obj, customer, source, yes=yes, dry_run=dry_run, json_=json_)
+
+
 # Aliases as gh has them; hidden, so help and completion list each command once.
 app.command("ls", hidden=True)(list_)
 app.command("view", hidden=True)(get)
