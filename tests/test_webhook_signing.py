@@ -143,12 +143,43 @@ def test_what_we_sign_verifies_with_the_oracle() -> None:
     assert verify(secret, renamed, body, now=time.time()).ok
 
 
-def test_a_malformed_pair_before_a_valid_one_divides_the_two() -> None:
-    """Known difference: we skip a malformed pair and still match the valid one after
-    it, as the Svix libraries do; the Python Standard Webhooks library stops at it."""
+def test_a_malformed_pair_stops_reading_the_header_as_the_library_does() -> None:
+    """Entries are read left to right and a malformed one ends the reading: a valid
+    signature before it verifies, one after it is never reached (in both verifiers)."""
     secret = new_secret()
     body = b"{}"
     headers = sign_headers(secret, body, msg_id="msg_1", timestamp=int(time.time()))
-    headers["svix-signature"] = "garbage " + headers["svix-signature"]
-    assert ours_accepts(secret, headers, body)
-    assert not oracle_accepts(secret, headers, body)
+    valid = headers["svix-signature"]
+    for header, accepted in ((f"garbage {valid}", False), (f"{valid} garbage", True)):
+        case = {**headers, "svix-signature": header}
+        assert ours_accepts(secret, case, body) is accepted, header
+        assert oracle_accepts(secret, case, body) is accepted, header
+    verdict = verify(
+        secret, {**headers, "svix-signature": f"garbage {valid}"}, body, now=time.time()
+    )
+    assert verdict.reason == "malformed_signature"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "{v}",
+        "{v} ",  # a trailing space: an empty entry after the signature
+        " {v}",  # a leading one: an empty entry before it
+        "{v}  v1,AAAA",  # two spaces
+        "v1,a,b {v}",  # an entry with two commas
+        "v1, {v}",  # an empty signature
+        "v2,AAAA {v}",  # another scheme first
+        "v1,!!!! {v}",  # not base64
+        "v1,AAA {v}",  # bad padding
+        "{v},",
+        "",
+    ],
+)
+def test_odd_signature_headers_get_the_library_s_verdict(shape: str) -> None:
+    secret = new_secret()
+    body = b'{"type":"customer.created"}'
+    headers = sign_headers(secret, body, msg_id="msg_odd", timestamp=int(time.time()))
+    headers["svix-signature"] = shape.format(v=headers["svix-signature"])
+
+    assert ours_accepts(secret, headers, body) == oracle_accepts(secret, headers, body)

@@ -120,22 +120,25 @@ def signing_headers(headers: Mapping[str, str]) -> tuple[str | None, str | None,
 
 
 def _signatures(header: str) -> tuple[list[bytes], bool]:
-    """The v1 signatures a header lists, and whether any pair in it was malformed.
+    """The v1 signatures a header lists, read left to right, and whether one was malformed.
 
-    Malformed pairs are skipped rather than fatal: a well-formed match elsewhere in
-    the header still verifies, as in the Svix and Standard Webhooks libraries.
+    Reading stops at the first malformed entry (not exactly one comma, or not base64),
+    as the Standard Webhooks and Svix Python libraries stop there: a signature after
+    it is never considered, so both verifiers accept and reject the same headers.
     """
-    found, malformed = [], False
-    for pair in header.split():
-        version, comma, value = pair.partition(",")
-        if not comma or not version or not value:
-            malformed = True
-        elif version == "v1":  # other schemes (v1a, asymmetric) are not ours to check
-            try:
-                found.append(base64.b64decode(value))
-            except (binascii.Error, ValueError):
-                malformed = True
-    return found, malformed
+    found = []
+    for pair in header.split(" "):
+        parts = pair.split(",")
+        if len(parts) != 2:
+            return found, True
+        version, value = parts
+        if version != "v1":  # other schemes (v1a, asymmetric) are not ours to check
+            continue
+        try:
+            found.append(base64.b64decode(value))
+        except (binascii.Error, ValueError):
+            return found, True
+    return found, False
 
 
 def verify(
