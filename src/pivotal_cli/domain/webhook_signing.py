@@ -126,7 +126,7 @@ def _signatures(header: str) -> tuple[list[bytes], bool]:
     as the Standard Webhooks and Svix Python libraries stop there: a signature after
     it is never considered, so both verifiers accept and reject the same headers.
     """
-    found = []
+    found: list[bytes] = []
     for pair in header.split(" "):
         parts = pair.split(",")
         if len(parts) != 2:
