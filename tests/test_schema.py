@@ -35,7 +35,7 @@ WRITE_COMMANDS = [
     (("onboardings", "update"), "onboarding", "update"),
 ]
 # Options every write command has besides the body's fields.
-COMMAND_OPTIONS = {"--data", "--idempotency-key", "--yes", "--json", "--help"}
+COMMAND_OPTIONS = {"--data", "--idempotency-key", "--yes", "--json", "--jq", "--arg", "--help"}
 
 
 def _command(path: tuple[str, ...]) -> Any:
