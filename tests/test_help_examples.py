@@ -11,7 +11,6 @@ import shlex
 from collections.abc import Iterator
 from typing import Any
 
-import click
 import pytest
 import typer.main
 
