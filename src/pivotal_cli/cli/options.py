@@ -66,7 +66,7 @@ ModeOpt = Annotated[
 class _Typer(typer.Typer):
     """A Typer whose commands are `helptext.Command`s (examples, global options)."""
 
-    def command(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("cls", Command)
         return super().command(*args, **kwargs)
 
