@@ -25,7 +25,7 @@ _SELECT = (
 )
 
 
-class UnknownDelivery(endpoints.EndpointError):
+class UnknownDelivery(endpoints.UnknownRecord):
     """No delivery with that id in the workspace."""
 
 
@@ -58,6 +58,12 @@ def get(tx: sqlite3.Connection, delivery_ids: list[str]) -> list[dict[str, Any]]
         if row is not None:
             found.append(render(row))
     return found
+
+
+def get_many(store: Store, delivery_ids: list[str]) -> list[dict[str, Any]]:
+    """Like `get`, in a transaction of its own."""
+    with store.read() as tx:
+        return get(tx, delivery_ids)
 
 
 def list_deliveries(

@@ -29,7 +29,11 @@ class EndpointError(ValueError):
     """A bad endpoint request: an unknown workspace or endpoint, a bad URL or pattern."""
 
 
-class UnknownEndpoint(EndpointError):
+class UnknownRecord(EndpointError):
+    """A workspace, endpoint or delivery that does not exist."""
+
+
+class UnknownEndpoint(UnknownRecord):
     """No endpoint with that id in the workspace."""
 
 
@@ -65,7 +69,7 @@ def workspace_id(tx: sqlite3.Connection, slug: str) -> str:
     row = tx.execute("SELECT id FROM workspaces WHERE slug = ?", (slug,)).fetchone()
     if row is None:
         names = ", ".join(r["slug"] for r in tx.execute("SELECT slug FROM workspaces"))
-        raise EndpointError(f"unknown workspace {slug!r}: this sandbox has {names}")
+        raise UnknownRecord(f"unknown workspace {slug!r}: this sandbox has {names}")
     return str(row["id"])
 
 
