@@ -189,7 +189,7 @@ def test_a_field_added_to_the_schema_reaches_every_consumer() -> None:
 
 
 def test_the_schema_is_written_once_in_src() -> None:
-    """A plain field's name appears only in the schema and its generated copy."""
+    """A plain field's name appears only in the schema and what is generated from it."""
     proc = subprocess.run(
         ["git", "grep", "-l", "monthly_orders", "--", "src"],
         cwd=ROOT,
@@ -200,7 +200,9 @@ def test_the_schema_is_written_once_in_src() -> None:
     if proc.returncode not in (0, 1) or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout")
 
-    assert sorted(proc.stdout.split()) == [
+    # The completion scripts are generated from the schema too (field names for --columns).
+    found = [p for p in proc.stdout.split() if not p.startswith("src/pivotal_cli/completions/")]
+    assert sorted(found) == [
         "src/pivotal_cli/domain/openapi.json",
         "src/pivotal_cli/domain/spec.py",
     ]
