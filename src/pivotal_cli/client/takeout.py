@@ -126,9 +126,10 @@ class SlugIndex:
     one GET and remembered, so a customer created after the fill still gets its slug.
     """
 
-    def __init__(self, client: Client, directory: str | None = None) -> None:
+    def __init__(self, client: Client) -> None:
         self._client = client
-        fd, self._path = tempfile.mkstemp(prefix=".pivotal-slugs-", suffix=".db", dir=directory)
+        # In the system's temporary directory: a few MB even for 100,000 customers.
+        fd, self._path = tempfile.mkstemp(prefix="pivotal-slugs-", suffix=".db")
         os.close(fd)
         self._db = sqlite3.connect(self._path)
         self._db.execute("PRAGMA journal_mode=OFF")

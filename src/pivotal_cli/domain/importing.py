@@ -1,0 +1,464 @@
+"""Rows of an import file turned into request bodies, typed from the schema: no I/O.
+
+An input row is a mapping of column to value: text from a CSV cell, or any JSON value
+from a JSONL or JSON record. `ColumnMap` decides once per file what each column feeds
+(a schema field, a `metadata` key, the owning customer, or nothing), and `plan_row`
+types one row's values from the schema and reports every bad value as a `Problem`
+with its row number and column, so a bad row is never a crash.
+
+What an upsert changes is `changes`: the fields whose wanted value differs from the
+record's. Each row's `Idempotency-Key` is `idempotency_key`: deterministic from the
+job, the row's key and its body, so a retry or a resume can never create twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pivotal_cli.domain import schema
+from pivotal_cli.domain.bodies import BodyError
+from pivotal_cli.domain.bodies import _value as checked_value
+from pivotal_cli.domain.records import JSONValue, Record
+
+# The command words and the schema's resource names.
+RESOURCES = {"customers": "customer", "contacts": "contact", "onboardings": "onboarding"}
+# The columns that name a contact's or an onboarding's customer, strongest first:
+# a slug survives a move to another workspace, ids do not (shared file conventions).
+CUSTOMER_COLUMNS = ("customer_slug", "customer", "customer_id")
+CUSTOMER_KEYS = ("id", "display_id", "slug")
+# Columns a result file adds to the input's: read back (a failures file re-imported),
+# they are ignored.
+RESULT_COLUMNS = (
+    "id",
+    "display_id",
+    "action",
+    "http_status",
+    "error_type",
+    "error_code",
+    "error_field",
+    "error_message",
+)
+METADATA = "metadata"
+# Where the API renders a record's id; kept out of bodies but usable as a key.
+ID = "id"
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_TRUE = ("true", "yes", "1", "t", "y")
+_FALSE = ("false", "no", "0", "f", "n")
+# An idempotency key lives 24 hours on the server; a row first sent longer ago than
+# this (a margin for clock differences) is looked up before it is sent again.
+KEY_LIFETIME_SECONDS = 23 * 3600
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one row: where, which field, and what."""
+
+    row: int
+    column: str
+    code: str
+    message: str
+    field: str | None = None
+
+    def line(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    """How a row names its customer: `kind` is id, display_id, slug or metadata.FIELD."""
+
+    kind: str
+    value: str
+    column: str
+
+
+@dataclass
+class RowPlan:
+    """What one row asks for: the create body, what only an update can set, its key."""
+
+    number: int
+    create: Record = field(default_factory=dict)
+    # Fields the create schema lacks but the update schema has (an onboarding's
+    # completed_at): sent with a PATCH after the create.
+    after_create: Record = field(default_factory=dict)
+    # Every field the row sets that an update accepts: what an upsert compares.
+    wanted: Record = field(default_factory=dict)
+    customer: CustomerRef | None = None
+    key: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a column feeds: a schema field, a metadata key, the customer, or nothing."""
+
+    kind: str  # "field", "metadata", "metadata_object", "customer", "key_only", "ignored"
+    name: str = ""
+
+
+class ColumnMap:
+    """Which column feeds which field of `resource`, decided once for a file's columns.
+
+    Columns match create/update fields by name; `metadata.KEY` columns go into
+    `metadata`; `renames` (column -> field, from the user) cover other names. Read-only
+    fields of the object (id, display_id, created_at, …) and result-file columns are
+    ignored, not errors; any other unknown column is listed in `unknown`.
+    """
+
+    def __init__(
+        self, resource: str, columns: Iterable[str], renames: Mapping[str, str] | None = None
+    ) -> None:
+        self.resource = resource
+        self.renames = dict(renames or {})
+        create = schema.field_names(resource, "create")
+        update = schema.field_names(resource, "update")
+        self.writable = set(create) | set(update)
+        self.has_metadata = METADATA in self.writable
+        self.readable = set(schema.field_names(resource, "object"))
+        self.targets: dict[str, Target] = {}
+        self.unknown: list[str] = []
+        for column in columns:
+            self.add(column)
+
+    def add(self, column: str) -> Target:
+        """The target of `column`, worked out once (JSON records bring new keys late)."""
+        known = self.targets.get(column)
+        if known is not None:
+            return known
+        name = self.renames.get(column, column)
+        target = self._target(name)
+        if target.kind == "ignored" and name not in self.readable and name not in RESULT_COLUMNS:
+            self.unknown.append(column)
+        self.targets[column] = target
+        return target
+
+    def _target(self, name: str) -> Target:
+        if name.startswith(METADATA + ".") and self.has_metadata and len(name) > len(METADATA) + 1:
+            return Target("metadata", name[len(METADATA) + 1 :])
+        if name == METADATA and self.has_metadata:
+            return Target("metadata_object", METADATA)
+        if self.resource != "customer" and name in CUSTOMER_COLUMNS:
+            return Target("customer", name)
+        if name in self.writable:
+            return Target("field", name)
+        if name == ID:
+            return Target("key_only", ID)
+        return Target("ignored", name)
+
+
+def parse_renames(pairs: Iterable[str]) -> dict[str, str]:
+    """`COLUMN=FIELD` pairs as a dict; ValueError names a pair without `=`."""
+    renames = {}
+    for pair in pairs:
+        column, sep, target = pair.partition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise ValueError(f"'{pair}' is not COLUMN=FIELD")
+        renames[column.strip()] = target.strip()
+    return renames
+
+
+def key_problem(resource: str, key: str) -> str | None:
+    """Why `key` cannot match records of `resource`, or None when it can."""
+    if key == ID:
+        return None
+    if key.startswith(METADATA + "."):
+        if METADATA in schema.field_names(resource, "object"):
+            return None
+        return f"{resource}s have no metadata"
+    if resource == "onboarding" and key == "customer":
+        return None
+    if key in schema.field_names(resource, "object"):
+        return None
+    return f"'{key}' is not a field of a {resource}"
+
+
+def customer_ref_problem(key: str) -> str | None:
+    if key in CUSTOMER_KEYS or (key.startswith(METADATA + ".") and len(key) > 9):
+        return None
+    return f"'{key}' is not id, display_id, slug or metadata.FIELD"
+
+
+# -- one row ------------------------------------------------------------------------
+
+
+def plan_row(
+    columns: ColumnMap,
+    number: int,
+    row: Mapping[str, Any],
+    *,
+    from_text: bool,
+    key: str | None = None,
+    customer_key: str | None = None,
+) -> RowPlan:
+    """The bodies `row` asks for, typed from the schema, with every problem found.
+
+    `from_text`: the values are CSV cells (typed from the schema; an empty cell is
+    "not given"), else JSON values (checked as they are; null is "not given").
+    `key` is the upsert key (a field, `metadata.FIELD`, `id`), `customer_key` how a
+    `customer` column is matched.
+    """
+    resource = columns.resource
+    plan = RowPlan(number)
+    values: Record = {}
+    metadata: dict[str, JSONValue] = {}
+    has_metadata = False
+    refs: dict[str, str] = {}
+    raw_id: str | None = None
+    given: set[str] = set()
+    for column, raw in row.items():
+        target = columns.add(column)
+        if raw is None or (from_text and raw == ""):
+            continue
+        given.add(target.name)
+        if target.kind == "field":
+            try:
+                values[target.name] = _typed(resource, target.name, raw, from_text)
+            except BodyError as exc:
+                plan.problems.append(_problem(number, column, exc))
+        elif target.kind == "metadata":
+            has_metadata = True
+            metadata[target.name] = raw
+        elif target.kind == "metadata_object":
+            value = _json_text(raw) if from_text and isinstance(raw, str) else raw
+            if not isinstance(value, dict):
+                plan.problems.append(
+                    Problem(number, column, "invalid_type", "expected a JSON object", METADATA)
+                )
+            else:
+                has_metadata = True
+                metadata = {**value, **metadata}
+        elif target.kind == "customer":
+            refs[target.name] = str(raw).strip()
+        elif target.kind == "key_only":
+            raw_id = str(raw).strip()
+    if has_metadata:
+        values[METADATA] = metadata
+    if resource != "customer":
+        plan.customer = _customer_ref(refs, customer_key)
+        if plan.customer is None:
+            plan.problems.append(
+                Problem(
+                    number,
+                    "",
+                    "missing_customer",
+                    "names no customer (a customer_slug, customer or customer_id column)",
+                    "customer_id",
+                )
+            )
+        values.pop("customer_id", None)
+    create_fields = set(schema.field_names(resource, "create")) - {"customer_id"}
+    update_fields = set(schema.field_names(resource, "update"))
+    plan.create = {k: v for k, v in values.items() if k in create_fields}
+    plan.after_create = {
+        k: v for k, v in values.items() if k in update_fields and k not in create_fields
+    }
+    plan.wanted = {k: v for k, v in values.items() if k in update_fields}
+    for spec in schema.fields(resource, "create"):
+        if spec.required and spec.name != "customer_id" and spec.name not in given:
+            plan.problems.append(
+                Problem(number, spec.name, "required", f"{spec.name} is required", spec.name)
+            )
+    if key is not None:
+        plan.key = _key_value(key, values, raw_id, plan.customer)
+        if plan.key is None:
+            plan.problems.append(
+                Problem(number, key, "missing_key", f"has no value for the key {key}", key)
+            )
+    return plan
+
+
+def _problem(number: int, column: str, exc: BodyError) -> Problem:
+    problem = exc.problem
+    code = "invalid_value"
+    if "is not an email" in problem:
+        code = "invalid_email"
+    elif "is not a date" in problem or "outside the supported range" in problem:
+        code = "invalid_date"
+    elif problem.startswith("unknown "):
+        code = "invalid_enum_value"
+    elif problem.startswith("expected"):
+        code = "invalid_type"
+    elif problem.startswith("must be at"):
+        code = "too_small"
+    # The column already names the field; a path into it (labels.2) says more.
+    message = problem if exc.path == exc.field else f"{exc.path}: {problem}"
+    return Problem(number, column, code, message, exc.field)
+
+
+def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
+    """One value typed and checked from the create (else update) schema."""
+    spec = schema.field(resource, name, "create") or schema.field(resource, name, "update")
+    assert spec is not None
+    value = _from_text(spec, raw) if from_text and isinstance(raw, str) else raw
+    checked = checked_value(spec, value, name)
+    if spec.maximum is not None and isinstance(checked, int) and checked > spec.maximum:
+        raise BodyError(name, f"must be at most {spec.maximum}")
+    return checked
+
+
+def _from_text(spec: schema.Field, text: str) -> JSONValue:
+    """A CSV cell as the JSON value the schema's type wants (left as text if it cannot be)."""
+    text = text.strip()
+    if spec.type == "integer":
+        if _INTEGER.match(text):
+            return int(text)
+        raise BodyError(spec.name, f"expected an integer, got '{text}'")
+    if spec.type == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise BodyError(spec.name, f"expected a number, got '{text}'") from None
+    if spec.type == "boolean":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise BodyError(spec.name, f"expected true or false, got '{text}'")
+    if spec.type in ("array", "object"):
+        value = _json_text(text)
+        if value is None:
+            kind = "a JSON list" if spec.type == "array" else "a JSON object"
+            raise BodyError(spec.name, f"expected {kind}, got '{text[:40]}'")
+        return value
+    return text
+
+
+def _json_text(text: str) -> JSONValue:
+    try:
+        value: JSONValue = json.loads(text)
+    except ValueError:
+        return None
+    return value
+
+
+def _customer_ref(refs: Mapping[str, str], customer_key: str | None) -> CustomerRef | None:
+    if refs.get("customer_slug"):
+        return CustomerRef("slug", refs["customer_slug"], "customer_slug")
+    if refs.get("customer"):
+        value = refs["customer"]
+        return CustomerRef(customer_key or _guess_kind(value), value, "customer")
+    if refs.get("customer_id"):
+        value = refs["customer_id"]
+        return CustomerRef(_guess_kind(value), value, "customer_id")
+    return None
+
+
+def _guess_kind(value: str) -> str:
+    if value.isdigit():
+        return "display_id"
+    if re.fullmatch(r"c[a-z0-9]{19,31}", value):
+        return "id"
+    return "slug"
+
+
+def _key_value(
+    key: str, values: Mapping[str, JSONValue], raw_id: str | None, customer: CustomerRef | None
+) -> str | None:
+    if key == ID:
+        return raw_id or None
+    if key == "customer":
+        return f"{customer.kind}:{customer.value}" if customer else None
+    if key.startswith(METADATA + "."):
+        meta = values.get(METADATA)
+        found = meta.get(key[len(METADATA) + 1 :]) if isinstance(meta, dict) else None
+    else:
+        found = values.get(key)
+    if found is None or found == "":
+        return None
+    return found.lower() if key == "email" and isinstance(found, str) else str(found)
+
+
+def record_key(key: str, record: Mapping[str, JSONValue]) -> str | None:
+    """The value of the upsert `key` in an API record, as `plan_row` writes a row's."""
+    if key.startswith(METADATA + "."):
+        meta = record.get(METADATA)
+        found = meta.get(key[len(METADATA) + 1 :]) if isinstance(meta, dict) else None
+    else:
+        found = record.get(key)
+    if found is None or found == "":
+        return None
+    return found.lower() if key == "email" and isinstance(found, str) else str(found)
+
+
+# -- comparing with what exists --------------------------------------------------------
+
+
+def changes(
+    resource: str, wanted: Mapping[str, JSONValue], record: Mapping[str, JSONValue]
+) -> Record:
+    """The fields of `wanted` whose value differs from `record`'s: what a PATCH sends.
+
+    Dates compare as instants, emails without case; `metadata` is merged into the
+    record's (a PATCH replaces it whole, so keys the file does not name are kept).
+    """
+    patch: Record = {}
+    for name, value in wanted.items():
+        current = record.get(name)
+        if name == METADATA and isinstance(value, dict):
+            merged = {**current, **value} if isinstance(current, dict) else dict(value)
+            if merged != current:
+                patch[name] = merged
+            continue
+        if not same_value(resource, name, value, current):
+            patch[name] = value
+    return patch
+
+
+def same_value(resource: str, name: str, wanted: JSONValue, current: JSONValue) -> bool:
+    spec = schema.field(resource, name, "object")
+    if spec is not None and spec.is_datetime and isinstance(wanted, str):
+        return isinstance(current, str) and _instant(wanted) == _instant(current)
+    if spec is not None and spec.is_email and isinstance(wanted, str):
+        return isinstance(current, str) and wanted.lower() == current.lower()
+    return wanted == current
+
+
+def _instant(text: str) -> datetime | str:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+
+
+# -- idempotency ---------------------------------------------------------------------
+
+
+def body_hash(body: Mapping[str, JSONValue], customer: CustomerRef | None = None) -> str:
+    """A hash of the canonical JSON of a row's create body and its customer."""
+    canonical = json.dumps(
+        {"body": body, "customer": [customer.kind, customer.value] if customer else None},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_key(job_id: str, row_key: str, hashed_body: str) -> str:
+    """The row's `Idempotency-Key`: the same job, row and body always give the same key."""
+    digest = hashlib.sha256(f"{job_id}\n{row_key}\n{hashed_body}".encode()).hexdigest()
+    return f"pivotal-import-{digest[:40]}"
+
+
+def key_expired(first_sent_at: float | None, now: float) -> bool:
+    """Whether the server may have forgotten the idempotency key of a row sent then."""
+    return first_sent_at is not None and now - first_sent_at > KEY_LIFETIME_SECONDS
+
+
+def minutes_for(requests: int, per_minute: int | None) -> float | None:
+    """How long `requests` take at `per_minute`; None when the limit is unknown."""
+    if not per_minute:
+        return None
+    return requests / per_minute

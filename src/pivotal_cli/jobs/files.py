@@ -1,0 +1,200 @@
+"""Reading import files row by row, and writing result files.
+
+CSV (a header row), JSONL (one object a line) and a JSON array are read as a stream
+of `(row number, mapping)`: CSV and JSONL one line at a time, so memory stays flat
+whatever the file's size. A JSON array is parsed whole (JSON has no streaming reader
+in the standard library): use JSONL for big files. Row numbers count data rows from 1
+(a CSV's header is not a row; blank lines are skipped but counted, so row N is the
+Nth line after the header). A line that is not a JSON object is handed on as a
+`BadLine`, so it becomes a row error rather than a crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from pivotal_cli.errors import UsageError
+
+FORMATS = ("csv", "jsonl", "json")
+_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+
+
+@dataclass(frozen=True)
+class BadLine:
+    """A line of a JSONL or JSON input that is not an object: a row error."""
+
+    message: str
+
+
+Row = Mapping[str, Any] | BadLine
+
+
+def detect_format(path: str, forced: str | None) -> str:
+    """The file's format: `forced` if given, else from its extension."""
+    if forced:
+        return forced
+    suffix = Path(path).suffix.lower()
+    if suffix in _EXTENSIONS:
+        return _EXTENSIONS[suffix]
+    raise UsageError(
+        f"Cannot tell the format of '{path}' from its name; it must end in .csv, .jsonl or .json.",
+        reason="import_format_unknown",
+    )
+
+
+class RowReader:
+    """Rows of one input, read lazily; `columns` is known after the header (CSV)."""
+
+    def __init__(self, path: str, fmt: str) -> None:
+        self.path = path
+        self.format = fmt
+        self.columns: list[str] = []
+        self._stream: IO[str] | None = None
+
+    def _open(self) -> IO[str]:
+        if self.path == "-":
+            # newline="" lets the csv module see quoted line breaks as they are.
+            return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", newline="")
+        try:
+            return open(self.path, encoding="utf-8-sig", newline="")
+        except FileNotFoundError:
+            raise UsageError(f"No such file: {self.path}.", reason="import_file_missing") from None
+        except OSError as exc:
+            raise UsageError(
+                f"Cannot read {self.path}: {exc.strerror}.", reason="import_file_unreadable"
+            ) from None
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]:
+        self._stream = self._open()
+        try:
+            if self.format == "csv":
+                yield from self._csv(self._stream)
+            elif self.format == "jsonl":
+                yield from self._jsonl(self._stream)
+            else:
+                yield from self._json(self._stream)
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"{self.path} is not UTF-8 text.", reason="import_file_unreadable"
+            ) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._stream is not None and self.path != "-":
+            self._stream.close()
+        self._stream = None
+
+    def _csv(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
+        reader = csv.reader(stream)
+        header = next(reader, None)
+        if not header:
+            return
+        self.columns = [name.strip() for name in header]
+        for number, cells in enumerate(reader, start=1):
+            if not cells or all(not cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(self.columns):
+                yield (
+                    number,
+                    BadLine(
+                        f"has {len(cells)} cells but the header names {len(self.columns)} columns"
+                    ),
+                )
+                continue
+            yield number, dict(zip(self.columns, cells, strict=False))
+
+    def _jsonl(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                yield number, self._record(line)
+
+    def _json(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
+        try:
+            data = json.load(stream)
+        except ValueError as exc:
+            raise UsageError(
+                f"{self.path} is not valid JSON: {exc}.", reason="import_file_malformed"
+            ) from None
+        if not isinstance(data, list):
+            raise UsageError(
+                f"{self.path} holds JSON that is not an array of records.",
+                reason="import_file_malformed",
+            )
+        for number, item in enumerate(data, start=1):
+            yield number, item if isinstance(item, dict) else BadLine("is not a JSON object")
+
+    def _record(self, line: str) -> Row:
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            return BadLine(f"is not valid JSON ({exc})")
+        if not isinstance(value, dict):
+            return BadLine("is not a JSON object")
+        for name in value:
+            if name not in self.columns:
+                self.columns.append(name)
+        return value
+
+
+def _cell(value: Any) -> str:
+    """A value as a CSV cell: the shared conventions (true/false, empty null, JSON)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return str(value)
+
+
+class ResultWriter:
+    """A result file: the input's columns plus the outcome columns, as CSV or JSONL."""
+
+    def __init__(self, path: Path | str, fmt: str, columns: Sequence[str], extra: Sequence[str]):
+        self.format = "csv" if fmt == "csv" else "jsonl"
+        self._to_stdout = str(path) == "-"
+        self._stream: IO[str] = (
+            sys.stdout if self._to_stdout else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        )
+        self.count = 0
+        self._columns = list(columns) + [name for name in extra if name not in columns]
+        self._csv = csv.writer(self._stream) if self.format == "csv" else None
+        if self._csv is not None:
+            self._csv.writerow(self._columns)
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        self.count += 1
+        if self._csv is not None:
+            self._csv.writerow([_cell(row.get(name)) for name in self._columns])
+        else:
+            self._stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        if self._to_stdout:
+            self._stream.flush()
+        else:
+            self._stream.close()
+
+
+def write_rows(
+    path: Path | str,
+    fmt: str,
+    columns: Sequence[str],
+    extra: Sequence[str],
+    rows: Iterable[Mapping[str, Any]],
+) -> int:
+    writer = ResultWriter(path, fmt, columns, extra)
+    try:
+        for row in rows:
+            writer.write(row)
+    finally:
+        writer.close()
+    return writer.count

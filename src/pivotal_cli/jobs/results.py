@@ -1,0 +1,81 @@
+"""A job's result files and its summary, both read from the journal.
+
+Two files per job in `imports/results/`: `<job>.succeeded.<ext>` and
+`<job>.failed.<ext>` (CSV for a CSV input, else JSONL): the input's columns plus `id`,
+`display_id`, `action` (created, updated, unchanged, existing, failed), `http_status`
+and the error's type, code, field and message. The failures file re-imports as it is
+once its rows are fixed: the outcome columns are ignored on input.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pivotal_cli.jobs import journal as jr
+from pivotal_cli.jobs import paths
+from pivotal_cli.jobs.files import write_rows
+from pivotal_cli.jobs.journal import OUTCOME_COLUMNS, Journal
+
+ACTIONS = ("created", "updated", "unchanged", "existing")
+
+
+def extension(fmt: str) -> str:
+    return "csv" if fmt == "csv" else "jsonl"
+
+
+def write_results(journal: Journal, *, failed: bool | None, path: Path | str) -> int:
+    """The job's rows (all, or one side) with their outcomes, written to `path`."""
+    meta = journal.meta()
+    return write_rows(
+        path,
+        meta["format"],
+        meta.get("columns") or [],
+        OUTCOME_COLUMNS,
+        journal.results(failed=failed),
+    )
+
+
+def write_result_files(journal: Journal) -> dict[str, str]:
+    """Both result files of a job in the results directory; their paths."""
+    meta = journal.meta()
+    folder = paths.ensure(paths.results_dir())
+    ext = extension(meta["format"])
+    written = {}
+    for side, failed in (("succeeded", False), ("failed", True)):
+        path = folder / f"{meta['job_id']}.{side}.{ext}"
+        write_results(journal, failed=failed, path=path)
+        written[side] = str(path)
+    return written
+
+
+def summary(journal: Journal) -> dict[str, Any]:
+    """The job's counts as `--json` prints them."""
+    meta = journal.meta()
+    counts = journal.counts()
+    open_rows = sum(counts.get(status, 0) for status in jr.OPEN)
+    return {
+        "job": meta["job_id"],
+        "resource": meta["resource"] + "s",
+        "mode": meta["mode"],
+        "source": meta["source"],
+        "rows": counts.get("total", 0),
+        **{action: counts.get(f"action:{action}", 0) for action in ACTIONS},
+        "failed": counts.get(jr.FAILED, 0) + counts.get(jr.RETRY, 0),
+        "unfinished": open_rows - counts.get(jr.RETRY, 0),
+        "finished": open_rows == 0,
+    }
+
+
+def finish_if_done(journal: Journal, path: Path) -> Path:
+    """Move a journal whose rows all have an outcome to `imports/done/`; its path now."""
+    counts = journal.counts()
+    if any(counts.get(status) for status in jr.OPEN) or path.parent == paths.done_dir():
+        return path
+    journal.close()
+    target = paths.ensure(paths.done_dir()) / path.name
+    for suffix in ("", "-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.replace(target.with_name(target.name + suffix))
+    return target

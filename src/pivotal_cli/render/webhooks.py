@@ -1,0 +1,74 @@
+"""One line per webhook delivery, as `pivotal webhooks listen`, `replay` and `log` print it.
+
+    14:32:07  onboarding.phase_changed  evt_2nQv…  phase review → launch  valid  age 0s
+
+What changed reads `data.previous_attributes` against `data.object`; an event that
+changes nothing names its object instead (`customer 1042 Aurora Outfitters`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# A value longer than this is cut in a line: the line is for reading, the log keeps all.
+_VALUE_WIDTH = 40
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 1] + "…"
+
+
+def changes(event: Any) -> str:
+    """`phase review → launch, state active → at_risk`; or what the event is about."""
+    if not isinstance(event, dict):
+        return ""
+    data = event.get("data")
+    if not isinstance(data, dict):
+        return ""
+    found = data.get("object")
+    obj: dict[str, Any] = found if isinstance(found, dict) else {}
+    previous = data.get("previous_attributes")
+    if isinstance(previous, dict) and previous:
+        return ", ".join(
+            f"{name} {_short(old)} → {_short(obj.get(name))}" for name, old in previous.items()
+        )
+    kind = obj.get("object") or str(event.get("type", "")).split(".", 1)[0]
+    label = " ".join(
+        _short(obj[key]) for key in ("display_id", "name", "title") if obj.get(key) is not None
+    )
+    return f"{kind} {label}".strip()
+
+
+def verdict_word(verdict: Any) -> str:
+    """`valid`, the failed verdict's reason, or `unchecked` when no secret was known."""
+    if verdict is None:
+        return "unchecked"
+    return "valid" if verdict.ok else str(verdict.reason)
+
+
+def event_line(
+    *,
+    clock: str,
+    event: Any,
+    verdict: Any,
+    age_seconds: int | None,
+    outcome: str = "",
+) -> str:
+    """The one line for a delivery: time, type, id, changes, verdict, age and outcome."""
+    if isinstance(event, dict):
+        kind = str(event.get("type") or "?")
+        event_id = str(event.get("id") or "?")
+        what = changes(event)
+    else:
+        kind, event_id, what = "?", "?", "body is not JSON"
+    parts = [clock, kind, event_id]
+    if what:
+        parts.append(what)
+    parts.append(verdict_word(verdict))
+    if age_seconds is not None:
+        parts.append(f"age {age_seconds}s")
+    if outcome:
+        parts.append(outcome)
+    return "  ".join(parts)

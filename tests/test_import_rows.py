@@ -1,0 +1,163 @@
+"""Rows typed from the schema (domain/importing.py): values, problems, keys, diffs.
+
+Pure functions, so plain dicts in and out: CSV cells are typed by the field's schema
+type, every bad value is a Problem naming its row and column, upsert compares values
+the way the API renders them, and idempotency keys are deterministic.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pivotal_cli.domain import importing
+from pivotal_cli.domain.importing import ColumnMap, CustomerRef, changes, plan_row
+
+
+def plan(resource: str, row: dict, *, text: bool = True, **options):
+    return plan_row(ColumnMap(resource, list(row)), 7, row, from_text=text, **options)
+
+
+def test_csv_cells_are_typed_from_the_schema() -> None:
+    got = plan(
+        "customer",
+        {"name": "Orbit", "mrr": "1200", "status": "active", "metadata.crm": "H-1", "plan": ""},
+    )
+    assert got.ok
+    assert got.create == {
+        "name": "Orbit",
+        "mrr": 1200,
+        "status": "active",
+        "metadata": {"crm": "H-1"},
+    }
+    onboarding = plan(
+        "onboarding",
+        {
+            "customer_slug": "orbit",
+            "reminder_email": "false",
+            "target_launch_date": "2026-07-15",
+            "completed_at": "2026-08-01T10:00:00Z",
+            "reminder_frequency_days": "3",
+        },
+    )
+    assert onboarding.ok, onboarding.problems
+    assert onboarding.create == {
+        "reminder_email": False,
+        "target_launch_date": "2026-07-15T00:00:00.000Z",
+        "reminder_frequency_days": 3,
+    }
+    # A create does not take completed_at; an update does: it is PATCHed after.
+    assert onboarding.after_create == {"completed_at": "2026-08-01T10:00:00.000Z"}
+    assert onboarding.customer == CustomerRef("slug", "orbit", "customer_slug")
+
+
+@pytest.mark.parametrize(
+    ("resource", "row", "column", "code"),
+    [
+        ("customer", {"name": "A", "mrr": "lots"}, "mrr", "invalid_type"),
+        ("customer", {"name": "A", "mrr": "-1"}, "mrr", "too_small"),
+        ("customer", {"name": "A", "status": "asleep"}, "status", "invalid_enum_value"),
+        ("customer", {"slug": "a"}, "name", "required"),
+        ("customer", {"name": "A", "metadata": "[1]"}, "metadata", "invalid_type"),
+        ("contact", {"name": "A", "email": "nope", "customer": "1"}, "email", "invalid_email"),
+        (
+            "contact",
+            {"name": "A", "email": "a@b.io", "customer": "1", "is_primary": "maybe"},
+            "is_primary",
+            "invalid_type",
+        ),
+        (
+            "contact",
+            {"name": "A", "email": "a@b.io", "customer": "1", "labels": "x"},
+            "labels",
+            "invalid_type",
+        ),
+        (
+            "onboarding",
+            {"customer": "1", "target_launch_date": "soon"},
+            "target_launch_date",
+            "invalid_date",
+        ),
+        ("onboarding", {"phase": "review"}, "", "missing_customer"),
+    ],
+)
+def test_every_bad_value_is_a_problem_with_row_and_column(resource, row, column, code) -> None:
+    got = plan(resource, row)
+    assert [(p.row, p.column, p.code) for p in got.problems] == [(7, column, code)]
+    assert got.problems[0].line().startswith(f"row 7{', column ' + column if column else ''}: ")
+
+
+def test_json_values_are_checked_as_they_are_and_null_is_not_given() -> None:
+    got = plan("customer", {"name": "A", "mrr": "12", "plan": None}, text=False)
+    assert [(p.column, p.code) for p in got.problems] == [("mrr", "invalid_type")]
+    assert "plan" not in got.create
+
+
+def test_read_only_and_result_columns_are_ignored_but_unknown_ones_are_listed() -> None:
+    columns = ColumnMap("customer", ["id", "created_at", "action", "error_message", "colour"])
+    assert columns.unknown == ["colour"]
+    renamed = ColumnMap("customer", ["Company"], {"Company": "name"})
+    assert renamed.targets["Company"].name == "name"
+
+
+def test_customer_columns_prefer_the_slug_and_guess_id_kinds() -> None:
+    both = plan(
+        "contact",
+        {"name": "A", "email": "a@b.io", "customer_id": "c" + "a" * 24, "customer_slug": "orbit"},
+    )
+    assert both.customer == CustomerRef("slug", "orbit", "customer_slug")
+    assert plan("contact", {"name": "A", "email": "a@b.io", "customer": "42"}).customer == (
+        CustomerRef("display_id", "42", "customer")
+    )
+    keyed = plan(
+        "contact", {"name": "A", "email": "a@b.io", "customer": "H-1"}, customer_key="metadata.crm"
+    )
+    assert keyed.customer == CustomerRef("metadata.crm", "H-1", "customer")
+
+
+def test_upsert_keys_come_from_a_field_metadata_or_the_id() -> None:
+    row = {"id": "cabc", "name": "A", "slug": "a", "metadata.crm": "H-1"}
+    assert plan("customer", row, key="slug").key == "a"
+    assert plan("customer", row, key="metadata.crm").key == "H-1"
+    assert plan("customer", row, key="id").key == "cabc"
+    missing = plan("customer", {"name": "A"}, key="slug")
+    assert [p.code for p in missing.problems] == ["missing_key"]
+    assert importing.key_problem("contact", "metadata.x") == "contacts have no metadata"
+    assert importing.key_problem("customer", "colour") == "'colour' is not a field of a customer"
+
+
+def test_changes_are_the_fields_that_differ_as_the_api_renders_them() -> None:
+    record = {
+        "name": "A",
+        "status": "active",
+        "target_launch_date": "2026-07-15T00:00:00.000Z",
+        "email": "ada@orbit.io",
+        "metadata": {"crm": "H-1", "tier": "gold"},
+    }
+    same = {"name": "A", "target_launch_date": "2026-07-15T00:00:00Z", "metadata": {"crm": "H-1"}}
+    assert changes("onboarding", same, record) == {}
+    assert changes("contact", {"email": "ADA@orbit.io"}, record) == {}
+    assert changes("customer", {"status": "churned", "metadata": {"crm": "H-2"}}, record) == {
+        "status": "churned",
+        # A PATCH replaces metadata whole: keys the file does not name are kept.
+        "metadata": {"crm": "H-2", "tier": "gold"},
+    }
+
+
+def test_idempotency_keys_are_deterministic_per_job_row_and_body() -> None:
+    body = {"name": "A", "mrr": 1}
+    key = importing.idempotency_key("job", "3", importing.body_hash(body))
+    assert key == importing.idempotency_key(
+        "job", "3", importing.body_hash({"mrr": 1, "name": "A"})
+    )
+    assert key != importing.idempotency_key("job2", "3", importing.body_hash(body))
+    assert key != importing.idempotency_key("job", "4", importing.body_hash(body))
+    assert key != importing.idempotency_key("job", "3", importing.body_hash({"name": "B"}))
+    assert key.isascii() and len(key) < 255
+
+
+def test_a_key_expires_after_its_lifetime_with_a_margin() -> None:
+    assert not importing.key_expired(None, 10**9)
+    assert not importing.key_expired(0, 22 * 3600)
+    assert importing.key_expired(0, 24 * 3600)
+    assert importing.minutes_for(3000, 60) == 50
+    assert importing.minutes_for(10, None) is None
