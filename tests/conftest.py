@@ -3,7 +3,8 @@
 Every test runs with (autouse):
 
 * its own config directory (`PIVOTAL_CONFIG_DIR`), sandbox directory
-  (`PIVOTAL_SANDBOX_DIR`) and cache directory for the id index (`PIVOTAL_CACHE_DIR`)
+  (`PIVOTAL_SANDBOX_DIR`), cache directory for the id index (`PIVOTAL_CACHE_DIR`) and
+  state directory for import jobs (`PIVOTAL_STATE_DIR`)
   under `tmp_path`;
 * none of the variables that steer the CLI from outside (`PIVOTAL_API_KEY`,
   `PIVOTAL_BASE_URL`, `PIVOTAL_WORKSPACE`, `PIVOTAL_SANDBOX`, `PIVOTAL_DEBUG`,
@@ -92,6 +93,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PIVOTAL_CONFIG_DIR", str(config))
     monkeypatch.setenv("PIVOTAL_SANDBOX_DIR", str(tmp_path / "sandbox"))
     monkeypatch.setenv("PIVOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PIVOTAL_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("PIVOTAL_PAGER", "off")
     return config
 

@@ -739,6 +739,7 @@ def test_bash_completes_field_names_after_the_last_comma() -> None:
     assert got[2] == ["email"]
 
 
+@needs_zsh
 def test_zsh_completes_field_names(tmp_path: Path) -> None:
     got = zsh_complete(CHECKED_IN, ["pivotal onboardings list --columns pha"], home=tmp_path)
     assert any(line.split(" -- ")[0].strip() == "phase" for line in got[0]), got

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import typer
@@ -234,6 +235,20 @@ def test_8_server_or_network_failure_after_retries() -> None:
     assert result.stderr == "Error: Could not get an answer from my.pivotal.app.\n"
 
 
+@covers(ExitCode.PARTIAL)
+def test_9_an_import_finished_with_some_rows_failed(
+    cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIVOTAL_SANDBOX_RATE_LIMIT", "off")
+    source = tmp_path / "customers.csv"
+    source.write_text("name,mrr\nGood,1\nBad,lots\n")
+
+    result = cli("--sandbox", "import", "customers", str(source), "--yes")
+
+    assert result.exit_code == ExitCode.PARTIAL == 9
+    assert "1 created" in result.stderr and "1 failed" in result.stderr
+
+
 @covers(ExitCode.INTERRUPTED)
 def test_130_ctrl_c(cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*_: object) -> None:
@@ -299,4 +314,4 @@ def test_an_error_without_code_or_type_names_the_status_once() -> None:
 def test_the_table_covers_every_exit_code() -> None:
     # `@covers` registers when the module is imported, so test order does not matter.
     assert set(ExitCode) == COVERED
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 130]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]

@@ -1,7 +1,7 @@
 """The layering rules of docs/architecture.md, enforced by reading the source.
 
-Imports go one way, downward: cli -> client -> render -> domain -> settings -> sandbox,
-with `errors.py` shared by all. Every module under src/pivotal_cli is parsed with
+Imports go one way, downward: cli -> jobs -> client -> render -> domain -> settings ->
+sandbox, with `errors.py` shared by all. Every module under src/pivotal_cli is parsed with
 `ast` (nothing is imported or run), and every import is checked, including imports
 inside functions, under `TYPE_CHECKING`, and `importlib.import_module("…")` /
 `__import__("…")` with a literal name. A second check keeps command-line wording
@@ -58,15 +58,18 @@ def _package_layers(*names: str) -> tuple[str, ...]:
 
 # What each layer may not import (module-name prefixes). Anything not listed is allowed.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "client": _package_layers("cli", "render", "sandbox", "settings") + TYPER,
-    "render": _package_layers("cli", "client", "sandbox") + TYPER,
-    "domain": _package_layers("cli", "client", "render", "settings", "sandbox")
+    # jobs/ (import jobs) sits between the command line and the client.
+    "jobs": _package_layers("cli", "sandbox") + TYPER,
+    "client": _package_layers("cli", "jobs", "render", "sandbox", "settings") + TYPER,
+    "render": _package_layers("cli", "jobs", "client", "sandbox") + TYPER,
+    "domain": _package_layers("cli", "jobs", "client", "render", "settings", "sandbox")
     + TYPER
     + IO_MODULES,
     # settings may load the embedded sandbox, but only lazily (checked separately).
-    "settings": _package_layers("cli", "client", "render") + TYPER,
-    "sandbox": _package_layers("cli", "client", "render", "settings") + TYPER,
-    "errors": _package_layers("cli", "client", "render", "domain", "settings", "sandbox") + TYPER,
+    "settings": _package_layers("cli", "jobs", "client", "render") + TYPER,
+    "sandbox": _package_layers("cli", "jobs", "client", "render", "settings") + TYPER,
+    "errors": _package_layers("cli", "jobs", "client", "render", "domain", "settings", "sandbox")
+    + TYPER,
     "root": TYPER,
 }
 

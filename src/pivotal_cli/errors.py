@@ -34,6 +34,8 @@ class ExitCode(IntEnum):
     CONFLICT = 6
     RATE_LIMITED = 7
     SERVER = 8
+    # An import finished, and some of its rows failed (the others were written).
+    PARTIAL = 9
     INTERRUPTED = 130
 
 

@@ -307,3 +307,22 @@ def test_progress_on_a_terminal(sandbox_cli, tmp_path, terminal) -> None:
 
 def test_help_says_deleted_records_are_not_exported(sandbox_cli) -> None:
     assert "Soft-deleted records are not exported" in sandbox_cli("export", "--help").stdout
+
+
+def test_a_bundle_over_http_through_faults_is_complete(cli, tmp_path, small_pages) -> None:
+    """500s, 429s and dropped connections on the way: retries make the files whole."""
+    from pivotal_cli.sandbox.adapters.testing import running_server
+
+    small_pages(10)
+    with running_server(rate_limit="off") as clean:
+        env = {"PIVOTAL_API_KEY": clean.live_key, "PIVOTAL_BASE_URL": clean.base_url}
+        expected = json.loads(cli("customers", "list", "--all", "--json", env=env).stdout)
+        bundle = tmp_path / "b"
+        # The same data served again, now with faults: a fresh demo seed is deterministic.
+        with running_server(rate_limit="off", faults="500=0.15,429=0.1,drop=0.1,seed=5") as bad:
+            env = {"PIVOTAL_API_KEY": bad.live_key, "PIVOTAL_BASE_URL": bad.base_url}
+            result = cli("export", "all", "-o", str(bundle), "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    got = read_export(bundle / "customers.jsonl", "jsonl")
+    assert [(c["slug"], c["name"]) for c in got] == [(c["slug"], c["name"]) for c in expected]
+    assert json.loads(result.stdout)["counts"]["customers"] == len(expected)

@@ -27,6 +27,7 @@ GROUPS = (
     "me",
     "health",
     "sandbox",
+    "webhooks",
     "cache",
     "status",
     "dash",
@@ -36,6 +37,7 @@ GROUPS = (
     "completion",
     "api",
     "export",
+    "import",
 )
 ROOT_COMMANDS = (
     "help",
@@ -48,6 +50,8 @@ ROOT_COMMANDS = (
     "api",
     "export",
 )
+# Command names that are not their module's name (`import` is a Python keyword).
+MODULES = {"import": "importer"}
 # Global options that take a value: the word after them is not a command name.
 _VALUED_OPTIONS = ("-w", "--workspace", "--base-url", "--timeout")
 
@@ -183,7 +187,7 @@ def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
     )
     root.callback()(main)
     for name in groups:
-        module = importlib.import_module(f"pivotal_cli.cli.commands.{name}")
+        module = importlib.import_module(f"pivotal_cli.cli.commands.{MODULES.get(name, name)}")
         root.add_typer(module.app, name=None if name in ROOT_COMMANDS else name)
     return root
 

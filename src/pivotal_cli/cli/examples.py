@@ -187,6 +187,131 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal sandbox events --customer acme-corp",
         "$ pivotal sandbox events --onboarding 1108 --transitions",
     ),
+    "sandbox webhooks": (
+        "$ pivotal sandbox webhooks add http://localhost:3000/webhooks",
+        "$ pivotal sandbox webhooks deliveries --status failed",
+    ),
+    "sandbox webhooks add": (
+        "# Every live-key event; prints the endpoint's id and its secret, once",
+        "$ pivotal sandbox webhooks add http://localhost:3000/webhooks",
+        "# Customer events fired by test keys only",
+        "$ pivotal sandbox webhooks add http://localhost:3000/hooks --events 'customer.*'"
+        " --test-mode",
+        "# In the globex workspace",
+        "$ pivotal -w globex sandbox webhooks add https://example.test/h -e onboarding.launched",
+    ),
+    "sandbox webhooks list": (
+        "$ pivotal sandbox webhooks list",
+        "$ pivotal sandbox webhooks list --json",
+    ),
+    "sandbox webhooks show": (
+        "$ pivotal sandbox webhooks show ep_3f9a1c2b7d4e5f60a1b2c3d4",
+        "# The signing secret in full, for the receiver's configuration",
+        "$ pivotal sandbox webhooks show ep_3f9a1c2b7d4e5f60a1b2c3d4 --show-secret",
+    ),
+    "sandbox webhooks remove": ("$ pivotal sandbox webhooks remove ep_3f9a1c2b7d4e5f60a1b2c3d4",),
+    "sandbox webhooks rotate-secret": (
+        "# A new secret; the old one keeps signing for 24 hours",
+        "$ pivotal sandbox webhooks rotate-secret ep_3f9a1c2b7d4e5f60a1b2c3d4",
+    ),
+    "sandbox webhooks deliveries": (
+        "$ pivotal sandbox webhooks deliveries",
+        "$ pivotal sandbox webhooks deliveries --status failed --event-type 'onboarding.*'",
+        "$ pivotal sandbox webhooks deliveries --endpoint ep_3f9a1c2b7d4e5f60a1b2c3d4 --limit 5"
+        " --json",
+    ),
+    "sandbox webhooks replay": (
+        "# One delivery again: the same svix-id and body, a fresh signature",
+        "$ pivotal sandbox webhooks replay msg_2Lx8bQ4vN7cT1sR9kW3yZ5aD6fH",
+        "# Everything that got no 2xx in the last 6 hours",
+        "$ pivotal sandbox webhooks replay --failed-since 6",
+    ),
+    "sandbox webhooks deliver": (
+        "# Send now what pivotal --sandbox writes left pending",
+        "$ pivotal sandbox webhooks deliver",
+    ),
+    # webhooks
+    "webhooks": (
+        "# Receive deliveries locally, then send one",
+        "$ pivotal webhooks listen --forward-to http://localhost:3000/webhooks",
+        "$ pivotal webhooks trigger customer.created",
+    ),
+    "webhooks listen": (
+        "$ pivotal webhooks listen",
+        "# Verify with the stored secret, forward to your app, print JSON lines",
+        "$ pivotal webhooks listen --secret-from-keyring --forward-to http://localhost:3000/hooks"
+        " --format json",
+        "$ pivotal webhooks listen --events 'onboarding.*' --forward-to http://localhost:3000/hooks",
+    ),
+    "webhooks trigger": (
+        "$ pivotal webhooks trigger customer.created",
+        "$ pivotal webhooks trigger onboarding.phase_changed --set data.object.phase=launch",
+        "# Only print the signed request (verify --request reads it)",
+        "$ pivotal webhooks trigger task.completed --print > request.http",
+    ),
+    "webhooks replay": (
+        "$ pivotal webhooks replay --last 3 --forward-to http://localhost:3000/hooks",
+        "$ pivotal webhooks replay evt_2nQv8c9aZmYHKr1 --forward-to http://localhost:3000/hooks",
+    ),
+    "webhooks log": ("$ pivotal webhooks log", "$ pivotal webhooks log --limit 100 --json"),
+    "webhooks verify": (
+        "$ pivotal webhooks verify --request request.http",
+        "$ pivotal webhooks verify --id msg_2N --timestamp 1767225600 --signature 'v1,K5o…'"
+        " --body body.json",
+    ),
+    "webhooks sign": (
+        "$ pivotal webhooks sign --body event.json",
+        "$ pivotal webhooks sign --body event.json --format curl --url http://localhost:3000/hooks",
+    ),
+    "webhooks events": ("$ pivotal webhooks events", "$ pivotal webhooks events --json"),
+    "webhooks secret": ("$ pivotal webhooks secret set", "$ pivotal webhooks secret show"),
+    "webhooks secret set": (
+        "$ pivotal webhooks secret set",
+        "$ printenv PIVOTAL_WEBHOOK_SECRET | pivotal webhooks secret set --stdin",
+    ),
+    "webhooks secret show": (
+        "$ pivotal webhooks secret show",
+        "$ pivotal webhooks secret show --reveal",
+    ),
+    "webhooks secret clear": ("$ pivotal webhooks secret clear",),
+    # import
+    "import": (
+        "$ pivotal import customers customers.csv --dry-run",
+        "$ pivotal import customers customers.csv",
+        "$ pivotal import resume",
+    ),
+    "import customers": (
+        "# Check every row first (nothing is sent), then import",
+        "$ pivotal import customers crm.csv --dry-run",
+        "$ pivotal import customers crm.csv --map 'Company Name=name' --map Plan=plan",
+        "# Nightly sync: create what is missing, update what differs, by an external id",
+        "$ pivotal import customers crm.jsonl --mode upsert --key metadata.hubspot_id --yes",
+    ),
+    "import contacts": (
+        "# A customer_slug, customer_id or customer column names each contact's customer",
+        "$ pivotal import contacts people.csv",
+        "$ pivotal import contacts people.csv --customer-key metadata.hubspot_id",
+    ),
+    "import onboardings": (
+        "$ pivotal --test import onboardings onboardings.csv",
+        "$ pivotal import onboardings onboardings.jsonl --mode upsert --dry-run --remote",
+    ),
+    "import bundle": (
+        "# Re-import an export: customers, then contacts, then onboardings",
+        "$ pivotal import bundle takeout/",
+        "$ pivotal import bundle takeout/ --mode upsert --key slug --concurrency 8",
+    ),
+    "import resume": (
+        "# After kill -9, Ctrl-C or a dead network: nothing is sent twice",
+        "$ pivotal import resume",
+        "$ pivotal import resume 20261201-143012-customers-a3f9",
+    ),
+    "import status": ("$ pivotal import status 20261201-143012-customers-a3f9 --json",),
+    "import list": ("$ pivotal import list", "$ pivotal import list --json"),
+    "import results": (
+        "# The failed rows with their errors: fix them and import this file again",
+        "$ pivotal import results 20261201-143012-customers-a3f9 --failed -o fix-me.csv",
+    ),
     # housekeeping
     "cache": ("$ pivotal cache clear",),
     "cache clear": ("$ pivotal cache clear",),

@@ -27,6 +27,7 @@ from pivotal_cli.errors import (
     PivotalError,
     RateLimitError,
     ServerError,
+    UnknownRecordError,
     UsageError,
 )
 
@@ -37,6 +38,10 @@ NO_KEYRING = (
     "to keep the key in a file readable only by you."
 )
 CHECK_BASE_URL = "the base URL (--base-url / PIVOTAL_BASE_URL)"
+WEBHOOK_SECRET_SOURCES = (
+    "Pass --secret whsec_…, set PIVOTAL_WEBHOOK_SECRET, or store one with "
+    "`pivotal webhooks secret set`."
+)
 
 
 def _detail(exc: PivotalError, name: str) -> str:
@@ -56,6 +61,18 @@ def _pick_workspace(exc: PivotalError) -> str:
     listed = ", ".join(known)
     return f"Pass --workspace ({listed}), or make one the default: `pivotal auth use {known[0]}`."
 
+
+# A failed signature check's reason -> what to do about it.
+WEBHOOK_VERDICT_HINTS: dict[str, str] = {
+    "no_match": "Check the secret (`pivotal webhooks secret show`) and that the body is "
+    "the exact bytes received.",
+    "reserialized_body": "Pass the raw body as received, before any JSON parsing.",
+    "trailing_newline": "Pass the body without the final line break (printf '%s', not echo).",
+    "timestamp_too_old": "Sign it again with a fresh timestamp: `pivotal webhooks sign`.",
+    "timestamp_too_new": "Check this machine's clock.",
+    "missing_header": "Pass --request FILE, --header 'svix-id: …' (and timestamp, signature), "
+    "or --id, --timestamp and --signature.",
+}
 
 # An API error answer's `code` -> the next step (the API's Errors page lists them).
 BY_API_CODE: dict[str, str] = {
@@ -152,7 +169,47 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (UsageError, "phase_behind"): lambda e: (
         f"Use `pivotal onboardings back {_onboarding(e)}` to move one phase back."
     ),
+    # cli/commands/webhooks.py and settings/webhook_secrets.py
+    (UsageError, "webhook_secret_needed"): WEBHOOK_SECRET_SOURCES,
+    (CredentialsError, "webhook_secret_missing"): WEBHOOK_SECRET_SOURCES,
+    (CredentialsError, "webhook_no_keyring"): (
+        "Set PIVOTAL_WEBHOOK_SECRET for this shell instead, or pass --secret."
+    ),
+    (UsageError, "webhook_secret_bad"): "Copy the endpoint's signing secret again: it looks "
+    "like whsec_ followed by base64.",
+    (PivotalError, "no_webhook_secret_stored"): (
+        "Store one with `pivotal webhooks secret set`, or set PIVOTAL_WEBHOOK_SECRET."
+    ),
+    (UsageError, "no_terminal_for_secret"): (
+        "Pipe it in: `printenv PIVOTAL_WEBHOOK_SECRET | pivotal webhooks secret set --stdin`."
+    ),
+    (UsageError, "unknown_event_type"): "List them with `pivotal webhooks events`.",
+    (PivotalError, "port_in_use"): lambda e: (
+        f"Pick another with --port (0 picks a free one), or stop what listens on "
+        f"{_detail(e, 'port')}."
+    ),
+    (NetworkError, "receiver_unreachable"): lambda e: (
+        "Start a receiver with `pivotal webhooks listen` in another terminal, or pass "
+        "--forward-to URL."
+        if _detail(e, "default")
+        else "Check that the app is running and the URL is right."
+    ),
+    (UnknownRecordError, "delivery_not_recorded"): (
+        "List the recorded deliveries with `pivotal webhooks log`."
+    ),
+    (PivotalError, "signature_invalid"): lambda e: WEBHOOK_VERDICT_HINTS.get(
+        _detail(e, "reason"), ""
+    ),
 }
+
+
+def webhook_listen_ready(url: str) -> str:
+    """What `webhooks listen` says once it is listening: the URL and how to register it."""
+    return (
+        f"Ready. Register {url} as an endpoint "
+        f"(`pivotal sandbox webhooks add {url} --test-mode` for the sandbox, or Admin > "
+        "Developer > Webhooks for a workspace). Ctrl-C to stop."
+    )
 
 
 def export_stopped(written: int) -> str:
@@ -183,3 +240,30 @@ def hint_for(exc: PivotalError) -> str | None:
 def line(exc: PivotalError) -> str:
     """The one line the user reads: the error's message and the next step."""
     return exc.one_line(hint_for(exc))
+
+
+def _job(exc: PivotalError) -> str:
+    return _detail(exc, "job") or "JOB"
+
+
+# jobs/: an import job that stopped before every row had an outcome, and its inputs.
+BY_REASON.update(
+    {
+        (PivotalError, "import_interrupted"): lambda e: (
+            f"Resume it with `pivotal import resume {_job(e)}`."
+        ),
+        (PivotalError, "import_server_errors"): lambda e: (
+            "The API or the network kept failing, so the job stopped; every row is "
+            f"journaled. Resume it later with `pivotal import resume {_job(e)}`."
+        ),
+        (PivotalError, "import_key_refused"): lambda e: (
+            "Fix the key (`pivotal auth login` or PIVOTAL_API_KEY), then resume with "
+            f"`pivotal import resume {_job(e)}`."
+        ),
+        (UsageError, "import_format_unknown"): "Pass --format csv, jsonl or json.",
+        (UsageError, "import_no_job"): "See the jobs with `pivotal import list`.",
+        (UsageError, "import_other_workspace"): (
+            "Use the key of the job's workspace (--workspace, or PIVOTAL_API_KEY)."
+        ),
+    }
+)

@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help me onboardings sandbox status)
+        _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
         _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -220,6 +220,60 @@ _pivotal_node() {
         _pivotal_vopts='  '
         _pivotal_args=(0:-1)
         ;;
+    import)
+        _pivotal_subs=(bundle contacts customers list onboardings results resume status)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'import bundle')
+        _pivotal_subs=()
+        _pivotal_opts=(--concurrency --customer-key --dry-run --errors -h --help --json --key --mode --remote -y --yes)
+        _pivotal_vopts=' --concurrency --customer-key --errors --key --mode '
+        _pivotal_args=(1:1)
+        ;;
+    'import contacts')
+        _pivotal_subs=()
+        _pivotal_opts=(--concurrency --customer-key --dry-run --errors --format -h --help --json --key --map --mode --remote -y --yes)
+        _pivotal_vopts=' --concurrency --customer-key --errors --format --key --map --mode '
+        _pivotal_args=(1:1)
+        ;;
+    'import customers')
+        _pivotal_subs=()
+        _pivotal_opts=(--concurrency --customer-key --dry-run --errors --format -h --help --json --key --map --mode --remote -y --yes)
+        _pivotal_vopts=' --concurrency --customer-key --errors --format --key --map --mode '
+        _pivotal_args=(1:1)
+        ;;
+    'import list')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'import onboardings')
+        _pivotal_subs=()
+        _pivotal_opts=(--concurrency --customer-key --dry-run --errors --format -h --help --json --key --map --mode --remote -y --yes)
+        _pivotal_vopts=' --concurrency --customer-key --errors --format --key --map --mode '
+        _pivotal_args=(1:1)
+        ;;
+    'import results')
+        _pivotal_subs=()
+        _pivotal_opts=(--failed -h --help -o --output)
+        _pivotal_vopts=' -o --output '
+        _pivotal_args=(1:1)
+        ;;
+    'import resume')
+        _pivotal_subs=()
+        _pivotal_opts=(--concurrency -h --help --json -y --yes)
+        _pivotal_vopts=' --concurrency '
+        _pivotal_args=(0:1)
+        ;;
+    'import status')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json)
+        _pivotal_vopts='  '
+        _pivotal_args=(1:1)
+        ;;
     me)
         _pivotal_subs=()
         _pivotal_opts=(--arg -h --help --jq --json -q)
@@ -305,7 +359,7 @@ _pivotal_node() {
         _pivotal_args=(1:1)
         ;;
     sandbox)
-        _pivotal_subs=(events keys reset serve)
+        _pivotal_subs=(events keys reset serve webhooks)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -334,10 +388,136 @@ _pivotal_node() {
         _pivotal_vopts=' --db --faults --host --port --rate-limit --seed '
         _pivotal_args=()
         ;;
+    'sandbox webhooks')
+        _pivotal_subs=(add deliver deliveries list remove replay rotate-secret show)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'sandbox webhooks add')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -e --events -h --help --json --test-mode)
+        _pivotal_vopts=' --db -e --events '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox webhooks deliver')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox webhooks deliveries')
+        _pivotal_subs=()
+        _pivotal_opts=(--db --endpoint --event-type -h --help --json -L --limit --status)
+        _pivotal_vopts=' --db --endpoint --event-type -L --limit --status '
+        _pivotal_args=()
+        ;;
+    'sandbox webhooks list')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox webhooks remove')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox webhooks replay')
+        _pivotal_subs=()
+        _pivotal_opts=(--db --endpoint --failed-since -h --help --json)
+        _pivotal_vopts=' --db --endpoint --failed-since '
+        _pivotal_args=(0:1)
+        ;;
+    'sandbox webhooks rotate-secret')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox webhooks show')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json --show-secret)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
     status)
         _pivotal_subs=()
         _pivotal_opts=(--arg -h --help --jq --json -q --week)
         _pivotal_vopts=' --arg -q --jq --week '
+        _pivotal_args=()
+        ;;
+    webhooks)
+        _pivotal_subs=(events listen log replay secret sign trigger verify)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks events')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks listen')
+        _pivotal_subs=()
+        _pivotal_opts=(--events --format --forward-to -h --help --host --port --print-secret --secret --secret-from-keyring)
+        _pivotal_vopts=' --events --format --forward-to --host --port --secret '
+        _pivotal_args=()
+        ;;
+    'webhooks log')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --json -L --limit)
+        _pivotal_vopts=' -L --limit '
+        _pivotal_args=()
+        ;;
+    'webhooks replay')
+        _pivotal_subs=()
+        _pivotal_opts=(--forward-to -h --help --last --secret)
+        _pivotal_vopts=' --forward-to --last --secret '
+        _pivotal_args=(0:-1)
+        ;;
+    'webhooks secret')
+        _pivotal_subs=(clear set show)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks secret clear')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks secret set')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --stdin)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks secret show')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help --reveal)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'webhooks sign')
+        _pivotal_subs=()
+        _pivotal_opts=(--body --format -h --help --id --secret --timestamp --url)
+        _pivotal_vopts=' --body --format --id --secret --timestamp --url '
+        _pivotal_args=()
+        ;;
+    'webhooks trigger')
+        _pivotal_subs=()
+        _pivotal_opts=(--forward-to -h --help --print --secret --set)
+        _pivotal_vopts=' --forward-to --secret --set '
+        _pivotal_args=(1:1)
+        ;;
+    'webhooks verify')
+        _pivotal_subs=()
+        _pivotal_opts=(--body -H -h --header --help --id --json --request --secret --signature --timestamp)
+        _pivotal_vopts=' --body -H --header --id --request --secret --signature --timestamp '
         _pivotal_args=()
         ;;
     *)
@@ -457,6 +637,21 @@ _pivotal_value() {
     'help|#0')
         _pivotal_nargs=-1
         ;;
+    'import bundle|--errors')
+        _pivotal_kind=file
+        ;;
+    'import bundle|#0')
+        _pivotal_kind=file
+        ;;
+    'import contacts|--errors')
+        _pivotal_kind=file
+        ;;
+    'import customers|--errors')
+        _pivotal_kind=file
+        ;;
+    'import onboardings|--errors')
+        _pivotal_kind=file
+        ;;
     'onboardings advance|--to')
         _pivotal_kind=choice
         _pivotal_vals=(before_getting_started program_design review program_buildout internal_qa launch completed)
@@ -562,6 +757,33 @@ _pivotal_value() {
         ;;
     'sandbox serve|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox webhooks add|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks deliver|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks deliveries|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks list|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks remove|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks replay|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks rotate-secret|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox webhooks show|--db')
+        _pivotal_kind=file
+        ;;
+    'webhooks replay|#0')
+        _pivotal_nargs=-1
         ;;
     esac
 }

@@ -38,7 +38,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
             continue
         end
         switch "$path|$w"
-            case '|api' '|auth' '|cache' '|completion' '|config' '|contacts' '|customers' '|dash' '|doctor' '|export' '|health' '|help' '|me' '|onboardings' '|sandbox' '|status'
+            case '|api' '|auth' '|cache' '|completion' '|config' '|contacts' '|customers' '|dash' '|doctor' '|export' '|health' '|help' '|import' '|me' '|onboardings' '|sandbox' '|status' '|webhooks'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -62,11 +62,27 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
+            case 'import|bundle' 'import|contacts' 'import|customers' 'import|list' 'import|onboardings' 'import|results' 'import|resume' 'import|status'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
             case 'onboardings|advance' 'onboardings|at-risk' 'onboardings|back' 'onboardings|create' 'onboardings|delete' 'onboardings|get' 'onboardings|list' 'onboardings|open' 'onboardings|pause' 'onboardings|resume' 'onboardings|update' 'onboardings|wait'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
-            case 'sandbox|events' 'sandbox|keys' 'sandbox|reset' 'sandbox|serve'
+            case 'sandbox|events' 'sandbox|keys' 'sandbox|reset' 'sandbox|serve' 'sandbox|webhooks'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
+            case 'sandbox webhooks|add' 'sandbox webhooks|deliver' 'sandbox webhooks|deliveries' 'sandbox webhooks|list' 'sandbox webhooks|remove' 'sandbox webhooks|replay' 'sandbox webhooks|rotate-secret' 'sandbox webhooks|show'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
+            case 'webhooks|events' 'webhooks|listen' 'webhooks|log' 'webhooks|replay' 'webhooks|secret' 'webhooks|sign' 'webhooks|trigger' 'webhooks|verify'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
+            case 'webhooks secret|clear' 'webhooks secret|set' 'webhooks secret|show'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -82,7 +98,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'auth status|--arg' 'auth status|-q' 'auth status|--jq' 'config list|--arg' 'config list|-q' 'config list|--jq' 'contacts add|--arg' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-q' 'contacts add|--jq' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts delete|--arg' 'contacts delete|-q' 'contacts delete|--jq' 'contacts get|--arg' 'contacts get|-c' 'contacts get|--columns' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|--arg' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-q' 'contacts update|--jq' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|--arg' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-q' 'customers create|--jq' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers delete|--arg' 'customers delete|-q' 'customers delete|--jq' 'customers get|--arg' 'customers get|-c' 'customers get|--columns' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|--arg' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-q' 'customers update|--jq' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'doctor|--arg' 'doctor|-q' 'doctor|--jq' 'export|-f' 'export|--format' 'export|-o' 'export|--output' 'health|--arg' 'health|-q' 'health|--jq' 'me|--arg' 'me|-q' 'me|--jq' 'onboardings advance|--arg' 'onboardings advance|-q' 'onboardings advance|--jq' 'onboardings advance|--to' 'onboardings at-risk|--arg' 'onboardings at-risk|-q' 'onboardings at-risk|--jq' 'onboardings back|--arg' 'onboardings back|-q' 'onboardings back|--jq' 'onboardings create|--arg' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|-q' 'onboardings create|--jq' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings delete|--arg' 'onboardings delete|-q' 'onboardings delete|--jq' 'onboardings get|--arg' 'onboardings get|-c' 'onboardings get|--columns' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings pause|--arg' 'onboardings pause|-q' 'onboardings pause|--jq' 'onboardings resume|--arg' 'onboardings resume|-q' 'onboardings resume|--jq' 'onboardings update|--arg' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|-q' 'onboardings update|--jq' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'onboardings wait|--arg' 'onboardings wait|-q' 'onboardings wait|--jq' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'status|--arg' 'status|-q' 'status|--jq' 'status|--week'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'auth status|--arg' 'auth status|-q' 'auth status|--jq' 'config list|--arg' 'config list|-q' 'config list|--jq' 'contacts add|--arg' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-q' 'contacts add|--jq' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts delete|--arg' 'contacts delete|-q' 'contacts delete|--jq' 'contacts get|--arg' 'contacts get|-c' 'contacts get|--columns' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|--arg' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-q' 'contacts update|--jq' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|--arg' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-q' 'customers create|--jq' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers delete|--arg' 'customers delete|-q' 'customers delete|--jq' 'customers get|--arg' 'customers get|-c' 'customers get|--columns' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|--arg' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-q' 'customers update|--jq' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'doctor|--arg' 'doctor|-q' 'doctor|--jq' 'export|-f' 'export|--format' 'export|-o' 'export|--output' 'health|--arg' 'health|-q' 'health|--jq' 'import bundle|--concurrency' 'import bundle|--customer-key' 'import bundle|--errors' 'import bundle|--key' 'import bundle|--mode' 'import contacts|--concurrency' 'import contacts|--customer-key' 'import contacts|--errors' 'import contacts|--format' 'import contacts|--key' 'import contacts|--map' 'import contacts|--mode' 'import customers|--concurrency' 'import customers|--customer-key' 'import customers|--errors' 'import customers|--format' 'import customers|--key' 'import customers|--map' 'import customers|--mode' 'import onboardings|--concurrency' 'import onboardings|--customer-key' 'import onboardings|--errors' 'import onboardings|--format' 'import onboardings|--key' 'import onboardings|--map' 'import onboardings|--mode' 'import results|-o' 'import results|--output' 'import resume|--concurrency' 'me|--arg' 'me|-q' 'me|--jq' 'onboardings advance|--arg' 'onboardings advance|-q' 'onboardings advance|--jq' 'onboardings advance|--to' 'onboardings at-risk|--arg' 'onboardings at-risk|-q' 'onboardings at-risk|--jq' 'onboardings back|--arg' 'onboardings back|-q' 'onboardings back|--jq' 'onboardings create|--arg' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|-q' 'onboardings create|--jq' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings delete|--arg' 'onboardings delete|-q' 'onboardings delete|--jq' 'onboardings get|--arg' 'onboardings get|-c' 'onboardings get|--columns' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings pause|--arg' 'onboardings pause|-q' 'onboardings pause|--jq' 'onboardings resume|--arg' 'onboardings resume|-q' 'onboardings resume|--jq' 'onboardings update|--arg' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|-q' 'onboardings update|--jq' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'onboardings wait|--arg' 'onboardings wait|-q' 'onboardings wait|--jq' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'sandbox webhooks add|--db' 'sandbox webhooks add|-e' 'sandbox webhooks add|--events' 'sandbox webhooks deliver|--db' 'sandbox webhooks deliveries|--db' 'sandbox webhooks deliveries|--endpoint' 'sandbox webhooks deliveries|--event-type' 'sandbox webhooks deliveries|-L' 'sandbox webhooks deliveries|--limit' 'sandbox webhooks deliveries|--status' 'sandbox webhooks list|--db' 'sandbox webhooks remove|--db' 'sandbox webhooks replay|--db' 'sandbox webhooks replay|--endpoint' 'sandbox webhooks replay|--failed-since' 'sandbox webhooks rotate-secret|--db' 'sandbox webhooks show|--db' 'status|--arg' 'status|-q' 'status|--jq' 'status|--week' 'webhooks listen|--events' 'webhooks listen|--format' 'webhooks listen|--forward-to' 'webhooks listen|--host' 'webhooks listen|--port' 'webhooks listen|--secret' 'webhooks log|-L' 'webhooks log|--limit' 'webhooks replay|--forward-to' 'webhooks replay|--last' 'webhooks replay|--secret' 'webhooks sign|--body' 'webhooks sign|--format' 'webhooks sign|--id' 'webhooks sign|--secret' 'webhooks sign|--timestamp' 'webhooks sign|--url' 'webhooks trigger|--forward-to' 'webhooks trigger|--secret' 'webhooks trigger|--set' 'webhooks verify|--body' 'webhooks verify|-H' 'webhooks verify|--header' 'webhooks verify|--id' 'webhooks verify|--request' 'webhooks verify|--secret' 'webhooks verify|--signature' 'webhooks verify|--timestamp'
             echo 1
         case '*'
             echo 0
@@ -165,10 +181,12 @@ complete -c pivotal -n "__pivotal_at '' 0 1" -a 'doctor' -d 'Check config, key, 
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'export' -d 'Export every record to files: customers, contacts, onboardings, or all of them.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'health' -d 'Show the API\'s status, its clock and the round-trip latency.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'help' -d 'Show the help of a command (of pivotal itself with none).'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'import' -d 'Create or update many records from a CSV, JSONL or JSON file, resumably.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'me' -d 'Show the workspace and key in use, the mode, and the rate-limit figures.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'onboardings' -d 'List and change onboardings; move them through phases.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'sandbox' -d 'Run and inspect the local sandbox: a stateful implementation of the API.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'status' -d 'Show onboardings launching this week, at risk, waiting on the customer, overdue, and how many sit in each phase.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'webhooks' -d 'Receive, verify, sign, trigger and replay webhook deliveries locally.'
 complete -c pivotal -n "__pivotal_at ''" -l 'base-url' -x -d 'API base URL.'
 complete -c pivotal -n "__pivotal_at ''" -l 'debug' -d 'Show tracebacks of unexpected errors.'
 complete -c pivotal -n "__pivotal_at ''" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -461,6 +479,91 @@ complete -c pivotal -n "__pivotal_at 'health'" -l 'json' -d 'Print the API\'s JS
 # pivotal help
 complete -c pivotal -n "__pivotal_at 'help'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
+# pivotal import
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'bundle' -d 'Import an export bundle: customers, then contacts, then onboardings.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'contacts' -d 'Create (or upsert) contacts from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'customers' -d 'Create (or upsert) customers from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'list' -d 'Every import job on this machine, oldest first, unfinished ones marked.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'onboardings' -d 'Create (or upsert) onboardings from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'results' -d 'A job\'s rows with their outcomes (id, action, error), in the input\'s format.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'resume' -d 'Finish a stopped job (killed, Ctrl-C, network down): no row is sent twice.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'status' -d 'A job\'s counts: rows created, updated, unchanged, failed, and still to send.'
+complete -c pivotal -n "__pivotal_at 'import'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal import bundle
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+complete -c pivotal -n "__pivotal_at 'import bundle' 0 1" -r -F
+
+# pivotal import contacts
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+
+# pivotal import customers
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+
+# pivotal import list
+complete -c pivotal -n "__pivotal_at 'import list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+
+# pivotal import onboardings
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+
+# pivotal import results
+complete -c pivotal -n "__pivotal_at 'import results'" -l 'failed' -d 'Only the rows that failed.'
+complete -c pivotal -n "__pivotal_at 'import results'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import results'" -s 'o' -l 'output' -x -d 'Write here instead of stdout.'
+
+# pivotal import resume
+complete -c pivotal -n "__pivotal_at 'import resume'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
+complete -c pivotal -n "__pivotal_at 'import resume'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import resume'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'import resume'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+
+# pivotal import status
+complete -c pivotal -n "__pivotal_at 'import status'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+
 # pivotal me
 complete -c pivotal -n "__pivotal_at 'me'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'me'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -623,6 +726,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'events' -d 'Show the aud
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'keys' -d 'Print the sandbox keys (creating the sandbox on first use).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'reset' -d 'Delete every record and re-seed (workspaces and keys stay).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'serve' -d 'Serve the sandbox over HTTP until Ctrl-C (prints its URL and keys).'
+complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'webhooks' -d 'Manage the sandbox\'s webhook endpoints, see deliveries, replay them.'
 complete -c pivotal -n "__pivotal_at 'sandbox'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal sandbox events
@@ -656,9 +760,150 @@ complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'port' -x -d 'Port to l
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'rate-limit' -x -d 'Requests per minute per key, or off [default: 60 live, 30 test].'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
 
+# pivotal sandbox webhooks
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'add' -d 'Add an endpoint; prints its id and its signing secret (shown once).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'deliver' -d 'Send every delivery that is due now (what a server\'s worker would send).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'deliveries' -d 'List deliveries, newest first: status, attempts, last answer, next attempt.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'list' -d 'List the workspace\'s endpoints (secrets masked).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'remove' -d 'Remove an endpoint: nothing more is sent to it (its deliveries stay listed).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'replay' -d 'Send past deliveries again, same svix-id and body, with a fresh signature.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'rotate-secret' -d 'Give an endpoint a new secret; the old one also signs for 24 hours.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'show' -d 'Show one endpoint (its secret masked unless --show-secret).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal sandbox webhooks add
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'json' -d 'Print JSON on stdout.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'test-mode' -d 'Receive the events of test keys instead of live keys.'
+
+# pivotal sandbox webhooks deliver
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliver'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliver'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliver'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal sandbox webhooks deliveries
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'endpoint' -x -d 'Only this endpoint\'s.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'event-type' -x -d 'Only these events (customer.*, a type).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'json' -d 'Print JSON on stdout.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'L' -l 'limit' -x -d 'At most N, newest first.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'status' -x -d 'Only this status: pending, succeeded or failed.'
+
+# pivotal sandbox webhooks list
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks list'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks list'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks list'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal sandbox webhooks remove
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks remove'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks remove'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks remove'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal sandbox webhooks replay
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks replay'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks replay'" -l 'endpoint' -x -d 'With --failed-since: only this endpoint\'s.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks replay'" -l 'failed-since' -x -d 'Instead: every delivery that got no 2xx in the last HOURS hours.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks replay'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks replay'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal sandbox webhooks rotate-secret
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks rotate-secret'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks rotate-secret'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks rotate-secret'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal sandbox webhooks show
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks show'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks show'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks show'" -l 'json' -d 'Print JSON on stdout.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks show'" -l 'show-secret' -d 'Print the signing secret in full.'
+
 # pivotal status
 complete -c pivotal -n "__pivotal_at 'status'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
 complete -c pivotal -n "__pivotal_at 'status'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'status'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+
+# pivotal webhooks
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'events' -d 'List the documented event types, with when each fires.'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'listen' -d 'Receive deliveries on a local port: verify, print one line each, forward, record.'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'log' -d 'List the deliveries `listen` recorded, oldest first (with --json: bodies and headers).'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'replay' -d 'Resend recorded deliveries, re-signed with a fresh timestamp (same svix-id and body).'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'secret' -d 'Store, show or clear the webhook signing secret of the workspace.'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'sign' -d 'Sign a body: print the svix-id, svix-timestamp and svix-signature headers.'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'trigger' -d 'Build a realistic test event of TYPE, sign it and POST it (to a running `listen`).'
+complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'verify' -d 'Check a delivery\'s signature: exit 0 and "valid", or exit 1 and the precise reason.'
+complete -c pivotal -n "__pivotal_at 'webhooks'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal webhooks events
+complete -c pivotal -n "__pivotal_at 'webhooks events'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks events'" -l 'json' -d 'Print JSON on stdout.'
+
+# pivotal webhooks listen
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -d 'One line per event, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'forward-to' -x -d 'Forward each delivery (raw body, original headers) to your app; the sender gets the app\'s status.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'host' -x -d 'Address to listen on.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'port' -x -d 'Port to listen on; 0 picks a free one.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'print-secret' -d 'Print the full signing secret in use and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'secret-from-keyring' -d 'Use the workspace\'s stored secret, and fail if there is none.'
+
+# pivotal webhooks log
+complete -c pivotal -n "__pivotal_at 'webhooks log'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks log'" -l 'json' -d 'Print JSON on stdout.'
+complete -c pivotal -n "__pivotal_at 'webhooks log'" -s 'L' -l 'limit' -x -d 'The N most recent.'
+
+# pivotal webhooks replay
+complete -c pivotal -n "__pivotal_at 'webhooks replay'" -l 'forward-to' -x -d 'Where to resend them.'
+complete -c pivotal -n "__pivotal_at 'webhooks replay'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks replay'" -l 'last' -x -d 'The N most recent deliveries.'
+complete -c pivotal -n "__pivotal_at 'webhooks replay'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
+
+# pivotal webhooks secret
+complete -c pivotal -n "__pivotal_at 'webhooks secret' 0 1" -a 'clear' -d 'Remove the workspace\'s signing secret from the keyring.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret' 0 1" -a 'set' -d 'Store the workspace\'s signing secret in the keyring (asked for with hidden input).'
+complete -c pivotal -n "__pivotal_at 'webhooks secret' 0 1" -a 'show' -d 'Print the signing secret commands use (masked unless --reveal) and where it is from.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal webhooks secret clear
+complete -c pivotal -n "__pivotal_at 'webhooks secret clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal webhooks secret set
+complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -l 'stdin' -d 'Read the secret from standard input.'
+
+# pivotal webhooks secret show
+complete -c pivotal -n "__pivotal_at 'webhooks secret show'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret show'" -l 'reveal' -d 'Print the whole secret.'
+
+# pivotal webhooks sign
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'format' -x -d 'Header lines, a curl command, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'id' -x -d 'The svix-id [default: a new one].'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'timestamp' -x -d 'Unix seconds [default: now].'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'url' -x -d 'Where the curl command posts.'
+
+# pivotal webhooks trigger
+complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'forward-to' -x -d 'Where to POST the event.'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'print' -d 'Print the signed request; send nothing.'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'set' -x -d 'Set a field, e.g. data.object.phase=launch (or phase=launch); values are typed: numbers, true, null, JSON.'
+
+# pivotal webhooks verify
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -s 'H' -l 'header' -x -d 'A delivery header.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'id' -x -d 'The svix-id header.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'json' -d 'Print the verdict as JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'request' -x -d 'A raw HTTP request: headers, a blank line, the body.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'signature' -x -d 'The svix-signature header.'
+complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'timestamp' -x -d 'The svix-timestamp header.'

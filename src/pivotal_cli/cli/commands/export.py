@@ -259,7 +259,7 @@ class Export:
         )
         try:
             if "onboardings" in files and not self.state["resources"]["onboardings"]["done"]:
-                slugs = SlugIndex(client, str(self.paths["onboardings"].parent))
+                slugs = SlugIndex(client)
             for resource, file in files.items():
                 entry = self.state["resources"][resource]
                 if entry["done"]:

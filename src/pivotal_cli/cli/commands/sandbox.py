@@ -310,3 +310,14 @@ def _transition_line(row: dict[str, Any]) -> str:
         f"{row['at']}  onboarding {row['onboarding_display_id']}:"
         f" {row['from'] or '(new)'} -> {row['to']}  by {row['actor']}"
     )
+
+
+def _add_webhooks() -> None:
+    # A module of its own (its commands are many); added here so `sandbox webhooks …`
+    # is wired whenever the sandbox group is.
+    from pivotal_cli.cli.commands.sandbox_webhooks import app as webhooks_app
+
+    app.add_typer(webhooks_app, name="webhooks")
+
+
+_add_webhooks()

@@ -1,0 +1,391 @@
+"""`pivotal sandbox webhooks …`: the sandbox's webhook endpoints, deliveries and replays.
+
+These commands work on the sandbox database directly (like `sandbox events`), in the
+workspace `-w/--workspace` names (acme by default). Only stdlib, typer and the error
+types load at import time; the sandbox loads inside each command. A secret is printed
+in full only when it is created or rotated, or with `show --show-secret`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.options import group
+from pivotal_cli.errors import UnknownRecordError, UsageError
+
+if TYPE_CHECKING:
+    from pivotal_cli.render.output import Column, Output
+    from pivotal_cli.sandbox.engine.core import Sandbox
+    from pivotal_cli.sandbox.webhooks.worker import Sent
+
+DEFAULT_WORKSPACE = "acme"
+STATUSES = ("pending", "succeeded", "failed")
+# A replay or `deliver` waits at most this long for the endpoints, in all.
+SEND_BUDGET = 60.0
+
+app = group("Manage the sandbox's webhook endpoints, see deliveries, replay them.")
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the"
+        " user data dir].",
+        show_default=False,
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+EndpointArg = Annotated[str, typer.Argument(metavar="ID", help="The endpoint's id (ep_…).")]
+
+
+def _output(ctx: typer.Context) -> "Output":
+    output: Output = ctx.obj.output
+    return output
+
+
+def _workspace(ctx: typer.Context) -> str:
+    return str(ctx.obj.settings.workspace or DEFAULT_WORKSPACE)
+
+
+@contextmanager
+def _sandbox(db: Path | None) -> Iterator["Sandbox"]:
+    """The sandbox at `db`, its webhook errors turned into the CLI's."""
+    from pivotal_cli.cli.commands.sandbox import _opened
+    from pivotal_cli.sandbox.webhooks.endpoints import EndpointError, UnknownRecord
+
+    with _opened(db) as sandbox:
+        try:
+            yield sandbox
+        except UnknownRecord as error:
+            raise UnknownRecordError(f"{error}.") from None
+        except EndpointError as error:
+            raise UsageError(f"{error}.") from None
+
+
+def _now_us() -> int:
+    from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+
+    return to_us(utc_now())
+
+
+def _endpoint_columns() -> list["Column"]:
+    from pivotal_cli.render.output import Column
+
+    return [
+        Column("id", "ID", fixed=True),
+        Column("url", "URL"),
+        Column("mode", "MODE"),
+        Column("events", "EVENTS", human=lambda r: ", ".join(r["events"])),
+        Column("state", "STATE"),
+        Column("consecutive_failures", "FAILURES", justify="right"),
+        Column("secret", "SECRET"),
+        Column("created_at", "CREATED"),
+    ]
+
+
+def _delivery_columns() -> list["Column"]:
+    from pivotal_cli.render.output import Column
+
+    return [
+        Column("id", "DELIVERY", fixed=True),
+        Column("event_type", "EVENT"),
+        Column("endpoint_id", "ENDPOINT", fixed=True),
+        Column("status", "STATUS"),
+        Column("attempts", "ATTEMPTS", justify="right"),
+        Column("last_status_code", "LAST", justify="right"),
+        Column("last_error", "ERROR"),
+        Column("next_attempt_at", "NEXT"),
+        Column("created_at", "CREATED"),
+    ]
+
+
+def _shown(endpoint: dict[str, Any]) -> dict[str, Any]:
+    """An endpoint with the two derived columns the table shows."""
+    return {
+        **endpoint,
+        "mode": "test" if endpoint["test_mode"] else "live",
+        "state": "disabled" if endpoint["disabled"] else "enabled",
+    }
+
+
+def _print_secret(output: "Output", endpoint: dict[str, Any], verb: str) -> None:
+    output.success(f"{verb} webhook endpoint {endpoint['id']} for {endpoint['url']}")
+    output.line(f"id\t{endpoint['id']}")
+    output.line(f"secret\t{endpoint['secret']}")
+    output.info("The secret is shown once, now: store it where the receiver can read it.")
+
+
+@app.command("add")
+@handle_errors
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Where to POST the events (http:// or https://).")],
+    events: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--events",
+            "-e",
+            metavar="PATTERN",
+            help="Event types to send (repeatable): *, a group like customer.*, or a type"
+            " [default: *].",
+            show_default=False,
+        ),
+    ] = None,
+    test_mode: Annotated[
+        bool,
+        typer.Option("--test-mode", help="Receive the events of test keys instead of live keys."),
+    ] = False,
+    db: DbOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Add an endpoint; prints its id and its signing secret (shown once)."""
+    from pivotal_cli.sandbox.webhooks import endpoints
+
+    output = _output(ctx)
+    with _sandbox(db) as sandbox:
+        created = endpoints.add(
+            sandbox.store,
+            _workspace(ctx),
+            url,
+            events=events or (),
+            test_mode=test_mode,
+            now_us=_now_us(),
+        )
+    if json_:
+        output.json(created)
+        return
+    _print_secret(output, created, "Added")
+
+
+@app.command("list")
+@handle_errors
+def list_(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
+    """List the workspace's endpoints (secrets masked)."""
+    from pivotal_cli.render.output import Format
+    from pivotal_cli.sandbox.webhooks import endpoints
+
+    with _sandbox(db) as sandbox:
+        found = endpoints.list_endpoints(sandbox.store, _workspace(ctx), _now_us())
+    output = _output(ctx)
+    if json_:
+        output.json(found)
+        return
+    output.rows(
+        [_shown(e) for e in found],
+        _endpoint_columns(),
+        Format.table,
+        empty_message="No webhook endpoints.",
+    )
+
+
+@app.command("show")
+@handle_errors
+def show(
+    ctx: typer.Context,
+    endpoint_id: EndpointArg,
+    show_secret: Annotated[
+        bool, typer.Option("--show-secret", help="Print the signing secret in full.")
+    ] = False,
+    db: DbOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Show one endpoint (its secret masked unless --show-secret)."""
+    from pivotal_cli.sandbox.webhooks import endpoints
+
+    with _sandbox(db) as sandbox:
+        found = endpoints.show(
+            sandbox.store, _workspace(ctx), endpoint_id, _now_us(), show_secret=show_secret
+        )
+    output = _output(ctx)
+    if json_:
+        output.json(found)
+        return
+    from pivotal_cli.render.output import Column
+
+    fields = [
+        *_endpoint_columns(),
+        Column("previous_secret_expires_at", "OLD SECRET UNTIL"),
+    ]
+    output.record(_shown(found), fields)
+
+
+@app.command("remove")
+@handle_errors
+def remove(
+    ctx: typer.Context, endpoint_id: EndpointArg, db: DbOpt = None, json_: JsonFlag = False
+) -> None:
+    """Remove an endpoint: nothing more is sent to it (its deliveries stay listed)."""
+    from pivotal_cli.sandbox.webhooks import endpoints
+
+    with _sandbox(db) as sandbox:
+        removed = endpoints.remove(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
+    output = _output(ctx)
+    if json_:
+        output.json({"object": "deleted", "id": removed["id"], "deleted": True})
+        return
+    output.success(f"Removed webhook endpoint {removed['id']} ({removed['url']})")
+
+
+@app.command("rotate-secret")
+@handle_errors
+def rotate_secret(
+    ctx: typer.Context, endpoint_id: EndpointArg, db: DbOpt = None, json_: JsonFlag = False
+) -> None:
+    """Give an endpoint a new secret; the old one also signs for 24 hours."""
+    from pivotal_cli.sandbox.webhooks import endpoints
+
+    with _sandbox(db) as sandbox:
+        rotated = endpoints.rotate_secret(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
+    output = _output(ctx)
+    if json_:
+        output.json(rotated)
+        return
+    _print_secret(output, rotated, "Rotated the secret of")
+    output.info(
+        f"Until {rotated['previous_secret_expires_at']} the old secret signs too: each"
+        " delivery carries two signatures, one per secret."
+    )
+
+
+@app.command("deliveries")
+@handle_errors
+def deliveries(
+    ctx: typer.Context,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", metavar="ID", help="Only this endpoint's.")
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", help="Only this status: pending, succeeded or failed."),
+    ] = None,
+    event_type: Annotated[
+        str | None,
+        typer.Option(
+            "--event-type", metavar="PATTERN", help="Only these events (customer.*, a type)."
+        ),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-L", help="At most N, newest first.")] = 20,
+    db: DbOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """List deliveries, newest first: status, attempts, last answer, next attempt."""
+    from pivotal_cli.render.output import Format
+    from pivotal_cli.sandbox.webhooks import deliveries as log
+
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"unknown status '{status}': use {', '.join(STATUSES)}.")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1.")
+    with _sandbox(db) as sandbox:
+        found = log.list_deliveries(
+            sandbox.store,
+            _workspace(ctx),
+            endpoint=endpoint,
+            status=status,
+            event_type=event_type,
+            limit=limit,
+        )
+    output = _output(ctx)
+    if json_:
+        output.json(found)
+        return
+    output.rows(found, _delivery_columns(), Format.table, empty_message="No deliveries.")
+
+
+@app.command("replay")
+@handle_errors
+def replay(
+    ctx: typer.Context,
+    delivery_id: Annotated[
+        str | None,
+        typer.Argument(metavar="[DELIVERY_ID]", help="The delivery to send again (msg_…)."),
+    ] = None,
+    failed_since: Annotated[
+        float | None,
+        typer.Option(
+            "--failed-since",
+            metavar="HOURS",
+            help="Instead: every delivery that got no 2xx in the last HOURS hours.",
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option("--endpoint", metavar="ID", help="With --failed-since: only this endpoint's."),
+    ] = None,
+    db: DbOpt = None,
+    json_: JsonFlag = False,
+) -> None:
+    """Send past deliveries again, same svix-id and body, with a fresh signature."""
+    from pivotal_cli.sandbox.webhooks import deliveries as log
+
+    if (delivery_id is None) == (failed_since is None):
+        raise UsageError("give a DELIVERY_ID or --failed-since HOURS (one of them).")
+    if failed_since is not None and not failed_since > 0:
+        raise UsageError("--failed-since must be a number of hours above 0.")
+    if endpoint is not None and failed_since is None:
+        raise UsageError("--endpoint goes with --failed-since.")
+    output = _output(ctx)
+    with _sandbox(db) as sandbox:
+        workspace = _workspace(ctx)
+        if delivery_id is not None:
+            queued = [log.replay(sandbox.store, workspace, delivery_id, _now_us())]
+        else:
+            assert failed_since is not None
+            queued = log.replay_failed(
+                sandbox.store, workspace, failed_since, _now_us(), endpoint=endpoint
+            )
+        ids = [d["id"] for d in queued]
+        sent = sandbox.webhooks.run_due(SEND_BUDGET, only=ids) if ids else []
+        results = log.get_many(sandbox.store, ids)
+    if json_:
+        output.json(results)
+        return
+    if not ids:
+        output.info("No delivery failed in that window: nothing to replay.")
+        return
+    _report(output, sent, len(ids))
+
+
+@app.command("deliver")
+@handle_errors
+def deliver(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
+    """Send every delivery that is due now (what a server's worker would send)."""
+    with _sandbox(db) as sandbox:
+        sent = sandbox.webhooks.run_due(SEND_BUDGET)
+        waiting = sandbox.webhooks.next_due_us()
+    output = _output(ctx)
+    if json_:
+        output.json([_sent_json(s) for s in sent])
+        return
+    if not sent:
+        output.info("Nothing is due.")
+    else:
+        _report(output, sent, len(sent))
+    if waiting is not None:
+        from pivotal_cli.sandbox.data.timeutil import format_ms
+
+        output.info(f"Retries are pending; the next is due at {format_ms(waiting)}.")
+
+
+def _sent_json(sent: "Sent") -> dict[str, Any]:
+    return {
+        "id": sent.delivery_id,
+        "attempt": sent.number,
+        "status_code": sent.attempt.status,
+        "error": sent.attempt.error,
+        "duration_ms": sent.attempt.duration_ms,
+        "status": sent.status,
+    }
+
+
+def _report(output: "Output", sent: "list[Sent]", queued: int) -> None:
+    for item in sent:
+        answer = item.attempt.error or f"HTTP {item.attempt.status}"
+        line = f"{item.delivery_id}  attempt {item.number}  {answer}  -> {item.status}"
+        (output.success if item.attempt.ok else output.warn)(line)
+    if len(sent) < queued:
+        output.info(f"{queued - len(sent)} not sent yet (time ran out); they stay pending.")

@@ -1,0 +1,153 @@
+"""The record of webhook deliveries `pivotal webhooks listen` received, for `log` and `replay`.
+
+One JSON Lines file per workspace in the user state dir (`PIVOTAL_STATE_DIR`
+overrides it): `webhooks/<workspace>.jsonl`, directory 0700 and file 0600, because
+bodies hold customer data. Each line is one delivery with its raw body and headers
+(`body` as text, or base64 with `body_base64: true` when it is not UTF-8), so a replay
+sends the same bytes. Only the last `LIMIT` are kept: the file is trimmed to them
+when it grows `SLACK` lines past, so an append is cheap and the file stays small.
+
+Credentials a tunnel or proxy may have added (`Authorization`, `Cookie`, …) are not
+recorded. A failure to record never fails a delivery: `Recorder.add` swallows it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+LIMIT = 1000
+SLACK = 100
+_NOT_RECORDED = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
+
+
+def state_dir() -> Path:
+    """`PIVOTAL_STATE_DIR`, else platformdirs' user state dir for pivotal."""
+    override = os.environ.get("PIVOTAL_STATE_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
+
+
+def log_path(workspace: str) -> Path:
+    # A slug is a file name here: keep it to one harmless path component.
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in workspace).lstrip(".")
+    return state_dir() / "webhooks" / f"{name or '_'}.jsonl"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One recorded delivery."""
+
+    received_at: str
+    msg_id: str | None
+    event_id: str | None
+    type: str | None
+    verdict: str
+    status: int
+    path: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        try:
+            text, encoded = self.body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(self.body).decode("ascii"), True
+        return {
+            "received_at": self.received_at,
+            "msg_id": self.msg_id,
+            "event_id": self.event_id,
+            "type": self.type,
+            "verdict": self.verdict,
+            "status": self.status,
+            "path": self.path,
+            "headers": [[name, value] for name, value in self.headers],
+            "body": text,
+            "body_base64": encoded,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Recorded:
+        raw = str(data.get("body") or "")
+        body = base64.b64decode(raw) if data.get("body_base64") else raw.encode("utf-8")
+        return cls(
+            received_at=str(data.get("received_at") or ""),
+            msg_id=data.get("msg_id"),
+            event_id=data.get("event_id"),
+            type=data.get("type"),
+            verdict=str(data.get("verdict") or ""),
+            status=int(data.get("status") or 0),
+            path=str(data.get("path") or "/"),
+            headers=tuple((str(n), str(v)) for n, v in data.get("headers") or ()),
+            body=body,
+        )
+
+
+def kept_headers(headers: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((n, v) for n, v in headers if n.lower() not in _NOT_RECORDED)
+
+
+class Recorder:
+    """Appends deliveries to a workspace's log from many threads; trims it as it grows."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._lines: int | None = None
+        self.failed: str | None = None  # why the last write failed, if it did
+
+    def add(self, record: Recorded) -> None:
+        line = json.dumps(record.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        with self._lock:
+            try:
+                self._append(line)
+                self.failed = None
+            except OSError as error:
+                self.failed = f"{self.path}: {error.strerror or error}"
+
+    def _append(self, line: str) -> None:
+        if self._lines is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._lines = len(_read_lines(self.path))
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(line)
+        self._lines += 1
+        if self._lines > LIMIT + SLACK:
+            kept = _read_lines(self.path)[-LIMIT:]
+            tmp = self.path.with_suffix(".tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.writelines(kept)
+            os.replace(tmp, self.path)
+            self._lines = len(kept)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return [line for line in handle if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def read(path: Path) -> list[Recorded]:
+    """Every recorded delivery, oldest first; lines that do not parse are skipped."""
+    found = []
+    for line in _read_lines(path):
+        try:
+            data = json.loads(line)
+            if isinstance(data, dict):
+                found.append(Recorded.from_json(data))
+        except (ValueError, TypeError):
+            continue
+    return found
