@@ -499,7 +499,7 @@ complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'h' -l 'help' -d 'Show 
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
-complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'import bundle' 0 1" -r -F
 
@@ -514,7 +514,7 @@ complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'json' -d 'Print the 
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import customers
@@ -528,7 +528,7 @@ complete -c pivotal -n "__pivotal_at 'import customers'" -l 'json' -d 'Print the
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import list
@@ -546,7 +546,7 @@ complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'json' -d 'Print t
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated or left unchanged (costs reads; no writes).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import results

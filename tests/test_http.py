@@ -518,6 +518,22 @@ def test_low_remaining_paces_the_next_request(
         assert rec.notes and rec.notes[0].startswith("Rate limit nearly spent")
 
 
+def test_a_client_paced_by_its_caller_never_pauses_near_the_limit(
+    httpx_mock: HTTPXMock, make_client: Callable[..., Client], rec: Recorder
+) -> None:
+    # A bulk job's Pacer counts a request as sent when it lets it go: a pause here
+    # would send it later than counted, and the server's window would outlast the
+    # Pacer's (429s).
+    client = make_client(pacing=False)
+    httpx_mock.add_response(json=OK_BODY, headers=_bucket(60, 0, NOW + 30))
+    httpx_mock.add_response(json=OK_BODY)
+
+    client.get("/customers")
+    client.get("/customers")
+
+    assert rec.slept == [] and rec.notes == []
+
+
 def test_a_429_is_waited_out_once_not_also_paced(
     httpx_mock: HTTPXMock, client: Client, rec: Recorder
 ) -> None:

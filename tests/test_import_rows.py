@@ -161,3 +161,7 @@ def test_a_key_expires_after_its_lifetime_with_a_margin() -> None:
     assert importing.key_expired(0, 24 * 3600)
     assert importing.minutes_for(3000, 60) == 50
     assert importing.minutes_for(10, None) is None
+    # A rolling minute: what is left goes at once, each further limit's worth a minute.
+    assert importing.minutes_for(1000, 3000, left=2999) == 0
+    assert importing.minutes_for(6000, 3000, left=2999) == 2
+    assert importing.minutes_for(3000, 60, left=0) == 50

@@ -96,3 +96,33 @@ def test_hoist_leaves_a_command_s_own_option_of_the_same_name(pivotal_command: A
 def test_hoist_leaves_the_value_of_a_command_option(pivotal_command: Any) -> None:
     args = ["customers", "list", "--cursor", "--debug"]
     assert hoist(pivotal_command, args) == args
+
+
+def test_dry_run_equals_remote_is_dry_run_with_remote(pivotal_command: Any) -> None:
+    args = ["import", "customers", "f.csv", "--dry-run=remote", "--test"]
+    assert hoist(pivotal_command, args) == [
+        "--test", "import", "customers", "f.csv", "--dry-run", "--remote",
+    ]  # fmt: skip
+    local = ["import", "customers", "f.csv", "--dry-run=local"]
+    assert hoist(pivotal_command, local) == ["import", "customers", "f.csv", "--dry-run"]
+    # Any other value is left for Click to refuse.
+    odd = ["import", "customers", "f.csv", "--dry-run=maybe"]
+    assert hoist(pivotal_command, odd) == odd
+
+
+def test_dry_run_equals_remote_reads_the_workspace(sandbox_cli: CLI, tmp_path: Any) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("name,slug\nNew One,new-one\nTaken,hearth-hive\n")
+    result = sandbox_cli("import", "customers", str(source), "--dry-run=remote", "--json")
+    # A create would meet the demo's hearth-hive: that row would fail, so exit 2.
+    assert result.exit_code == 2, result.stderr
+    job = json.loads(result.stdout)["jobs"][0]
+    assert (job["created"], job["conflict"], job["reads"]) == (1, 1, 1), job
+    assert "1 would fail: their slug is already taken" in result.stderr
+    upsert = sandbox_cli(
+        "import", "customers", str(source), "--dry-run=remote", "--mode", "upsert", "--json"
+    )
+    assert upsert.exit_code == 0, upsert.stderr
+    job = json.loads(upsert.stdout)["jobs"][0]
+    assert (job["created"], job["updated"]) == (1, 1), job
+    assert sandbox_cli("import", "customers", str(source), "--dry-run=maybe").exit_code == 2

@@ -17,11 +17,16 @@ It also reads gh's `--json FIELDS` form on commands that have `--columns`:
 `--json=a,b`, or `--json a,b` when every name is a schema field (or a dotted path into
 one), becomes `--json --columns a,b`. A word that is not field names stays where it
 is (`customers get --json acme` still reads `acme` as the customer).
+
+And, on commands that have `--remote`, `--dry-run=remote` as `--dry-run --remote` and
+`--dry-run=local` as `--dry-run`: both spellings of a remote dry run work.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+DRY_RUN_SPELLINGS = {"local": ["--dry-run"], "remote": ["--dry-run", "--remote"]}
 
 
 def _options(command: Any) -> dict[str, bool]:
@@ -88,6 +93,12 @@ def hoist(root: Any, args: list[str]) -> list[str]:
                 fields = word.split("=", 1)[1] if inline else following
                 rest.extend(["--json", "--columns", str(fields)])
                 i += 1 if inline else 2
+                continue
+        if name == "--dry-run" and inline and "--remote" in local:
+            value = word.split("=", 1)[1]
+            if value in DRY_RUN_SPELLINGS:
+                rest.extend(DRY_RUN_SPELLINGS[value])
+                i += 1
                 continue
         if name in local:
             taken = 1 if inline or not local[name] else 2

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
             log: Callable[[str], None] | None = None,
             notify: Callable[[str], None] | None = None,
             around_call: Callable[[], AbstractContextManager[None]] | None = None,
+            pacing: bool = True,
         ) -> Client: ...
 
 
@@ -144,14 +145,25 @@ class AppContext:
         )
 
     def client(
-        self, *, require_key: bool = True, target: Target | None = None, waiting: bool = True
+        self,
+        *,
+        require_key: bool = True,
+        target: Target | None = None,
+        waiting: bool = True,
+        paced_by_caller: bool = False,
     ) -> Client:
         """The command's client. `waiting=False` when the command owns the screen (a live
-        view): no "Waiting for the API…" spinner is drawn over it."""
+        view): no "Waiting for the API…" spinner is drawn over it. `paced_by_caller`
+        when the command spaces its requests itself (a bulk job): the client neither
+        pauses near the limit nor prints a line per retry (the job's progress counts)."""
         target = target or self.target(require_key=require_key)
         self.last_target = target
         return self.client_for(
-            target.base_url, target.api_key, transport=target.transport, waiting=waiting
+            target.base_url,
+            target.api_key,
+            transport=target.transport,
+            waiting=waiting,
+            paced_by_caller=paced_by_caller,
         )
 
     def client_for(
@@ -163,6 +175,7 @@ class AppContext:
         retry: RetryPolicy | None = None,
         budget: float | None = None,
         waiting: bool = True,
+        paced_by_caller: bool = False,
     ) -> Client:
         """A client for this command: `retry` is the call site's policy (default: the
         client's), `budget` a limit in seconds of its own, within --timeout's."""
@@ -187,9 +200,10 @@ class AppContext:
             retry=policy,
             budget=budget,
             log=(lambda line: print(line, file=out.stderr, flush=True)) if verbose else None,
-            notify=out.warn,
+            notify=None if paced_by_caller else out.warn,
             # A slow answer shows a spinner on a terminal (nothing otherwise).
             around_call=out.waiting if waiting else None,
+            pacing=not paced_by_caller,
         )
 
     def mark_target(self, target: Target) -> None:

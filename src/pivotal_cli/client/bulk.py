@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from pivotal_cli.client import contacts, customers, onboardings
 from pivotal_cli.client.http import Client
@@ -88,10 +88,9 @@ def all_onboardings(client: Client) -> Iterator[Record]:
     return onboardings.iter_all(client, page_size=MAX_PAGE)
 
 
-def contacts_of(client: Client, customer_ids: Iterable[str]) -> Iterator[tuple[str, list[Record]]]:
-    """Each customer's contacts: one request per customer."""
-    for customer_id in customer_ids:
-        yield customer_id, contacts.list_for(client, customer_id)
+def contacts_for(client: Client, customer_id: str) -> list[Record]:
+    """A customer's contacts: one request (the API lists them per customer, unpaged)."""
+    return contacts.list_for(client, customer_id)
 
 
 def create(

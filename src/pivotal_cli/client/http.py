@@ -223,6 +223,7 @@ class Client:
         log: Callable[[str], None] | None = None,
         notify: Callable[[str], None] | None = None,
         around_call: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
+        pacing: bool = True,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         check_base_url(self.base_url)
@@ -236,6 +237,10 @@ class Client:
         self.api_key = api_key
         self.retry = retry or RetryPolicy()
         self.rate_limit = RateLimit()
+        # False when the caller spaces requests itself (a bulk job's Pacer, shared by
+        # its threads): pausing here too would delay requests the caller already
+        # counted as sent, and the server's window would then end after the caller's.
+        self._pacing = pacing
         self._sleep = sleep
         self._clock = clock
         # `budget`: seconds this client may spend in all, from now. Every attempt's
@@ -541,7 +546,7 @@ class Client:
     def _wait_for_bucket(
         self, deadline: float | None = None, budget: float | None = None, last: str = ""
     ) -> None:
-        delay = self.rate_limit.pacing_delay(self._clock())
+        delay = self.rate_limit.pacing_delay(self._clock()) if self._pacing else 0.0
         if delay <= 0:
             return
         # Never more than one window: the next response corrects the picture anyway.

@@ -457,8 +457,16 @@ def key_expired(first_sent_at: float | None, now: float) -> bool:
     return first_sent_at is not None and now - first_sent_at > KEY_LIFETIME_SECONDS
 
 
-def minutes_for(requests: int, per_minute: int | None) -> float | None:
-    """How long `requests` take at `per_minute`; None when the limit is unknown."""
+def minutes_for(requests: int, per_minute: int | None, left: int | None = None) -> float | None:
+    """About how long `requests` take at `per_minute` (None: the limit is unknown).
+
+    The limit is a rolling minute: the `left` requests the window still allows go at
+    once, and each further `per_minute` of them waits for one more minute. Without
+    `left`, the requests are spread evenly over the minutes they need.
+    """
     if not per_minute:
         return None
-    return requests / per_minute
+    if left is None:
+        return requests / per_minute
+    beyond = requests - max(0, left)
+    return 0.0 if beyond <= 0 else float(-(-beyond // per_minute))

@@ -33,6 +33,7 @@ from typing import Any
 from pivotal_cli.client import bulk, onboardings
 from pivotal_cli.client.bulk import Pacer
 from pivotal_cli.client.http import Client
+from pivotal_cli.client.pagination import MAX_PAGE
 from pivotal_cli.domain import importing
 from pivotal_cli.domain.importing import CustomerRef, changes, record_key
 from pivotal_cli.domain.records import Record
@@ -168,11 +169,19 @@ class Runner:
         )
 
     def _walk(self, records: Iterable[Record]) -> Iterable[Record]:
+        """`records` (a list walk), each page's request let go by the pacer: reads spend
+        the same budget as writes."""
+        iterator = iter(records)
         count = 0
-        for record in records:
+        while True:
+            if count % MAX_PAGE == 0:
+                self.pacer.acquire()  # the next record may need the next page
+            record = next(iterator, None)
+            if record is None:
+                break
             count += 1
             yield record
-        self.reads += max(1, -(-count // 100))
+        self.reads += max(1, -(-count // MAX_PAGE))
 
     def _index_customers(self) -> None:
         index: dict[str, str] = {}
@@ -213,7 +222,9 @@ class Runner:
         else:
             ids = sorted({cid for cid in self._row_customer_ids() if cid})
             records = []
-            for cid, found in bulk.contacts_of(self.client, ids):
+            for cid in ids:
+                self.pacer.acquire()
+                found = bulk.contacts_for(self.client, cid)
                 self.reads += 1
                 self._children[cid] = found
                 records.extend(found)
@@ -444,11 +455,10 @@ class Runner:
         if customer_id is None:
             return None
         self.reads += 1
+        self.pacer.acquire()
         if self.resource == "contact":
-            from pivotal_cli.client import contacts
-
             email = str(body.get("email", "")).lower()
-            found = contacts.list_for(self.client, customer_id)
+            found = bulk.contacts_for(self.client, customer_id)
             return next((r for r in found if str(r.get("email", "")).lower() == email), None)
         found = onboardings.list_for_customer(self.client, customer_id)
         return self._match(found, since, lambda r: True)
@@ -527,8 +537,11 @@ class Runner:
     # -- dry run against the workspace --------------------------------------------------
 
     def preview(self) -> Preview:
-        """What `run` would do, by reading only: counts of create / update / unchanged."""
+        """What `run` would do, by reading only: counts of create / update / unchanged,
+        and `conflict` for a create whose customer slug is already taken."""
         self.prepare()
+        if self.resource == "customer" and self.spec.mode == "create" and self._customers is None:
+            self._index_customers()
         result = Preview()
         for row in self.journal.open_rows():
             plan = row.plan
@@ -539,7 +552,9 @@ class Runner:
                 result.actions["failed"] += 1
                 continue
             existing = self._existing_for(plan, cid)
-            if existing is None:
+            if existing is None and self._slug_taken(plan):
+                result.actions["conflict"] += 1
+            elif existing is None:
                 result.actions["created"] += 1
             elif changes(self.resource, plan.get("wanted") or {}, existing):
                 result.actions["updated"] += 1
@@ -547,6 +562,13 @@ class Runner:
                 result.actions["unchanged"] += 1
         result.reads = self.reads
         return result
+
+    def _slug_taken(self, plan: dict[str, Any]) -> bool:
+        """Whether a customer create would meet a slug the workspace already has."""
+        slug = (plan.get("create") or {}).get("slug")
+        if self.resource != "customer" or self.spec.mode != "create" or not slug:
+            return False
+        return f"slug:{slug}" in (self._customers or {})
 
 
 def row_idempotency_key(job_id: str, row: JournalRow) -> str:

@@ -86,7 +86,8 @@ RemoteOpt = Annotated[
     typer.Option(
         "--remote",
         help="With --dry-run: also read the workspace and count the rows that would be "
-        "created, updated or left unchanged (costs reads; no writes).",
+        "created, updated, left unchanged or refused (costs reads; no writes). "
+        "--dry-run=remote is the same.",
     ),
 ]
 ErrorsOpt = Annotated[
@@ -427,9 +428,19 @@ def _finish_dry_run(
                 f"; would create {entry.get('created', 0)}, update {entry.get('updated', 0)}, "
                 f"leave {entry.get('unchanged', 0)} unchanged ({entry['reads']} reads)"
             )
+            if entry.get("conflict"):
+                line += (
+                    f"; {entry['conflict']} would fail: their slug is already taken"
+                    " (--mode upsert --key slug updates those instead)"
+                )
+            if entry.get("failed"):
+                line += f"; {entry['failed']} would fail: their customer was not found"
         out.info(line)
-    if problems:
-        out.error(f"Dry run: {problems} problems found; nothing was sent.")
+    would_fail = sum(entry.get("conflict", 0) + entry.get("failed", 0) for entry in report["jobs"])
+    if problems or would_fail:
+        found = [f"{problems} problems found"] if problems else []
+        found += [f"{would_fail} rows would fail against the workspace"] if would_fail else []
+        out.error(f"Dry run: {'; '.join(found)}; nothing was sent.")
         raise typer.Exit(ExitCode.USAGE)
     out.success("Dry run: no problems found; nothing was sent.")
 
@@ -448,7 +459,7 @@ def _run_jobs(
 
     out = app_ctx.output
     target = app_ctx.target()
-    client = app_ctx.client(target=target, waiting=False)
+    client = app_ctx.client(target=target, waiting=False, paced_by_caller=True)
     summaries: list[dict[str, Any]] = []
     try:
         identity, rate = _who(client, journals)
@@ -468,7 +479,7 @@ def _run_jobs(
         ]
         to_send = sum(count for _, count in open_counts)
         limit, remaining = rate.limit, rate.remaining
-        _estimate(app_ctx, to_send, limit)
+        _estimate(app_ctx, to_send, limit, remaining)
         if mode == "live":
             _confirm_live(app_ctx, identity.org_slug, journals, open_counts, options.yes)
         for index, (journal, path) in enumerate(journals):
@@ -521,16 +532,21 @@ def _who(client: Any, journals: list[tuple[Journal, Path]]) -> tuple[Any, Any]:
     return identity, rate
 
 
-def _estimate(app_ctx: AppContext, rows: int, limit: int | None) -> None:
+def _estimate(app_ctx: AppContext, rows: int, limit: int | None, left: int | None) -> None:
     from pivotal_cli.domain.importing import minutes_for
 
-    minutes = minutes_for(rows, limit)
+    minutes = minutes_for(rows, limit, left)
     if minutes is None:
         app_ctx.output.info(f"{rows} rows to send; the API reports no rate limit for this key.")
         return
-    how_long = f"{minutes:.1f} min" if minutes >= 1 else f"{minutes * 60:.0f} s"
+    if minutes == 0:
+        how_long = f"within the {left} requests left in this minute"
+    else:
+        how_long = (
+            f"about {round(minutes, 1):g} min" if minutes >= 1 else f"about {minutes * 60:.0f} s"
+        )
     app_ctx.output.info(
-        f"{rows} rows to send at this key's {limit} requests/min: about {how_long} "
+        f"{rows} rows to send at this key's {limit} requests/min: {how_long} "
         "(plus one request per update after a create, and the lookups)."
     )
 
