@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from pivotal_cli.domain.takeout import csv_cell
 from pivotal_cli.errors import UsageError
 
 FORMATS = ("csv", "jsonl", "json")
@@ -144,17 +145,6 @@ class RowReader:
         return value
 
 
-def _cell(value: Any) -> str:
-    """A value as a CSV cell: the shared conventions (true/false, empty null, JSON)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return str(value)
-
-
 class ResultWriter:
     """A result file: the input's columns plus the outcome columns, as CSV or JSONL."""
 
@@ -173,7 +163,7 @@ class ResultWriter:
     def write(self, row: Mapping[str, Any]) -> None:
         self.count += 1
         if self._csv is not None:
-            self._csv.writerow([_cell(row.get(name)) for name in self._columns])
+            self._csv.writerow([csv_cell(row.get(name)) for name in self._columns])
         else:
             self._stream.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -59,17 +59,6 @@ CREATE INDEX IF NOT EXISTS rows_by_key ON rows (row_key);
 CREATE INDEX IF NOT EXISTS rows_by_status ON rows (status, n);
 """
 
-OUTCOME_COLUMNS = (
-    "id",
-    "display_id",
-    "action",
-    "http_status",
-    "error_type",
-    "error_code",
-    "error_field",
-    "error_message",
-)
-
 
 @dataclass
 class JournalRow:

@@ -12,10 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pivotal_cli.domain.importing import RESULT_COLUMNS
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
 from pivotal_cli.jobs.files import write_rows
-from pivotal_cli.jobs.journal import OUTCOME_COLUMNS, Journal
+from pivotal_cli.jobs.journal import Journal
 
 ACTIONS = ("created", "updated", "unchanged", "existing")
 
@@ -31,7 +32,7 @@ def write_results(journal: Journal, *, failed: bool | None, path: Path | str) ->
         path,
         meta["format"],
         meta.get("columns") or [],
-        OUTCOME_COLUMNS,
+        RESULT_COLUMNS,
         journal.results(failed=failed),
     )
 
