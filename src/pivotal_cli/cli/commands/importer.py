@@ -10,7 +10,7 @@ live writes, and words the outcome.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
@@ -144,28 +144,18 @@ def _resource_command(plural: str) -> None:
     )
 
 
-class _Options:
-    def __init__(
-        self,
-        mode: str,
-        key: str | None,
-        customer_key: str | None,
-        concurrency: int,
-        dry_run: bool,
-        remote: bool,
-        errors: Path | None,
-        yes: bool,
-        json_: bool,
-    ) -> None:
-        self.mode = mode
-        self.key = key
-        self.customer_key = customer_key
-        self.concurrency = concurrency
-        self.dry_run = dry_run
-        self.remote = remote
-        self.errors = errors
-        self.yes = yes
-        self.json = json_
+class _Options(NamedTuple):
+    """The options every import command shares, as given."""
+
+    mode: str
+    key: str | None
+    customer_key: str | None
+    concurrency: int
+    dry_run: bool
+    remote: bool
+    errors: Path | None
+    yes: bool
+    json: bool
 
     def check(self, resource: str | None) -> None:
         from pivotal_cli.domain import importing
