@@ -522,3 +522,41 @@ def test_an_export_imported_into_an_empty_sandbox_gives_equal_records(cli, tmp_p
     reference = comparable(reference_dir, metadata_as_text=as_text)
     assert all(reference.values()), "the demo data has records of every kind"
     assert comparable(again, metadata_as_text=as_text) == reference
+
+
+# -- stdin and empty input ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("name,slug\nPiped Co,piped-co\n", id="csv"),
+        pytest.param('\n{"name": "Piped Co", "slug": "piped-co"}\n', id="jsonl"),
+        pytest.param('  [{"name": "Piped Co", "slug": "piped-co"}]', id="json"),
+    ],
+)
+def test_a_pipe_s_format_is_read_from_its_first_bytes(tmp_path, text) -> None:
+    import os
+    import sys
+
+    env = {**os.environ, "PIVOTAL_STATE_DIR": str(tmp_path / "state")}
+    with running_server(rate_limit="off", seed="empty") as server:
+        env.update(env_for(server))
+        done = subprocess.run(
+            [sys.executable, "-m", "pivotal_cli", "import", "customers", "-", "--json"],
+            input=text, capture_output=True, text=True, env=env, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert names_with(server, "Piped") == ["Piped Co"]
+    # Read as any other format, the row would have no name and fail (exit 9).
+    assert json.loads(done.stdout)["created"] == 1
+
+
+def test_an_input_with_no_rows_sends_nothing_and_asks_nothing(server_cli, server, tmp_path) -> None:
+    source = tmp_path / "empty.csv"
+    source.write_text("name,slug\n")
+    # A live key would ask first; with nothing to send there is nothing to confirm.
+    result = server_cli(server.live_key)("import", "customers", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "Nothing to send" in result.stderr
+    assert "0 rows: 0 created" in result.stderr

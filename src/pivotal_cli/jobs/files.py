@@ -38,16 +38,35 @@ Row = Mapping[str, Any] | BadLine
 
 
 def detect_format(path: str, forced: str | None) -> str:
-    """The file's format: `forced` if given, else from its extension."""
+    """The file's format: `forced` if given, else from its extension, else (stdin) from
+    its first bytes."""
     if forced:
         return forced
     suffix = Path(path).suffix.lower()
     if suffix in _EXTENSIONS:
         return _EXTENSIONS[suffix]
+    sniffed = _sniff_stdin() if path == "-" else None
+    if sniffed:
+        return sniffed
     raise UsageError(
         f"Cannot tell the format of '{path}' from its name; it must end in .csv, .jsonl or .json.",
         reason="import_format_unknown",
     )
+
+
+def _sniff_stdin() -> str | None:
+    """A piped stdin's format from its first non-blank byte, without consuming it: `[`
+    a JSON array, `{` JSON lines, anything else CSV. None for a terminal, or a stream
+    that cannot be peeked at."""
+    if sys.stdin is None or sys.stdin.isatty():
+        return None
+    peek = getattr(sys.stdin.buffer, "peek", None)
+    if peek is None:
+        return None
+    head = peek(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head:
+        return None
+    return {ord("["): "json", ord("{"): "jsonl"}.get(head[0], "csv")
 
 
 class RowReader:

@@ -29,7 +29,8 @@ FormatOpt = Annotated[
     typer.Option(
         "--format",
         metavar="csv|jsonl|json",
-        help="The input's format (default: from the file's extension).",
+        help="The input's format (default: from the file's extension; on stdin, from its first "
+        "character: [ json, { jsonl, else csv).",
         show_default=False,
     ),
 ]
@@ -183,6 +184,10 @@ class _Options(NamedTuple):
         if self.key and (resource == "customer" or not bundle):
             return self.key
         return DEFAULT_KEYS[resource]
+
+
+def _rows(count: int) -> str:
+    return f"{count} row" if count == 1 else f"{count} rows"
 
 
 def _format(value: str | None) -> str | None:
@@ -412,7 +417,7 @@ def _finish_dry_run(
     if options.json:
         out.json(report)
     for entry in report["jobs"]:
-        line = f"{entry['resource']}: {entry['rows']} rows, {entry['invalid']} with problems"
+        line = f"{entry['resource']}: {_rows(entry['rows'])}, {entry['invalid']} with problems"
         if "reads" in entry:
             line += (
                 f"; would create {entry.get('created', 0)}, update {entry.get('updated', 0)}, "
@@ -428,8 +433,8 @@ def _finish_dry_run(
         out.info(line)
     would_fail = sum(entry.get("conflict", 0) + entry.get("failed", 0) for entry in report["jobs"])
     if problems or would_fail:
-        found = [f"{problems} problems found"] if problems else []
-        found += [f"{would_fail} rows would fail against the workspace"] if would_fail else []
+        found = [f"{problems} problem{'' if problems == 1 else 's'} found"] if problems else []
+        found += [f"{_rows(would_fail)} would fail against the workspace"] if would_fail else []
         out.error(f"Dry run: {'; '.join(found)}; nothing was sent.")
         raise typer.Exit(ExitCode.USAGE)
     out.success("Dry run: no problems found; nothing was sent.")
@@ -469,8 +474,11 @@ def _run_jobs(
         ]
         to_send = sum(count for _, count in open_counts)
         limit, remaining = rate.limit, rate.remaining
-        _estimate(app_ctx, to_send, limit, remaining)
-        if mode == "live":
+        if to_send:
+            _estimate(app_ctx, to_send, limit, remaining)
+        else:
+            out.info("Nothing to send: no row is waiting (each is done or failed its checks).")
+        if mode == "live" and to_send:
             _confirm_live(app_ctx, identity.org_slug, journals, open_counts, options.yes)
         for index, (journal, path) in enumerate(journals):
             used = (limit - remaining) if limit and remaining is not None and index == 0 else 0
@@ -527,7 +535,7 @@ def _estimate(app_ctx: AppContext, rows: int, limit: int | None, left: int | Non
 
     minutes = minutes_for(rows, limit, left)
     if minutes is None:
-        app_ctx.output.info(f"{rows} rows to send; the API reports no rate limit for this key.")
+        app_ctx.output.info(f"{_rows(rows)} to send; the API reports no rate limit for this key.")
         return
     if minutes == 0:
         how_long = f"within the {left} requests left in this minute"
@@ -536,7 +544,7 @@ def _estimate(app_ctx: AppContext, rows: int, limit: int | None, left: int | Non
             f"about {round(minutes, 1):g} min" if minutes >= 1 else f"about {minutes * 60:.0f} s"
         )
     app_ctx.output.info(
-        f"{rows} rows to send at this key's {limit} requests/min: {how_long} "
+        f"{_rows(rows)} to send at this key's {limit} requests/min: {how_long} "
         "(plus one request per update after a create, and the lookups)."
     )
 
@@ -605,7 +613,7 @@ def _report(app_ctx: AppContext, journal: Journal, options: _Options) -> dict[st
     result["results"] = files
     if not options.json:
         out.info(
-            f"{result['resource']} ({result['job']}): {result['rows']} rows: "
+            f"{result['resource']} ({result['job']}): {_rows(result['rows'])}: "
             f"{result['created']} created, {result['updated']} updated, "
             f"{result['unchanged']} unchanged, {result['existing']} existing, "
             f"{result['failed']} failed"
@@ -714,7 +722,7 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     for row in rows:
         state = "finished" if row["finished"] else "UNFINISHED"
         out.line(
-            f"{row['job']}\t{row['resource']}\t{row['mode']}\t{row['rows']} rows\t"
+            f"{row['job']}\t{row['resource']}\t{row['mode']}\t{_rows(row['rows'])}\t"
             f"{row['failed']} failed\t{state}"
         )
 
@@ -737,4 +745,4 @@ def results(
     with journal:
         count = write_results(journal, failed=failed or None, path=output)
     if output != "-":
-        ctx.obj.output.success(f"Wrote {count} rows to {output}.")
+        ctx.obj.output.success(f"Wrote {_rows(count)} to {output}.")
