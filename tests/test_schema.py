@@ -201,7 +201,15 @@ def test_the_schema_is_written_once_in_src() -> None:
         pytest.skip("not a git checkout")
 
     # The completion scripts are generated from the schema too (field names for --columns).
-    found = [p for p in proc.stdout.split() if not p.startswith("src/pivotal_cli/completions/")]
+    # The fake-event builder knows what real values of some names look like (a plausible
+    # order count); it takes the fields themselves from the schema and ignores a name
+    # the schema lacks, so it declares no field, type or enum.
+    found = [
+        p
+        for p in proc.stdout.split()
+        if not p.startswith("src/pivotal_cli/completions/")
+        and p != "src/pivotal_cli/domain/webhook_fakes.py"
+    ]
     assert sorted(found) == [
         "src/pivotal_cli/domain/openapi.json",
         "src/pivotal_cli/domain/spec.py",
