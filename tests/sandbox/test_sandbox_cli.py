@@ -136,7 +136,8 @@ def test_busy_port_is_one_line(db: Path) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        one_line_error(run("serve", "--port", str(port), "--db", str(db)), 1, "cannot listen")
+        result = run("serve", "--port", str(port), "--db", str(db))
+        one_line_error(result, 1, "Cannot listen", "--port (0 picks a free one)")
 
 
 def test_events(db: Path) -> None:

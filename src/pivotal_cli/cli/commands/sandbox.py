@@ -144,7 +144,8 @@ def serve(
             sock = bind_socket(host, port)
         except OSError as error:
             raise PivotalError(
-                f"cannot listen on {host}:{port}: {error.strerror or error}."
+                f"Cannot listen on {host}:{port}: {error.strerror or error}. Pick another "
+                f"with --port (0 picks a free one), or stop what listens on {port}."
             ) from None
         try:
             server = make_server(sandbox, sock)
