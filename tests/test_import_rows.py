@@ -165,3 +165,14 @@ def test_a_key_expires_after_its_lifetime_with_a_margin() -> None:
     assert importing.minutes_for(1000, 3000, left=2999) == 0
     assert importing.minutes_for(6000, 3000, left=2999) == 2
     assert importing.minutes_for(3000, 60, left=0) == 50
+
+
+def test_a_map_target_must_be_something_a_column_can_fill() -> None:
+    assert importing.rename_problem("customer", "name") is None
+    assert importing.rename_problem("customer", "metadata.crm_id") is None
+    assert importing.rename_problem("contact", "customer_slug") is None
+    problem = importing.rename_problem("customer", "nmae")
+    assert problem is not None and "'nmae'" in problem and "name" in problem
+    # A customer has no customer column; a contact has no mrr.
+    assert importing.rename_problem("customer", "customer_slug") is not None
+    assert importing.rename_problem("contact", "mrr") is not None

@@ -168,6 +168,20 @@ def parse_renames(pairs: Iterable[str]) -> dict[str, str]:
     return renames
 
 
+def rename_problem(resource: str, target: str) -> str | None:
+    """Why a column cannot be read as `target` for `resource`, or None when it can."""
+    if ColumnMap(resource, [])._target(target).kind != "ignored":
+        return None
+    fields = sorted(
+        set(schema.field_names(resource, "create")) | set(schema.field_names(resource, "update"))
+    )
+    extra = "metadata.KEY" if METADATA in fields else ""
+    if resource != "customer":
+        extra = ", ".join(filter(None, [*CUSTOMER_COLUMNS, extra]))
+    choices = ", ".join(filter(None, [*(f for f in fields if f != "customer_id"), extra]))
+    return f"'{target}' is not something a {resource} column can fill; use one of: {choices}"
+
+
 def key_problem(resource: str, key: str) -> str | None:
     """Why `key` cannot match records of `resource`, or None when it can."""
     if key == ID:

@@ -137,7 +137,7 @@ def _resource_command(plural: str) -> None:
         )
         options.check(resource)
         fmt = detect_format(file, _format(format_))
-        _import(ctx.obj, [(resource, file, fmt)], options, _renames(map_))
+        _import(ctx.obj, [(resource, file, fmt)], options, _renames(map_, resource))
 
     command.__doc__ = (
         f"Create (or upsert) {plural} from FILE: one row per record, columns named after "
@@ -199,14 +199,19 @@ def _format(value: str | None) -> str | None:
     return value
 
 
-def _renames(pairs: list[str] | None) -> dict[str, str]:
-    from pivotal_cli.domain.importing import parse_renames
+def _renames(pairs: list[str] | None, resource: str) -> dict[str, str]:
+    from pivotal_cli.domain.importing import parse_renames, rename_problem
     from pivotal_cli.errors import UsageError
 
     try:
-        return parse_renames(pairs or [])
+        renames = parse_renames(pairs or [])
     except ValueError as exc:
         raise UsageError(f"--map: {exc}.") from None
+    for column, target in renames.items():
+        problem = rename_problem(resource, target)
+        if problem:
+            raise UsageError(f"--map {column}={target}: {problem}.")
+    return renames
 
 
 for _plural in BUNDLE_ORDER:
