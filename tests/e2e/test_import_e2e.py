@@ -560,3 +560,23 @@ def test_an_input_with_no_rows_sends_nothing_and_asks_nothing(server_cli, server
     assert result.exit_code == 0, result.stderr
     assert "Nothing to send" in result.stderr
     assert "0 rows: 0 created" in result.stderr
+
+
+def test_a_remote_dry_run_says_what_it_will_read_first(sandbox_cli, tmp_path) -> None:
+    source = tmp_path / "contacts.csv"
+    source.write_text(
+        "name,email,customer_slug\n"
+        "A,a@x.io,hearth-hive\nB,b@x.io,foxglove-jewelry\nC,c@x.io,hearth-hive\n"
+    )
+    result = sandbox_cli(
+        "import", "contacts", str(source), "--dry-run=remote", "--mode", "upsert", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "contacts: reading 1 request per 100 customers in the workspace, up to 2 for the "
+        "contacts of the customers named; no writes."
+    )
+    job = json.loads(result.stdout)["jobs"][0]
+    # One page of the demo's customers, then one request per customer named.
+    assert (job["created"], job["reads"]) == (3, 3)

@@ -536,6 +536,20 @@ class Runner:
 
     # -- dry run against the workspace --------------------------------------------------
 
+    def planned_reads(self) -> str:
+        """What `preview` will read, in words, with the numbers known before reading
+        (the API has no count endpoint: list walks are one request per 100 records)."""
+        refs = {tuple(ref) for ref in self._open_plans() if ref is not None}
+        by_lookup = any(kind not in ("id", "display_id") for kind, *_ in refs)
+        parts = []
+        if self.resource == "customer" or by_lookup:
+            parts.append("1 request per 100 customers in the workspace")
+        if self.spec.mode == "upsert" and self.resource == "onboarding":
+            parts.append("1 per 100 onboardings")
+        if self.spec.mode == "upsert" and self.resource == "contact":
+            parts.append(f"up to {len(refs)} for the contacts of the customers named")
+        return ", ".join(parts) if parts else "nothing"
+
     def preview(self) -> Preview:
         """What `run` would do, by reading only: counts of create / update / unchanged,
         and `conflict` for a create whose customer slug is already taken."""

@@ -395,10 +395,6 @@ def _finish_dry_run(
     try:
         if options.remote:
             client = app_ctx.client(waiting=False)
-            out.info(
-                "Reading the workspace: one request per 100 customers (and onboardings for "
-                "onboardings), one per customer for contacts; no writes."
-            )
         for spec, path in jobs:
             with Journal(path) as journal:
                 counts = journal.counts()
@@ -410,7 +406,9 @@ def _finish_dry_run(
                 if client is not None:
                     from pivotal_cli.jobs.runner import Runner
 
-                    preview = Runner(journal, client).preview()
+                    runner = Runner(journal, client)
+                    out.info(f"{entry['resource']}: reading {runner.planned_reads()}; no writes.")
+                    preview = runner.preview()
                     entry.update(dict(preview.actions))
                     entry["reads"] = preview.reads
                 report["jobs"].append(entry)
@@ -426,7 +424,8 @@ def _finish_dry_run(
         if "reads" in entry:
             line += (
                 f"; would create {entry.get('created', 0)}, update {entry.get('updated', 0)}, "
-                f"leave {entry.get('unchanged', 0)} unchanged ({entry['reads']} reads)"
+                f"leave {entry.get('unchanged', 0)} unchanged "
+                f"({entry['reads']} read{'' if entry['reads'] == 1 else 's'})"
             )
             if entry.get("conflict"):
                 line += (
