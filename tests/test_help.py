@@ -72,3 +72,33 @@ def test_completion_prints_the_generated_script(cli: CLI, shell: str, name: str)
     result = cli("completion", shell)
     assert result.exit_code == 0
     assert result.stdout == checked_in.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["-h"]])
+def test_the_root_help_built_as_an_outline_is_the_full_tree_s_help(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import typer.testing
+
+    from pivotal_cli.cli import app as app_module
+
+    runner = typer.testing.CliRunner()
+    env = {"COLUMNS": "120"}
+    full = runner.invoke(app_module.build_app(), args, env=env, prog_name="pivotal")
+    outline = runner.invoke(app_module.build_app(outline=True), args, env=env, prog_name="pivotal")
+    assert outline.exit_code == full.exit_code
+    assert outline.output == full.output and "customers" in full.output
+
+    # And `run` asks for the outline exactly for the root's own help.
+    asked: list[bool] = []
+    real = app_module.build_app
+
+    def spy(groups: Any = app_module.GROUPS, *, outline: bool = False) -> Any:
+        asked.append(outline)
+        return real(groups, outline=outline)
+
+    monkeypatch.setattr(app_module, "build_app", spy)
+    for line, wanted in ((args, True), (["customers", "--help"], False), (["-v"], False)):
+        with pytest.raises(SystemExit):
+            app_module.run(line)
+        assert asked.pop() is wanted, line

@@ -1,8 +1,9 @@
 """The root Typer app: global options and the wiring of command groups, nothing else.
 
-`run` wires only the group a command line names (all of them for root help, typos
-and completion): building Typer's command tree for every group costs ~40 ms that a
-single command does not need. `app`, the full tree, is built on first access.
+`run` wires only the group a command line names (all of them for typos and
+completion; all of them empty, as an outline, for the root's own help): building
+Typer's command tree for every group costs ~60 ms that a single command does not
+need. `app`, the full tree, is built on first access.
 """
 
 import importlib
@@ -15,7 +16,7 @@ import typer
 
 from pivotal_cli import __version__
 from pivotal_cli.cli.helptext import Group
-from pivotal_cli.cli.options import ModeOpt
+from pivotal_cli.cli.options import ModeOpt, group
 
 # Command modules, in the order root help lists them. `me` and `health` are single
 # commands merged into the root; the others are groups named after their module.
@@ -169,8 +170,13 @@ class RootGroup(Group):
         return super().parse_args(ctx, args)
 
 
-def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
-    """The root app with the given command modules wired in."""
+def build_app(groups: Iterable[str] = GROUPS, *, outline: bool = False) -> typer.Typer:
+    """The root app with the given command modules wired in.
+
+    `outline` is for the root's own help, which shows each group by its help text
+    alone: the groups are wired in empty (their help kept), so Typer does not build
+    the dozens of commands under them (about 40 ms).
+    """
     root = typer.Typer(
         name="pivotal",
         cls=RootGroup,
@@ -188,7 +194,10 @@ def build_app(groups: Iterable[str] = GROUPS) -> typer.Typer:
     root.callback()(main)
     for name in groups:
         module = importlib.import_module(f"pivotal_cli.cli.commands.{MODULES.get(name, name)}")
-        root.add_typer(module.app, name=None if name in ROOT_COMMANDS else name)
+        if name in ROOT_COMMANDS:
+            root.add_typer(module.app, name=None)
+        else:
+            root.add_typer(group(module.app.info.help) if outline else module.app, name=name)
     return root
 
 
@@ -220,12 +229,15 @@ def __getattr__(name: str) -> Any:
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI; the last line of defence against a traceback reaching the user."""
     args = sys.argv[1:] if argv is None else argv
+    completing = "_PIVOTAL_COMPLETE" in os.environ
     # Completion walks the whole tree, so it gets every group.
-    group = None if "_PIVOTAL_COMPLETE" in os.environ else named_group(args)
-    if group == "help":  # `help customers list` needs the group it names
-        group = None
+    named = None if completing else named_group(args)
+    if named == "help":  # `help customers list` needs the group it names
+        named = None
+    # The root's own help (`pivotal`, `pivotal --help`) shows the groups' help only.
+    outline = not completing and named is None and all(a in ("-h", "--help") for a in args)
     try:
-        build_app([group] if group else GROUPS)(args=args, prog_name="pivotal")
+        build_app([named] if named else GROUPS, outline=outline)(args=args, prog_name="pivotal")
     except Exception as exc:  # handle_errors covers commands; this covers the rest
         if "--debug" in args:
             raise
