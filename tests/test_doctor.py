@@ -56,7 +56,7 @@ def test_transport_and_proxy_verdicts() -> None:
     assert d.proxy_verdict({"HTTP_PROXY": "x"}, "http://127.0.0.1/api/v1")[0] == d.OK
 
 
-def test_server_time_and_import_jobs() -> None:
+def test_server_time() -> None:
     assert d.server_time("Tue, 01 Dec 2026 11:00:00 GMT") == datetime(
         2026, 12, 1, 11, tzinfo=timezone.utc
     )
@@ -64,7 +64,6 @@ def test_server_time_and_import_jobs() -> None:
         2026, 12, 1, 11, tzinfo=timezone.utc
     )
     assert d.server_time("garbage", None) is None
-    assert d.import_jobs(["b.db", "a.sqlite", "notes.txt", ".db", "c.sqlite-wal"]) == ["a", "b"]
 
 
 def test_summary_and_failed() -> None:
@@ -83,7 +82,7 @@ def machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_keys: SimpleNa
     for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("PIVOTAL_STATE_DIR", str(tmp_path / "state" / "pivotal"))
     monkeypatch.setenv("PIVOTAL_API_KEY", fake_keys.live)
     return tmp_path / "state" / "pivotal"
 

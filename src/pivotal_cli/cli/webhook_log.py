@@ -22,19 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pivotal_cli.settings.config import state_dir
+
 LIMIT = 1000
 SLACK = 100
 _NOT_RECORDED = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key"})
-
-
-def state_dir() -> Path:
-    """`PIVOTAL_STATE_DIR`, else platformdirs' user state dir for pivotal."""
-    override = os.environ.get("PIVOTAL_STATE_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
 
 
 def log_path(workspace: str) -> Path:

@@ -24,9 +24,6 @@ SKEW_FAIL_SECONDS = 300.0
 
 PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "NO_PROXY")
 
-# Extensions of the files an unfinished import leaves in the journal directory.
-JOB_SUFFIXES = (".sqlite", ".db")
-
 
 @dataclass
 class Check:
@@ -167,20 +164,3 @@ def skew_verdict(skew_seconds: float) -> str:
     if size > SKEW_WARN_SECONDS:
         return WARN
     return OK
-
-
-# -- import journal ---------------------------------------------------------------------
-
-
-def import_jobs(file_names: Iterable[str]) -> list[str]:
-    """The unfinished import jobs among a journal directory's files, by name.
-
-    The import feature is not built yet; the only format assumed is that each
-    `*.sqlite` or `*.db` file there is one job, named by the file's stem.
-    """
-    jobs = []
-    for name in file_names:
-        for suffix in JOB_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix) and not name.startswith("."):
-                jobs.append(name[: -len(suffix)])
-    return sorted(jobs)

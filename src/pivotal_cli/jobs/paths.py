@@ -8,19 +8,11 @@ journal is `imports/<job>.sqlite` while it is unfinished and moves to
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from pivotal_cli.settings.config import state_dir
+
 JOURNAL_SUFFIX = ".sqlite"
-
-
-def state_dir() -> Path:
-    override = os.environ.get("PIVOTAL_STATE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
 
 
 def imports_dir() -> Path:

@@ -30,6 +30,17 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir("pivotal", appauthor=False))
 
 
+def state_dir() -> Path:
+    """Where pivotal keeps what it records (import jobs, received webhooks):
+    `PIVOTAL_STATE_DIR`, else platformdirs' user state dir."""
+    override = os.environ.get("PIVOTAL_STATE_DIR", "").strip()
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
+
+
 _TOP_FIELDS = ("default", "workspaces", "pager", "output")
 _DEFAULT_FIELDS = ("workspace", "mode")
 _WORKSPACE_FIELDS = ("name", "base_url", "keys")

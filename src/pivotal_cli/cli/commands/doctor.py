@@ -431,16 +431,10 @@ def _writable(path: Path) -> tuple[bool, str]:
     return False, f"{path}: cannot be created ({parent} is not writable)"
 
 
-def state_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
-
-
 def check_directories() -> Check:
     from pivotal_cli.cli.id_index import cache_dir
     from pivotal_cli.domain.doctor import FAIL, OK, WARN, Check
-    from pivotal_cli.settings.config import config_dir
+    from pivotal_cli.settings.config import config_dir, state_dir
 
     results = [
         ("config", config_dir(), FAIL),
@@ -459,19 +453,15 @@ def check_directories() -> Check:
 
 
 def check_imports() -> Check:
-    from pivotal_cli.domain.doctor import OK, WARN, Check, import_jobs
+    import os
 
-    journal = state_dir() / "imports"
-    # The import feature does not exist yet. Assumed format, nothing more: every
-    # *.sqlite or *.db file in the journal directory is one unfinished job named by
-    # its stem, resumed with `pivotal import resume <stem>`.
-    try:
-        names = [p.name for p in journal.iterdir() if p.is_file()]
-    except FileNotFoundError:
-        return Check("imports", OK, ["no import jobs"])
-    except OSError as exc:
-        return Check("imports", WARN, [f"{journal}: unreadable ({exc.strerror})"])
-    jobs = import_jobs(names)
+    from pivotal_cli.domain.doctor import OK, WARN, Check
+    from pivotal_cli.jobs import paths
+
+    folder = paths.imports_dir()
+    if folder.exists() and not os.access(folder, os.R_OK | os.X_OK):
+        return Check("imports", WARN, [f"{folder}: unreadable"])
+    jobs = paths.unfinished_jobs()
     if not jobs:
         return Check("imports", OK, ["no import jobs"])
     return Check(
