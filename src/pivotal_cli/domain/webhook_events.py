@@ -55,6 +55,13 @@ def matches(pattern: str, event_type: str) -> bool:
     return pattern.endswith(".*") and event_type.startswith(pattern[:-1])
 
 
+def unknown_pattern(pattern: str) -> str | None:
+    """Why `pattern` can match no documented type (the message's tail), or None."""
+    if any(matches(pattern, name) for name in EVENT_TYPES):
+        return None
+    return f"use *, a group such as customer.*, or one of {', '.join(EVENT_TYPES)}"
+
+
 def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The previous values of the fields that differ between two renderings of a record."""
     return {

@@ -170,18 +170,13 @@ def _read_body(source: str | None) -> bytes:
 
 
 def _check_patterns(values: list[str] | None) -> list[str]:
-    from pivotal_cli.domain.webhook_events import EVENT_TYPES
+    from pivotal_cli.domain.webhook_events import unknown_pattern
 
     patterns = [p.strip() for value in values or () for p in value.split(",") if p.strip()]
     for pattern in patterns:
-        known = pattern == "*" or pattern in EVENT_TYPES
-        if pattern.endswith(".*"):
-            known = any(name.startswith(pattern[:-1]) for name in EVENT_TYPES)
-        if not known:
-            raise UsageError(
-                f"--events {pattern!r} matches no event type: use *, a group such as "
-                f"customer.*, or one of {', '.join(EVENT_TYPES)}."
-            )
+        problem = unknown_pattern(pattern)
+        if problem:
+            raise UsageError(f"--events {pattern!r} matches no event type: {problem}.")
     return patterns
 
 

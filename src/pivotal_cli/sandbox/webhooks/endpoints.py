@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from pivotal_cli.domain.webhook_events import EVENT_TYPES
+from pivotal_cli.domain.webhook_events import unknown_pattern
 from pivotal_cli.domain.webhook_signing import mask_secret, new_secret
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import format_ms, format_optional_ms
@@ -53,14 +53,9 @@ def check_patterns(patterns: Sequence[str]) -> list[str]:
     """Subscription patterns that can match a documented type; none given means all."""
     checked = []
     for pattern in patterns or ["*"]:
-        known = pattern == "*" or pattern in EVENT_TYPES
-        if pattern.endswith(".*"):
-            known = any(name.startswith(pattern[:-1]) for name in EVENT_TYPES)
-        if not known:
-            raise EndpointError(
-                f"unknown event type {pattern!r}: use *, a group such as customer.*, or one of"
-                f" {', '.join(EVENT_TYPES)}"
-            )
+        problem = unknown_pattern(pattern)
+        if problem:
+            raise EndpointError(f"unknown event type {pattern!r}: {problem}")
         checked.append(pattern)
     return checked
 
