@@ -176,3 +176,12 @@ def test_a_map_target_must_be_something_a_column_can_fill() -> None:
     # A customer has no customer column; a contact has no mrr.
     assert importing.rename_problem("customer", "customer_slug") is not None
     assert importing.rename_problem("contact", "mrr") is not None
+
+
+def test_a_value_above_the_schema_s_maximum_is_too_large() -> None:
+    from pivotal_cli.domain.schema import field
+
+    spec = field("customer", "mrr", "create")
+    assert spec is not None and spec.maximum is not None
+    got = plan("customer", {"name": "A", "mrr": str(spec.maximum + 1)})
+    assert [(p.column, p.code) for p in got.problems] == [("mrr", "too_large")]

@@ -20,21 +20,32 @@ from pivotal_cli.errors import UsageError
 
 
 class BodyError(UsageError):
-    """A request body that the schema refuses; `field` names the property."""
+    """A request body that the schema refuses; `field` names the property, `code` the
+    kind of problem (invalid_type, invalid_enum_value, invalid_email, invalid_date,
+    too_small, too_large, required, invalid_value), as the API's error codes do."""
 
-    def __init__(self, field: str, problem: str, *, path: str | None = None, more: int = 0):
+    def __init__(
+        self,
+        field: str,
+        problem: str,
+        *,
+        path: str | None = None,
+        more: int = 0,
+        code: str = "invalid_value",
+    ):
         super().__init__(f"{path or field}: {problem}")
         self.field = field
         self.problem = problem
         self.path = path or field
         self.more = more  # how many other fields have problems too
+        self.code = code
 
 
 class MissingFieldError(BodyError):
     """A required field is absent."""
 
     def __init__(self, field: str) -> None:
-        super().__init__(field, "is required")
+        super().__init__(field, "is required", code="required")
 
 
 class EmptyBodyError(UsageError):
@@ -56,7 +67,7 @@ def check(resource: str, operation: schema.Operation, body: Mapping[str, Any]) -
                 problems.append(MissingFieldError(spec.name))
             continue
         try:
-            cleaned[spec.name] = _value(spec, body[spec.name], spec.name)
+            cleaned[spec.name] = check_value(spec, body[spec.name], spec.name)
         except BodyError as problem:
             problems.append(problem)
     if problems:
@@ -66,7 +77,8 @@ def check(resource: str, operation: schema.Operation, body: Mapping[str, Any]) -
     return cleaned
 
 
-def _value(spec: schema.Field, value: Any, path: str) -> Any:
+def check_value(spec: schema.Field, value: Any, path: str) -> Any:
+    """One value checked (and normalised) against its field; raises `BodyError`."""
     if value is None:
         if spec.nullable:
             return None
@@ -77,6 +89,7 @@ def _value(spec: schema.Field, value: Any, path: str) -> Any:
                 spec.name,
                 f"unknown {spec.name} '{value}'; expected one of: {', '.join(spec.enum)}",
                 path=path,
+                code="invalid_enum_value",
             )
         return value
     kind = spec.type
@@ -84,18 +97,32 @@ def _value(spec: schema.Field, value: Any, path: str) -> Any:
         return _string(spec, value, path)
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise BodyError(spec.name, f"expected an integer, got {json_kind(value)}", path=path)
+            raise BodyError(
+                spec.name,
+                f"expected an integer, got {json_kind(value)}",
+                path=path,
+                code="invalid_type",
+            )
         if spec.minimum is not None and value < spec.minimum:
-            raise BodyError(spec.name, f"must be at least {spec.minimum}", path=path)
+            raise BodyError(
+                spec.name, f"must be at least {spec.minimum}", path=path, code="too_small"
+            )
         return value
     if kind == "boolean":
         if not isinstance(value, bool):
             got = json_kind(value)
-            raise BodyError(spec.name, f"expected true or false, got {got}", path=path)
+            raise BodyError(
+                spec.name, f"expected true or false, got {got}", path=path, code="invalid_type"
+            )
         return value
     if kind == "array":
         if not isinstance(value, list):
-            raise BodyError(spec.name, f"expected a list, got {json_kind(value)}", path=path)
+            raise BodyError(
+                spec.name,
+                f"expected a list, got {json_kind(value)}",
+                path=path,
+                code="invalid_type",
+            )
         if spec.items == "string":
             for index, item in enumerate(value):
                 if not isinstance(item, str):
@@ -103,21 +130,28 @@ def _value(spec: schema.Field, value: Any, path: str) -> Any:
                         spec.name,
                         f"expected a string, got {json_kind(item)}",
                         path=f"{path}.{index}",
+                        code="invalid_type",
                     )
         return value
     if kind == "object" and not isinstance(value, dict):
-        raise BodyError(spec.name, f"expected an object, got {json_kind(value)}", path=path)
+        raise BodyError(
+            spec.name, f"expected an object, got {json_kind(value)}", path=path, code="invalid_type"
+        )
     return value
 
 
 def _string(spec: schema.Field, value: Any, path: str) -> str:
     if not isinstance(value, str):
-        raise BodyError(spec.name, f"expected a string, got {json_kind(value)}", path=path)
+        raise BodyError(
+            spec.name, f"expected a string, got {json_kind(value)}", path=path, code="invalid_type"
+        )
     if spec.is_email and not is_email(value):
-        raise BodyError(spec.name, f"'{value}' is not an email address", path=path)
+        raise BodyError(
+            spec.name, f"'{value}' is not an email address", path=path, code="invalid_email"
+        )
     if spec.is_datetime:
         try:
             return iso_datetime(value)
         except ValueError as exc:
-            raise BodyError(spec.name, str(exc), path=path) from None
+            raise BodyError(spec.name, str(exc), path=path, code="invalid_date") from None
     return value

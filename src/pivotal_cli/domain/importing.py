@@ -22,8 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from pivotal_cli.domain import schema
-from pivotal_cli.domain.bodies import BodyError
-from pivotal_cli.domain.bodies import _value as checked_value
+from pivotal_cli.domain.bodies import BodyError, check_value
 from pivotal_cli.domain.records import JSONValue, Record
 
 # The command words and the schema's resource names.
@@ -293,21 +292,9 @@ def plan_row(
 
 
 def _problem(number: int, column: str, exc: BodyError) -> Problem:
-    problem = exc.problem
-    code = "invalid_value"
-    if "is not an email" in problem:
-        code = "invalid_email"
-    elif "is not a date" in problem or "outside the supported range" in problem:
-        code = "invalid_date"
-    elif problem.startswith("unknown "):
-        code = "invalid_enum_value"
-    elif problem.startswith("expected"):
-        code = "invalid_type"
-    elif problem.startswith("must be at"):
-        code = "too_small"
     # The column already names the field; a path into it (labels.2) says more.
-    message = problem if exc.path == exc.field else f"{exc.path}: {problem}"
-    return Problem(number, column, code, message, exc.field)
+    message = exc.problem if exc.path == exc.field else f"{exc.path}: {exc.problem}"
+    return Problem(number, column, exc.code, message, exc.field)
 
 
 def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
@@ -315,9 +302,9 @@ def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
     spec = schema.field(resource, name, "create") or schema.field(resource, name, "update")
     assert spec is not None
     value = _from_text(spec, raw) if from_text and isinstance(raw, str) else raw
-    checked = checked_value(spec, value, name)
+    checked = check_value(spec, value, name)
     if spec.maximum is not None and isinstance(checked, int) and checked > spec.maximum:
-        raise BodyError(name, f"must be at most {spec.maximum}")
+        raise BodyError(name, f"must be at most {spec.maximum}", code="too_large")
     return checked
 
 
@@ -327,24 +314,26 @@ def _from_text(spec: schema.Field, text: str) -> JSONValue:
     if spec.type == "integer":
         if _INTEGER.match(text):
             return int(text)
-        raise BodyError(spec.name, f"expected an integer, got '{text}'")
+        raise BodyError(spec.name, f"expected an integer, got '{text}'", code="invalid_type")
     if spec.type == "number":
         try:
             return float(text)
         except ValueError:
-            raise BodyError(spec.name, f"expected a number, got '{text}'") from None
+            raise BodyError(
+                spec.name, f"expected a number, got '{text}'", code="invalid_type"
+            ) from None
     if spec.type == "boolean":
         lowered = text.lower()
         if lowered in _TRUE:
             return True
         if lowered in _FALSE:
             return False
-        raise BodyError(spec.name, f"expected true or false, got '{text}'")
+        raise BodyError(spec.name, f"expected true or false, got '{text}'", code="invalid_type")
     if spec.type in ("array", "object"):
         value = _json_text(text)
         if value is None:
             kind = "a JSON list" if spec.type == "array" else "a JSON object"
-            raise BodyError(spec.name, f"expected {kind}, got '{text[:40]}'")
+            raise BodyError(spec.name, f"expected {kind}, got '{text[:40]}'", code="invalid_type")
         return value
     return text
 
