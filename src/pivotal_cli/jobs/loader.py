@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from pivotal_cli.domain import importing
@@ -39,31 +39,13 @@ class JobSpec:
     bundle: str | None = None
 
     def as_meta(self) -> dict[str, Any]:
-        return {
-            "job_id": self.job_id,
-            "resource": self.resource,
-            "mode": self.mode,
-            "source": self.source,
-            "format": self.format,
-            "key": self.key,
-            "customer_key": self.customer_key,
-            "renames": self.renames,
-            "bundle": self.bundle,
-        }
+        return asdict(self)
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any]) -> JobSpec:
-        return cls(
-            job_id=meta["job_id"],
-            resource=meta["resource"],
-            mode=meta["mode"],
-            source=meta["source"],
-            format=meta["format"],
-            key=meta.get("key"),
-            customer_key=meta.get("customer_key"),
-            renames=dict(meta.get("renames") or {}),
-            bundle=meta.get("bundle"),
-        )
+        """The spec a journal's meta holds (which also holds other facts of the job)."""
+        names = {spec_field.name for spec_field in fields(cls)}
+        return cls(**{name: value for name, value in meta.items() if name in names})
 
 
 def new_job_id(resource: str, now: float, salt: str) -> str:
