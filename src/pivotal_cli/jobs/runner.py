@@ -244,7 +244,7 @@ class Runner:
         for ref in self._open_plans():
             if ref is not None:
                 try:
-                    yield self._customer_id(CustomerRef(ref[0], ref[1], ref[2]))
+                    yield self._customer_id(CustomerRef(*ref))
                 except APIError:
                     yield None
 
@@ -328,9 +328,9 @@ class Runner:
                 done, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
                 self._collect(done)
         except KeyboardInterrupt:
-            # Ctrl-C: nothing new is started; what is in flight finishes and is journaled.
+            # Ctrl-C: nothing new is started; what is in flight finishes (the `finally`
+            # waits for it) and is journaled.
             self._stop.set()
-            pool.shutdown(wait=True, cancel_futures=True)
             raise Interrupted(
                 "Interrupted: the rows in flight finished and were journaled.",
                 cause=None,
@@ -363,7 +363,7 @@ class Runner:
         customer_id: str | None = None
         try:
             if ref is not None:
-                customer_id = self._customer_id(CustomerRef(ref[0], ref[1], ref[2]))
+                customer_id = self._customer_id(CustomerRef(*ref))
             if row.status == jr.PATCHING and row.record_id and self.spec.mode != "upsert":
                 self._after_create(row, None, row.record_id, row.display_id)
                 return
