@@ -274,3 +274,14 @@ def me_body(
 def make_me() -> Callable[..., dict[str, Any]]:
     """`make_me(key, workspace="acme", shape="spec"|"flat", …)` -> a /me body."""
     return me_body
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (free when the test asks for it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port

@@ -437,16 +437,6 @@ class App:
 
 
 @pytest.fixture
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
-@pytest.fixture
 def app() -> Iterator[App]:
     state = App()
 

@@ -12,7 +12,6 @@ back: nothing lost, nothing twice.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -103,21 +102,20 @@ def server(tmp_path: Path) -> Iterator[RunningServer]:
         yield running
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def listener(
-    cli: CLI, server: RunningServer, app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: CLI,
+    server: RunningServer,
+    app: App,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    free_port: int,
 ) -> Iterator[tuple[Listen, str]]:
     """The quickstart's first three steps: `sandbox webhooks add URL --test-mode` (its
     secret read from the output), then `webhooks listen --forward-to APP` on that URL."""
     monkeypatch.setenv("PIVOTAL_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("PIVOTAL_WEBHOOK_SECRET", raising=False)
-    port = free_port()
+    port = free_port
     db = str(tmp_path / "sandbox.db")
     added = cli("sandbox", "webhooks", "add", f"http://127.0.0.1:{port}/", "--test-mode",
                 "--db", db, "--json")  # fmt: skip
