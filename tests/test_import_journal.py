@@ -16,7 +16,8 @@ from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
 from pivotal_cli.jobs.files import RowReader, detect_format
 from pivotal_cli.jobs.journal import Journal, Outcome
-from pivotal_cli.jobs.loader import JobSpec, load
+from pivotal_cli.jobs.loader import load
+from pivotal_cli.jobs.plan import JobSpec
 from pivotal_cli.jobs.results import finish_if_done, summary, write_results
 from pivotal_cli.render.import_progress import line
 
