@@ -20,7 +20,7 @@ from pivotal_cli.domain import importing
 from pivotal_cli.domain.importing import ColumnMap, Problem
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
-from pivotal_cli.jobs.files import BadLine, RowReader
+from pivotal_cli.jobs.files import BadLine, RowReader, Rows
 from pivotal_cli.jobs.journal import Journal, Outcome
 from pivotal_cli.jobs.plan import JobSpec, PlannedJob
 
@@ -58,7 +58,7 @@ class LoadReport:
 def load(
     journal: Journal,
     spec: JobSpec,
-    reader: RowReader,
+    reader: Rows,
     *,
     on_problem: Callable[[Problem], None] = lambda problem: None,
     bundle_customers: Container[str] | None = None,
@@ -111,7 +111,7 @@ def load(
                     number,
                     status,
                     dedupe_key(spec, plan),
-                    _plan_json(plan),
+                    plan_json(plan),
                     dict(row),
                     _failed(problems) if problems else None,
                 )
@@ -135,7 +135,7 @@ def load(
     return report
 
 
-def _plan_json(plan: importing.RowPlan) -> dict[str, Any]:
+def plan_json(plan: importing.RowPlan) -> dict[str, Any]:
     ref = plan.customer
     return {
         "create": plan.create,

@@ -36,6 +36,9 @@ class JobSpec:
     customer_key: str | None = None
     renames: dict[str, str] = field(default_factory=dict)
     bundle: str | None = None
+    # What the rows' idempotency keys are derived from besides the row: the job's own
+    # name, unless a job is to replay an earlier one (a paste, keyed by its customer).
+    key_scope: str | None = None
 
     def as_meta(self) -> dict[str, Any]:
         return asdict(self)

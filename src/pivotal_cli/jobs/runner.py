@@ -81,6 +81,7 @@ class Runner:
         clock: Callable[[], float] = time.time,
         max_server_errors: int = MAX_SERVER_ERRORS,
         on_row: Callable[[], None] | None = None,
+        on_created: Callable[[JournalRow, Record, bool], None] | None = None,
     ) -> None:
         self.journal = journal
         self.client = client
@@ -91,6 +92,8 @@ class Runner:
         self.clock = clock
         self.max_server_errors = max_server_errors
         self.on_row = on_row or (lambda: None)
+        # Each create's answer (row, record, whether the API replayed an earlier one).
+        self.on_created = on_created or (lambda row, record, replayed: None)
         self.tally = Tally()
         self.lookups = Lookups(journal, client, self.spec, self.pacer, clock)
         self._stop = threading.Event()
@@ -218,12 +221,14 @@ class Runner:
 
     def _create(self, row: JournalRow, customer_id: str | None) -> None:
         plan = row.plan
-        idem = row_idempotency_key(self.spec.job_id, row)
+        idem = row_idempotency_key(self.spec.key_scope or self.spec.job_id, row)
         if not self.pacer.acquire(self._stop):
             return
         self.journal.mark_sending(row.n, idem, self.clock())
-        record = bulk.create(self.client, self.resource, plan["create"], customer_id, idem)
+        answer = bulk.create(self.client, self.resource, plan["create"], customer_id, idem)
+        record = answer.record()
         self._ok()
+        self.on_created(row, record, answer.replayed)
         self._after_create(row, record, str(record["id"]), _int(record.get("display_id")))
 
     def _after_create(
@@ -359,12 +364,13 @@ class Runner:
         return result
 
 
-def row_idempotency_key(job_id: str, row: JournalRow) -> str:
-    """The row's create key: from the job, the row's key (else its number) and body."""
+def row_idempotency_key(scope: str, row: JournalRow) -> str:
+    """The row's create key: from the job (its key scope), the row's key (else its
+    number) and body."""
     plan = row.plan
     ref = CustomerRef(*plan["customer"]) if plan.get("customer") else None
     hashed = importing.body_hash(plan["create"], ref)
-    return importing.idempotency_key(job_id, row.row_key or str(row.n), hashed)
+    return importing.idempotency_key(scope, row.row_key or str(row.n), hashed)
 
 
 def _int(value: object) -> int | None:
