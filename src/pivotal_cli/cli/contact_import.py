@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
     from pivotal_cli.domain.contact_paste import PastedLine
     from pivotal_cli.domain.importing import Problem
+    from pivotal_cli.jobs.paste import PasteResult
 
 # The order a row's problems are told in: by the value they are about.
 _FIELD_ORDER = ("", "name", "email", "title")
@@ -53,7 +54,7 @@ def run(
 ) -> None:
     from pivotal_cli.client import contacts, customers
     from pivotal_cli.domain.contact_paste import parse
-    from pivotal_cli.errors import ExitCode, UsageError
+    from pivotal_cli.errors import UsageError
     from pivotal_cli.jobs import paste
     from pivotal_cli.jobs.journal import Journal
     from pivotal_cli.jobs.results import finish_if_done
@@ -68,8 +69,8 @@ def run(
         cid = str(customer["id"])
         primary_email = paste.current_primary(contacts.list_for(client, cid))
         spec = paste.paste_spec(cid, source)
-        found: defaultdict[int, list[Problem]] = defaultdict(list)
         with Journal(":memory:") as checked:
+            found: defaultdict[int, list[Problem]] = defaultdict(list)
             primary = paste.load_paste(
                 checked,
                 spec,
@@ -84,10 +85,10 @@ def run(
             out.json([_as_json(pasted, problems, primary) for pasted in lines])
         elif not json_:
             _preview(app_ctx, lines, problems, primary)
-        for pasted in lines:
-            if problems[pasted.line]:
-                out.warn(f"Skipping line {pasted.line}: {'; '.join(problems[pasted.line])}.")
-        good = sum(1 for pasted in lines if not problems[pasted.line])
+        skipped = {line for line, words in problems.items() if words}
+        for line in sorted(skipped):
+            out.warn(f"Skipping line {line}: {'; '.join(problems[line])}.")
+        good = len(lines) - len(skipped)
         if not good:
             raise UsageError(f"None of the {len(lines)} contacts can be added: fix them first.")
         if dry_run:
@@ -98,8 +99,18 @@ def run(
         path = paste.journal_path(spec)
         with Journal(path) as journal:
             paste.load_paste(journal, spec, lines, cid, primary_email)
-            sent = paste.send_paste(journal, client, skipped=set(found))
+            sent = paste.send_paste(journal, client, skipped)
             finish_if_done(journal, path)
+    _tell(app_ctx, sent, lines, label, json_)
+
+
+def _tell(
+    app_ctx: AppContext, sent: PasteResult, lines: list[PastedLine], label: str, json_: bool
+) -> None:
+    """What the paste added, which lines were there already, and what failed."""
+    from pivotal_cli.errors import ExitCode
+
+    out = app_ctx.output
     by_line = {pasted.line: pasted for pasted in lines}
     for n in sent.already_there:
         out.info(f"Line {n}: {by_line[n].email} is already a contact of {label}; skipped.")
@@ -107,12 +118,8 @@ def run(
         out.error(f"Line {n}: {message}")
     if json_:
         out.json(sent.created)
-    again = (
-        f" ({sent.replayed} replayed from an earlier run with the same lines)"
-        if sent.replayed
-        else ""
-    )
-    out.success(f"Added {_count(len(sent.created))} to {label}{again}.")
+    again = f" ({sent.replayed} replayed from an earlier run with the same lines)"
+    out.success(f"Added {_count(len(sent.created))} to {label}{again if sent.replayed else ''}.")
     if sent.failed:
         out.warn(
             f"Finished; some rows failed: {len(sent.failed)} in all (exit {int(ExitCode.PARTIAL)})."

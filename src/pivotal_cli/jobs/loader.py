@@ -111,7 +111,7 @@ def load(
                     number,
                     status,
                     dedupe_key(spec, plan),
-                    plan_json(plan),
+                    _plan_json(plan),
                     dict(row),
                     _failed(problems) if problems else None,
                 )
@@ -135,7 +135,7 @@ def load(
     return report
 
 
-def plan_json(plan: importing.RowPlan) -> dict[str, Any]:
+def _plan_json(plan: importing.RowPlan) -> dict[str, Any]:
     ref = plan.customer
     return {
         "create": plan.create,

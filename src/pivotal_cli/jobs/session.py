@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.client.bulk import Pacer
 from pivotal_cli.client.http import Client
@@ -23,7 +23,9 @@ from pivotal_cli.jobs.journal import Journal
 from pivotal_cli.jobs.results import finish_if_done, report
 from pivotal_cli.jobs.runner import Runner
 from pivotal_cli.jobs.stops import JobStopped
-from pivotal_cli.render.output import Output
+
+if TYPE_CHECKING:
+    from pivotal_cli.render.output import Output
 
 LAUNCH = "launch"
 
