@@ -16,7 +16,8 @@ from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
 from pivotal_cli.jobs.files import RowReader, detect_format
 from pivotal_cli.jobs.journal import Journal, Outcome
-from pivotal_cli.jobs.loader import JobSpec, load
+from pivotal_cli.jobs.loader import load
+from pivotal_cli.jobs.plan import JobSpec
 from pivotal_cli.jobs.results import finish_if_done, summary, write_results
 from pivotal_cli.render.import_progress import line
 
@@ -131,3 +132,49 @@ def test_the_progress_line_says_counts_rate_quota_and_eta() -> None:
     assert text == (
         "customers: 40/100 (ok 30, failed 5, skipped 5), 4.0 rows/s, quota left 42, ETA 15s"
     )
+
+
+# -- a pasted contact list is one more input -----------------------------------------
+
+
+def _paste(folder: Path, text: str, primary: str | None = None) -> tuple[Journal, int | None]:
+    from pivotal_cli.domain.contact_paste import parse
+    from pivotal_cli.jobs.paste import load_paste, paste_spec
+
+    spec = paste_spec("cust-1", "-")
+    folder.mkdir(exist_ok=True)
+    journal = Journal(folder / f"{spec.job_id}.sqlite")
+    return journal, load_paste(journal, spec, parse(text.splitlines()), "cust-1", primary)
+
+
+def test_a_paste_loads_as_contact_rows_of_its_customer(tmp_path) -> None:
+    journal, primary = _paste(tmp_path, "name,email\nA, a@x.com\n, b@x.com\nA2, A@x.com\n")
+    rows = list(journal.open_rows())
+    assert [r.n for r in rows] == [2] and primary == 2
+    assert rows[0].plan["create"] == {"name": "A", "email": "a@x.com", "is_primary": True}
+    assert rows[0].plan["customer"] == ["id", "cust-1", "customer"]
+    failed = {n: code for n, code, _ in journal.failures()}
+    assert failed == {3: "required", 4: "duplicate_key"}
+
+
+def test_a_paste_keeps_the_customers_primary_when_it_has_one(tmp_path) -> None:
+    _, none = _paste(tmp_path / "one", "A, a@x.com\nB, b@x.com\n", primary="boss@x.com")
+    _, again = _paste(tmp_path / "two", "A, a@x.com\nB, b@x.com\n", primary="b@x.com")
+    assert (none, again) == (None, 2)
+
+
+def test_the_same_paste_twice_has_the_same_keys_in_two_jobs(tmp_path) -> None:
+    from pivotal_cli.jobs.journal import JournalRow
+    from pivotal_cli.jobs.plan import JobSpec
+    from pivotal_cli.jobs.runner import row_idempotency_key
+
+    def keys(journal: Journal) -> set[str]:
+        spec = JobSpec.from_meta(journal.meta())
+        assert spec.key_scope
+        rows: list[JournalRow] = list(journal.open_rows())
+        return {row_idempotency_key(spec.key_scope, row) for row in rows}
+
+    first, _ = _paste(tmp_path / "one", "A, a@x.com\nB, b@x.com, CTO\n")
+    # Another order, other spacing; the first run made A primary, so A is again.
+    second, _ = _paste(tmp_path / "two", "  B,b@x.com,CTO\nA,a@x.com\n", primary="a@x.com")
+    assert keys(first) == keys(second)

@@ -265,3 +265,19 @@ def test_the_checker_reports_io_in_the_domain() -> None:
     assert any("calls open()" in p for p in problems), problems
     assert any("calls print()" in p for p in problems), problems
     assert not check_source("pivotal_cli.render.example", source)
+
+
+def test_the_checker_keeps_jobs_off_the_command_line_and_the_sandbox() -> None:
+    source = (
+        "from pivotal_cli.cli import hints\n"
+        "import typer\n"
+        "def f():\n"
+        "    from pivotal_cli.sandbox.adapters import embedded\n"
+        'NOTE = "Pass --concurrency 2 to go slower."\n'
+    )
+    problems = check_source("pivotal_cli.jobs.example", source)
+    assert any(":1:" in p and "pivotal_cli.cli.hints" in p for p in problems), problems
+    assert any(":2:" in p and "imports typer" in p for p in problems), problems
+    assert any(":4:" in p and "pivotal_cli.sandbox" in p for p in problems), problems
+    assert any(":5:" in p and "--concurrency" in p for p in problems), problems
+    assert not check_source("pivotal_cli.jobs.example", "from pivotal_cli.client import bulk\n")

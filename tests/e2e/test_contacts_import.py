@@ -165,3 +165,26 @@ def test_missing_file_and_unknown_customer(sandbox_cli, customer, error_line, tm
     assert "No such file" in line
     result = sandbox_cli("contacts", "import", "no-such-customer", "-", "--yes", input="A,a@b.co\n")
     assert result.exit_code == 5
+
+
+def test_a_contact_added_by_hand_is_skipped_not_duplicated(
+    sandbox_cli, sandbox_json, customer, paste_file
+) -> None:
+    sandbox_json("contacts", "add", "paste-holder", "--name", "Mia W", "--email", "mia@acme.com")
+    result = sandbox_cli("contacts", "import", "paste-holder", paste_file, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "Line 6: mia@acme.com is already a contact of Paste Holder (#" in result.stderr
+    assert "Added 1 contact to Paste Holder" in result.stderr
+    assert sorted(c["email"] for c in contacts_of(sandbox_json)) == [
+        "jordan@acme.com",
+        "mia@acme.com",
+    ]
+
+
+def test_a_paste_is_an_import_job(sandbox_json, customer, paste_file) -> None:
+    sandbox_json("contacts", "import", "paste-holder", paste_file, "--yes")
+    assert sandbox_json("contacts", "import", "paste-holder", paste_file, "--dry-run")
+    jobs = sandbox_json("import", "list")
+    assert [(j["resource"], j["rows"], j["created"], j["finished"]) for j in jobs] == [
+        ("contacts", 4, 2, True)
+    ]

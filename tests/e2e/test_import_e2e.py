@@ -111,8 +111,10 @@ def test_five_rows_in_a_row_failing_on_server_errors_stop_the_runner(tmp_path) -
     from pivotal_cli.jobs import journal as jr
     from pivotal_cli.jobs.files import RowReader
     from pivotal_cli.jobs.journal import Journal
-    from pivotal_cli.jobs.loader import JobSpec, load
-    from pivotal_cli.jobs.runner import JobStopped, Runner
+    from pivotal_cli.jobs.loader import load
+    from pivotal_cli.jobs.plan import JobSpec
+    from pivotal_cli.jobs.runner import Runner
+    from pivotal_cli.jobs.stops import JobStopped
 
     source = write_customers(tmp_path / "customers.csv", 20)
     spec = JobSpec("job-1", "customer", "create", str(source), "csv")
@@ -406,7 +408,8 @@ def _crashed_job(tmp_path: Path, server: Any, clock: Any, sent: int) -> Any:
     from pivotal_cli.client.http import Client
     from pivotal_cli.jobs.files import RowReader
     from pivotal_cli.jobs.journal import Journal
-    from pivotal_cli.jobs.loader import JobSpec, load
+    from pivotal_cli.jobs.loader import load
+    from pivotal_cli.jobs.plan import JobSpec
     from pivotal_cli.jobs.runner import row_idempotency_key
 
     source = tmp_path / "customers.csv"

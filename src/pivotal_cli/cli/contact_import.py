@@ -1,24 +1,29 @@
-"""`pivotal contacts import`: add a pasted list of contacts to one customer.
+"""`pivotal contacts import`: add a pasted list of contacts to one customer, worded.
 
-Read the paste (a file, or stdin), check every row (`domain/contact_paste.py`), show
-a preview that flags the rows to skip and the one that becomes primary, ask, then
-create the good rows one by one, each with an idempotency key derived from the
-customer and the row, so a repeated paste replays instead of duplicating.
-
-The primary rule: when the customer has no primary contact, the first good row is
-sent with `is_primary: true`. When its primary is one of the pasted emails (the paste
-ran before), that row is sent as primary again, so a re-run sends the same bodies.
+Read the paste (a file, or stdin) and split it (`domain/contact_paste.py`); the job
+(`jobs/paste.py`) checks the rows as any imported contact, chooses the primary and
+sends them through the import journal. Here: the preview that flags the rows to skip
+and the one that becomes primary, the question, and the outcome in words. The rows
+are checked twice, into a journal in memory for the preview, and into the job's own
+journal once the user said yes, so a refused or dry run leaves no job behind.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import typer
+
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
-    from pivotal_cli.domain.contact_paste import PastedContact
-    from pivotal_cli.domain.records import Record
+    from pivotal_cli.domain.contact_paste import PastedLine
+    from pivotal_cli.domain.importing import Problem
+    from pivotal_cli.jobs.paste import PasteResult
+
+# The order a row's problems are told in: by the value they are about.
+_FIELD_ORDER = ("", "name", "email", "title")
 
 
 def read_paste(app_ctx: AppContext, source: str | None) -> list[str]:
@@ -49,97 +54,143 @@ def run(
 ) -> None:
     from pivotal_cli.client import contacts, customers
     from pivotal_cli.domain.contact_paste import parse
-    from pivotal_cli.errors import ConflictError, UsageError
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.jobs import paste
+    from pivotal_cli.jobs.journal import Journal
+    from pivotal_cli.jobs.results import finish_if_done
 
     out = app_ctx.output
-    rows = parse(read_paste(app_ctx, source))
-    if not rows:
+    lines = parse(read_paste(app_ctx, source))
+    if not lines:
         raise UsageError("The paste holds no contacts: one a line, as name, email, title.")
-    good = [row for row in rows if row.ok]
     target = app_ctx.target()
     with app_ctx.client(target=target) as client:
         customer = customers.get(client, customer_ref)
         cid = str(customer["id"])
-        primary = _primary_row(good, contacts.list_for(client, cid))
+        primary_email = paste.current_primary(contacts.list_for(client, cid))
+        spec = paste.paste_spec(cid, source)
+        with Journal(":memory:") as checked:
+            found: defaultdict[int, list[Problem]] = defaultdict(list)
+            primary = paste.load_paste(
+                checked,
+                spec,
+                lines,
+                cid,
+                primary_email,
+                on_problem=lambda p: found[p.row].append(p),
+            )
+        problems = {pasted.line: _worded(pasted, found[pasted.line], lines) for pasted in lines}
         label = f"{customer.get('name')} (#{customer.get('display_id')})"
         if json_ and dry_run:
-            out.json([{**row.as_json(), "is_primary": row is primary} for row in rows])
+            out.json([_as_json(pasted, problems, primary) for pasted in lines])
         elif not json_:
-            _preview(app_ctx, rows, primary)
-        for row in rows:
-            if not row.ok:
-                out.warn(f"Skipping line {row.line}: {'; '.join(row.problems)}.")
+            _preview(app_ctx, lines, problems, primary)
+        skipped = {line for line, words in problems.items() if words}
+        for line in sorted(skipped):
+            out.warn(f"Skipping line {line}: {'; '.join(problems[line])}.")
+        good = len(lines) - len(skipped)
         if not good:
-            raise UsageError(f"None of the {len(rows)} contacts can be added: fix them first.")
+            raise UsageError(f"None of the {len(lines)} contacts can be added: fix them first.")
         if dry_run:
-            out.info(f"Dry run: {_count(len(good))} would be added to {label}; nothing was sent.")
+            out.info(f"Dry run: {_count(good)} would be added to {label}; nothing was sent.")
             return
         app_ctx.mark_target(target)
-        out.confirm(f"Add {_count(len(good))} to {label}?", assume_yes=yes)
-        created: list[Record] = []
-        replayed = 0
-        existing: list[PastedContact] = []
-        for row in good:
-            try:
-                result = contacts.create(
-                    client,
-                    cid,
-                    row.body(primary=row is primary),
-                    idempotency_key=row.idempotency_key(cid),
-                )
-            except ConflictError as exc:
-                # Added before: by hand, or by this paste more than 24 hours ago (or,
-                # for a reused key, with another primary choice).
-                if exc.code not in ("email_taken", "idempotency_key_reused"):
-                    raise
-                existing.append(row)
-                continue
-            created.append(result.record())
-            replayed += result.replayed
-    for row in existing:
-        out.info(f"Line {row.line}: {row.email} is already a contact of {label}; skipped.")
+        out.confirm(f"Add {_count(good)} to {label}?", assume_yes=yes)
+        path = paste.journal_path(spec)
+        with Journal(path) as journal:
+            paste.load_paste(journal, spec, lines, cid, primary_email)
+            sent = paste.send_paste(journal, client, skipped)
+            finish_if_done(journal, path)
+    _tell(app_ctx, sent, lines, label, json_)
+
+
+def _tell(
+    app_ctx: AppContext, sent: PasteResult, lines: list[PastedLine], label: str, json_: bool
+) -> None:
+    """What the paste added, which lines were there already, and what failed."""
+    from pivotal_cli.errors import ExitCode
+
+    out = app_ctx.output
+    by_line = {pasted.line: pasted for pasted in lines}
+    for n in sent.already_there:
+        out.info(f"Line {n}: {by_line[n].email} is already a contact of {label}; skipped.")
+    for n, message in sent.failed:
+        out.error(f"Line {n}: {message}")
     if json_:
-        out.json(created)
-    again = f" ({replayed} replayed from an earlier run with the same lines)" if replayed else ""
-    out.success(f"Added {_count(len(created))} to {label}{again}.")
+        out.json(sent.created)
+    again = f" ({sent.replayed} replayed from an earlier run with the same lines)"
+    out.success(f"Added {_count(len(sent.created))} to {label}{again if sent.replayed else ''}.")
+    if sent.failed:
+        out.warn(
+            f"Finished; some rows failed: {len(sent.failed)} in all (exit {int(ExitCode.PARTIAL)})."
+        )
+        raise typer.Exit(ExitCode.PARTIAL)
 
 
-def _primary_row(good: list[PastedContact], existing: list[Record]) -> PastedContact | None:
-    """The row sent with `is_primary: true`, if any.
-
-    When the customer's primary is one of the pasted emails (this paste ran before),
-    that row again, so a re-run sends the same bodies whatever the order of the lines;
-    when the customer has no primary, the first good row; otherwise none.
-    """
-    current = next(
-        (str(c.get("email", "")).lower() for c in existing if c.get("is_primary") is True), None
+def _worded(pasted: PastedLine, problems: list[Problem], lines: list[PastedLine]) -> list[str]:
+    """A row's problems as the preview tells them."""
+    if pasted.too_many_values:
+        return [
+            f"{len(pasted.values)} values where at most 3 fit (quote a value that holds a comma)"
+        ]
+    ordered = sorted(
+        problems,
+        key=lambda p: _FIELD_ORDER.index(p.field) if p.field in _FIELD_ORDER else len(_FIELD_ORDER),
     )
-    if current is None:
-        return good[0] if good else None
-    return next((row for row in good if row.email.lower() == current), None)
+    return [_problem_words(pasted, problem, lines) for problem in ordered]
+
+
+def _problem_words(pasted: PastedLine, problem: Problem, lines: list[PastedLine]) -> str:
+    if problem.code == "required":
+        return f"missing {problem.field}"
+    if problem.code == "invalid_email":
+        return f"bad email '{pasted.email}'"
+    if problem.code == "duplicate_key":
+        email = pasted.email.lower()
+        first = next(
+            line.line for line in lines if line.email.lower() == email and not line.too_many_values
+        )
+        return f"same email as line {first}"
+    return problem.message
 
 
 def _count(n: int) -> str:
     return f"{n} contact" if n == 1 else f"{n} contacts"
 
 
-def _preview(app_ctx: AppContext, rows: list[PastedContact], primary: Any) -> None:
+def _as_json(pasted: PastedLine, problems: dict[int, list[str]], primary: int | None) -> Any:
+    return {
+        "line": pasted.line,
+        "name": pasted.name,
+        "email": pasted.email,
+        "title": pasted.title,
+        "problems": problems[pasted.line],
+        "is_primary": pasted.line == primary,
+    }
+
+
+def _preview(
+    app_ctx: AppContext,
+    lines: list[PastedLine],
+    problems: dict[int, list[str]],
+    primary: int | None,
+) -> None:
     from pivotal_cli.render.output import Column, Format
 
-    def status(row: PastedContact) -> str:
-        if not row.ok:
-            return "skip: " + "; ".join(row.problems)
-        return "add as primary" if row is primary else "add"
+    def status(pasted: PastedLine) -> str:
+        if problems[pasted.line]:
+            return "skip: " + "; ".join(problems[pasted.line])
+        return "add as primary" if pasted.line == primary else "add"
 
     table = [
         {
-            "line": row.line,
-            "name": row.name,
-            "email": row.email,
-            "title": row.title,
-            "status": status(row),
+            "line": pasted.line,
+            "name": pasted.name,
+            "email": pasted.email,
+            "title": pasted.title,
+            "status": status(pasted),
         }
-        for row in rows
+        for pasted in lines
     ]
     columns = [
         Column("line", "LINE", justify="right"),

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 from pivotal_cli.client import contacts, customers, onboardings
-from pivotal_cli.client.http import Client
+from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.pagination import MAX_PAGE
 from pivotal_cli.domain.records import Record
 
@@ -95,17 +95,15 @@ def contacts_for(client: Client, customer_id: str) -> list[Record]:
 
 def create(
     client: Client, resource: str, body: Record, customer_id: str | None, key: str
-) -> Record:
-    """POST one record with its idempotency key; the record the API answered with."""
+) -> Response:
+    """POST one record with its idempotency key; the API's answer (a replay says so)."""
     if resource == "customer":
-        return customers.create(client, body, idempotency_key=key).record()
+        return customers.create(client, body, idempotency_key=key)
     if resource == "contact":
         assert customer_id is not None
-        return contacts.create(client, customer_id, body, idempotency_key=key).record()
+        return contacts.create(client, customer_id, body, idempotency_key=key)
     assert customer_id is not None
-    return onboardings.create(
-        client, {**body, "customer_id": customer_id}, idempotency_key=key
-    ).record()
+    return onboardings.create(client, {**body, "customer_id": customer_id}, idempotency_key=key)
 
 
 def update(client: Client, resource: str, record_id: str, body: Record) -> Record:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pivotal_cli.domain.takeout import csv_cell
 from pivotal_cli.errors import UsageError
@@ -35,6 +35,14 @@ class BadLine:
 
 
 Row = Mapping[str, Any] | BadLine
+
+
+class Rows(Protocol):
+    """What a job is loaded from: numbered rows, and the columns seen once read."""
+
+    columns: list[str]
+
+    def __iter__(self) -> Iterator[tuple[int, Row]]: ...
 
 
 def detect_format(path: str, forced: str | None) -> str:

@@ -219,6 +219,11 @@ class Journal:
                 (PATCHING, record_id, display_id, now, n),
             )
 
+    def set_plan(self, n: int, plan: dict[str, Any]) -> None:
+        """Replace a row's plan before it is sent (a choice made once every row is read)."""
+        with self._lock:
+            self._conn.execute("UPDATE rows SET plan = ? WHERE n = ?", (json.dumps(plan), n))
+
     def finish(self, n: int, status: str, outcome: Outcome) -> None:
         with self._lock:
             self._conn.execute(
@@ -254,6 +259,15 @@ class Journal:
         counts.update({f"action:{action}": count for action, count in by_action})
         counts["total"] = sum(count for _, count in by_status)
         return counts
+
+    def failures(self) -> list[tuple[int, str | None, str | None]]:
+        """(row, error code, message) of every row without a good outcome yet, in order."""
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT n, error_code, error_message FROM rows WHERE status IN (?, ?) ORDER BY n",
+                (FAILED, RETRY),
+            ).fetchall()
+        return [(n, code, message) for n, code, message in found]
 
     def claimed_ids(self) -> set[str]:
         with self._lock:

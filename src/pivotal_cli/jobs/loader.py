@@ -1,57 +1,32 @@
-"""Loading an input file into a new job's journal: every row typed and checked first.
+"""Loading input files into new jobs' journals: every row typed and checked first.
 
 Rows are planned one at a time (`domain.importing.plan_row`) and written to the
 journal in batches, so memory stays flat. Problems (bad values, missing fields, lines
 that are not records, keys repeated inside the file, customers a bundle does not
 hold) make a row `failed` before anything is sent, and are handed to `on_problem`
-one by one for the errors file.
+one by one. `load_jobs` loads every file of an import and writes the problems to the
+errors CSV (row, column, code, message).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Container
-from dataclasses import asdict, dataclass, field, fields
+import csv
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pivotal_cli.domain import importing
 from pivotal_cli.domain.importing import ColumnMap, Problem
 from pivotal_cli.jobs import journal as jr
-from pivotal_cli.jobs.files import BadLine, RowReader
+from pivotal_cli.jobs import paths
+from pivotal_cli.jobs.files import BadLine, RowReader, Rows
 from pivotal_cli.jobs.journal import Journal, Outcome
+from pivotal_cli.jobs.plan import JobSpec, PlannedJob
 
 BATCH = 1000
 INVALID = "invalid_row"
-
-
-@dataclass
-class JobSpec:
-    """What a job was asked to do: kept in its journal so a resume does the same."""
-
-    job_id: str
-    resource: str  # customer, contact or onboarding
-    mode: str  # create or upsert
-    source: str
-    format: str
-    key: str | None = None
-    customer_key: str | None = None
-    renames: dict[str, str] = field(default_factory=dict)
-    bundle: str | None = None
-
-    def as_meta(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_meta(cls, meta: dict[str, Any]) -> JobSpec:
-        """The spec a journal's meta holds (which also holds other facts of the job)."""
-        names = {spec_field.name for spec_field in fields(cls)}
-        return cls(**{name: value for name, value in meta.items() if name in names})
-
-
-def new_job_id(resource: str, now: float, salt: str) -> str:
-    """`20261201-143012-customers-a3f9`: sorts by start time, says what it imports."""
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(now))
-    return f"{stamp}-{resource}s-{salt}"
+ERRORS_HEADER = ("file", "row", "column", "field", "code", "message")
 
 
 def dedupe_key(spec: JobSpec, plan: importing.RowPlan) -> str | None:
@@ -83,7 +58,7 @@ class LoadReport:
 def load(
     journal: Journal,
     spec: JobSpec,
-    reader: RowReader,
+    reader: Rows,
     *,
     on_problem: Callable[[Problem], None] = lambda problem: None,
     bundle_customers: Container[str] | None = None,
@@ -196,3 +171,81 @@ def _mark_duplicates(journal: Journal, spec: JobSpec, on_problem: Callable[[Prob
         journal.finish(n, jr.FAILED, _failed([problem]))
         marked += 1
     return marked
+
+
+@dataclass
+class Loaded:
+    """What loading every file of an import found."""
+
+    problems: int = 0
+    errors_path: Path | None = None
+
+
+def source_name(spec: JobSpec) -> str:
+    """How problems name a job's input: the file's name, or stdin."""
+    return Path(spec.source).name if spec.source != "-" else "stdin"
+
+
+def load_jobs(
+    jobs: list[PlannedJob],
+    *,
+    errors_path: Path | None,
+    dry_run: bool,
+    bundle: bool,
+    on_problem: Callable[[str, Problem], None],
+    on_unknown_column: Callable[[str, str], None],
+) -> Loaded:
+    """Read every input into its journal; each problem to `on_problem` and the errors
+    file (a dry run writes one next to the job's results unless told where)."""
+    if errors_path is None and dry_run:
+        errors_path = paths.ensure(paths.results_dir()) / f"{jobs[0].spec.job_id}.errors.csv"
+    handle = open(errors_path, "w", newline="", encoding="utf-8") if errors_path else None  # noqa: SIM115
+    writer = csv.writer(handle) if handle else None
+    if writer:
+        writer.writerow(ERRORS_HEADER)
+    loaded = Loaded(errors_path=errors_path)
+    # A dry run of a bundle checks that contacts and onboardings name its customers.
+    customer_slugs: set[str] | None = set() if bundle and dry_run else None
+    try:
+        for job in jobs:
+            spec = job.spec
+            name = source_name(spec)
+
+            def report(problem: Problem, name: str = name) -> None:
+                on_problem(name, problem)
+                if writer:
+                    writer.writerow(
+                        [
+                            name,
+                            problem.row,
+                            problem.column,
+                            problem.field or "",
+                            problem.code,
+                            problem.message,
+                        ]
+                    )
+
+            with Journal(job.path) as journal:
+                check_slugs = customer_slugs if spec.resource != "customer" else None
+                report_ = load(
+                    journal,
+                    spec,
+                    RowReader(spec.source, spec.format),
+                    on_problem=report,
+                    bundle_customers=check_slugs,
+                )
+                if customer_slugs is not None and spec.resource == "customer":
+                    customer_slugs.update(_slugs(journal.open_rows()))
+            for column in report_.unknown_columns:
+                on_unknown_column(name, column)
+            loaded.problems += report_.problems
+    finally:
+        if handle:
+            handle.close()
+    return loaded
+
+
+def _slugs(rows: Iterable[jr.JournalRow]) -> set[str]:
+    return {
+        str(row.plan["create"]["slug"]) for row in rows if row.plan.get("create", {}).get("slug")
+    }

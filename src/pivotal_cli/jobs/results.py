@@ -80,3 +80,11 @@ def finish_if_done(journal: Journal, path: Path) -> Path:
         if extra.exists():
             extra.replace(target.with_name(target.name + suffix))
     return target
+
+
+def report(journal: Journal) -> dict[str, Any]:
+    """A job's summary once it ran, with the paths of its freshly written result files."""
+    files = write_result_files(journal)
+    result = summary(journal)
+    result["results"] = files
+    return result

@@ -1,0 +1,31 @@
+"""`pivotal import results JOB`: a job's rows with their outcomes, in the input's format."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.importer.options import JobArg, rows
+
+
+@handle_errors
+def results(
+    ctx: typer.Context,
+    job: JobArg,
+    failed: Annotated[bool, typer.Option("--failed", help="Only the rows that failed.")] = False,
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout."),
+    ] = "-",
+) -> None:
+    """A job's rows with their outcomes (id, action, error), in the input's format."""
+    from pivotal_cli.jobs import catalog
+    from pivotal_cli.jobs.results import write_results
+
+    journal, _ = catalog.open_job(job)
+    with journal:
+        count = write_results(journal, failed=failed or None, path=output)
+    if output != "-":
+        ctx.obj.output.success(f"Wrote {rows(count)} to {output}.")

@@ -1,0 +1,44 @@
+"""`pivotal import resume [JOB]`: finish stopped jobs, every row sent at most once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.importer.options import ConcurrencyOpt, resume_options
+from pivotal_cli.cli.options import JsonOpt, YesOpt
+
+
+@handle_errors
+def resume(
+    ctx: typer.Context,
+    job: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[JOB]",
+            help="A job, or a bundle's name; default: every unfinished job, oldest first.",
+            show_default=False,
+        ),
+    ] = None,
+    concurrency: ConcurrencyOpt = 4,
+    yes: YesOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Finish a stopped job (killed, Ctrl-C, network down): no row is sent twice."""
+    from pivotal_cli.cli.commands.importer.send import send
+    from pivotal_cli.errors import UsageError
+    from pivotal_cli.jobs import catalog
+
+    out = ctx.obj.output
+    names = catalog.unfinished(job)
+    if job is not None and not names:
+        if catalog.exists(job):
+            out.success(f"Job {job} is already finished; nothing to resume.")
+            return
+        raise UsageError(f"No unfinished import job is named '{job}'.", reason="import_no_job")
+    if not names:
+        out.success("No unfinished import jobs.")
+        return
+    send(ctx.obj, catalog.open_unfinished(names), resume_options(concurrency, yes, json_))

@@ -1,0 +1,96 @@
+"""Sending bound jobs, worded: the estimate, the live-mode question, each job's summary,
+and the exit code (0, or 9 when some rows failed)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from pivotal_cli.cli.commands.importer.options import ImportOptions, rows
+
+if TYPE_CHECKING:
+    from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.jobs.bind import JobFile
+    from pivotal_cli.jobs.session import Session
+    from pivotal_cli.render.output import Output
+
+PARTIAL_NOTE = "Finished; some rows failed"
+
+
+def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -> None:
+    """Bind to the key's workspace, estimate, confirm (live keys), send, report."""
+    from pivotal_cli.errors import ExitCode
+    from pivotal_cli.jobs.session import Session
+
+    out = app_ctx.output
+    target = app_ctx.target()
+    client = app_ctx.client(target=target, waiting=False, paced_by_caller=True)
+    try:
+        session = Session.start(client, journals)
+        if session.to_send:
+            _estimate(out, session.to_send, session.limit, session.remaining)
+        else:
+            out.info("Nothing to send: no row is waiting (each is done or failed its checks).")
+        if (session.identity.mode or target.mode) == "live" and session.to_send:
+            _confirm_live(out, session, options.yes)
+        summaries = session.run(
+            client,
+            out,
+            concurrency=options.concurrency,
+            on_report=lambda result: None if options.json else _report(out, result),
+        )
+    finally:
+        client.close()
+    if options.json:
+        out.json(summaries[0] if len(summaries) == 1 else {"jobs": summaries})
+    failed = sum(s["failed"] for s in summaries)
+    if failed:
+        out.warn(f"{PARTIAL_NOTE}: {failed} in all (exit {int(ExitCode.PARTIAL)}).")
+        raise typer.Exit(ExitCode.PARTIAL)
+
+
+def _estimate(out: Output, count: int, limit: int | None, left: int | None) -> None:
+    from pivotal_cli.domain.importing import minutes_for
+
+    minutes = minutes_for(count, limit, left)
+    if minutes is None:
+        out.info(f"{rows(count)} to send; the API reports no rate limit for this key.")
+        return
+    if minutes == 0:
+        how_long = f"within the {left} requests left in this minute"
+    else:
+        how_long = (
+            f"about {round(minutes, 1):g} min" if minutes >= 1 else f"about {minutes * 60:.0f} s"
+        )
+    out.info(
+        f"{rows(count)} to send at this key's {limit} requests/min: {how_long} "
+        "(plus one request per update after a create, and the lookups)."
+    )
+
+
+def _confirm_live(out: Output, session: Session, yes: bool) -> None:
+    workspace = session.identity.org_slug
+    parts = [f"{count} {meta['resource']}s ({meta['mode']})" for meta, count in session.open_counts]
+    launches = session.launches()
+    out.warn(f"Live mode: workspace {workspace}. Changes are real and fire integrations.")
+    question = f"Import {', '.join(parts)} into {workspace} (LIVE)"
+    if launches:
+        question += (
+            f", with {launches} onboardings entering launch (launch-day automations fire: "
+            "a Slack DM to the CSM, a calendar entry, a launch-recap email)"
+        )
+    out.confirm(question + "?", assume_yes=yes)
+
+
+def _report(out: Output, result: dict[str, Any]) -> None:
+    out.info(
+        f"{result['resource']} ({result['job']}): {rows(result['rows'])}: "
+        f"{result['created']} created, {result['updated']} updated, "
+        f"{result['unchanged']} unchanged, {result['existing']} existing, "
+        f"{result['failed']} failed"
+        + (f", {result['unfinished']} unfinished" if result["unfinished"] else "")
+        + "."
+    )
+    files = result["results"]
+    out.info(f"Results: {files['succeeded']}; failures: {files['failed']}.")

@@ -1,0 +1,27 @@
+"""`pivotal import status JOB`: a job's counts, one `name<TAB>value` a line."""
+
+from __future__ import annotations
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.importer.options import JobArg
+from pivotal_cli.cli.options import JsonOpt
+
+
+@handle_errors
+def status(ctx: typer.Context, job: JobArg, json_: JsonOpt = False) -> None:
+    """A job's counts: rows created, updated, unchanged, failed, and still to send."""
+    from pivotal_cli.jobs import catalog
+    from pivotal_cli.jobs.results import summary
+
+    journal, path = catalog.open_job(job)
+    with journal:
+        result = summary(journal)
+    result["journal"] = str(path)
+    out = ctx.obj.output
+    if json_:
+        out.json(result)
+        return
+    for name, value in result.items():
+        out.line(f"{name}\t{value}")
