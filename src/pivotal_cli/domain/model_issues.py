@@ -1,0 +1,156 @@
+"""What a pydantic error says to the API's clients, and to a command line user.
+
+One table, `TRANSLATIONS`, maps each error type the models raise to two wordings: the
+API's (the docs' Zod codes and messages, which the sandbox answers with) and the
+command line's (`BodyError`'s code and problem). Nothing else reads pydantic's errors,
+so a type or message is changed in one row here. Importing this needs no pydantic:
+errors arrive as the plain dicts of `ValidationError.errors()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from pivotal_cli.domain.records import json_kind
+from pivotal_cli.domain.schema import Field
+
+Error = Mapping[str, Any]  # one of `ValidationError.errors()`
+Words = Callable[[Error, Field], str]
+
+
+class Translation(NamedTuple):
+    """The API's code and message, and the command line's code and problem."""
+
+    api_code: str
+    api_message: Words
+    body_code: str
+    body_problem: Words
+
+
+class Issue(NamedTuple):
+    """One error in words: the field it is in, its dotted path, its code and message."""
+
+    field: str
+    path: str
+    code: str
+    message: str
+
+
+def zod_type(value: Any) -> str:
+    """The type name Zod prints for a JSON value."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def enum_list(choices: Sequence[str]) -> str:
+    return " | ".join(f"'{choice}'" for choice in choices)
+
+
+# What a type error says was expected: in Zod's words, and in the command line's.
+_EXPECTED = {
+    "string_type": ("string", "a string"),
+    "int_type": ("number", "an integer"),
+    "float_type": ("number", "a number"),
+    "bool_type": ("boolean", "true or false"),
+    "list_type": ("array", "a list"),
+    "dict_type": ("object", "an object"),
+}
+
+
+def _api_type(error: Error, spec: Field) -> str:
+    value = error["input"]
+    if error["type"] == "int_type" and isinstance(value, float):
+        return "Expected integer, received float"
+    return f"Expected {_EXPECTED[error['type']][0]}, received {zod_type(value)}"
+
+
+def _body_type(error: Error, spec: Field) -> str:
+    return f"expected {_EXPECTED[error['type']][1]}, got {json_kind(error['input'])}"
+
+
+def _ctx(name: str) -> Callable[[Error], Any]:
+    return lambda error: error["ctx"][name]
+
+
+_TYPE = Translation("invalid_type", _api_type, "invalid_type", _body_type)
+_ge, _le, _min_length = _ctx("ge"), _ctx("le"), _ctx("min_length")
+
+TRANSLATIONS: dict[str, Translation] = {
+    "missing": Translation("invalid_type", lambda e, s: "Required", "required", lambda e, s: ""),
+    **{kind: _TYPE for kind in _EXPECTED},
+    "literal_error": Translation(
+        "invalid_enum_value",
+        lambda e, s: f"Invalid enum value. Expected {enum_list(s.enum)}, received '{e['input']}'",
+        "invalid_enum_value",
+        lambda e, s: f"unknown {s.name} '{e['input']}'; expected one of: {', '.join(s.enum)}",
+    ),
+    "string_too_short": Translation(
+        "too_small",
+        lambda e, s: f"String must contain at least {_min_length(e)} character(s)",
+        "too_small",
+        lambda e, s: f"must have at least {_min_length(e)} character(s)",
+    ),
+    "greater_than_equal": Translation(
+        "too_small",
+        lambda e, s: f"Number must be greater than or equal to {_ge(e)}",
+        "too_small",
+        lambda e, s: f"must be at least {_ge(e)}",
+    ),
+    "less_than_equal": Translation(
+        "too_big",
+        lambda e, s: f"Number must be less than or equal to {_le(e)}",
+        "too_large",
+        lambda e, s: f"must be at most {_le(e)}",
+    ),
+    "email_format": Translation(
+        "invalid_string",
+        lambda e, s: "Invalid email",
+        "invalid_email",
+        lambda e, s: f"'{e['input']}' is not an email address",
+    ),
+    "date_time_format": Translation(
+        "invalid_string",
+        lambda e, s: "Invalid datetime",
+        "invalid_date",
+        lambda e, s: str(e["ctx"]["reason"]),
+    ),
+}
+
+
+def _where(error: Error) -> tuple[str, str]:
+    loc = error["loc"]
+    return str(loc[0]), ".".join(str(part) for part in loc)
+
+
+def api_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
+    """The error as the API reports it (Zod's code and message)."""
+    field, path = _where(error)
+    spec = specs[field]
+    if error["type"] == "literal_error" and not isinstance(error["input"], str):
+        return Issue(field, path, "invalid_type", _enum_type(error, spec))
+    row = TRANSLATIONS[error["type"]]
+    return Issue(field, path, row.api_code, row.api_message(error, spec))
+
+
+def _enum_type(error: Error, spec: Field) -> str:
+    return f"Expected {enum_list(spec.enum)}, received {zod_type(error['input'])}"
+
+
+def body_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
+    """The error as the command line words it (`BodyError`'s code and problem)."""
+    field, path = _where(error)
+    spec = specs[field]
+    if error["input"] is None and error["type"] != "missing":
+        return Issue(field, path, "invalid_value", "must not be null")
+    row = TRANSLATIONS[error["type"]]
+    return Issue(field, path, row.body_code, row.body_problem(error, spec))
