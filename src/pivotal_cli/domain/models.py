@@ -1,10 +1,13 @@
-"""The model layer: pydantic v2 models of every request body, built from the one schema.
+"""The model layer: a pydantic v2 model of every request body, built from the one schema.
 
 For each resource there is a create body, an update body and an import row (every
 field either body has, none required). Each is built from `schema.fields`, that is from
 the generated `spec.py`, the first time it is asked for and only that one: so a field
 added to the schema is validated with no edit here, and a command pays for the one model
-it uses (docs/architecture.md, "The model layer", has the numbers).
+it uses. A model is pydantic's core schema, validated by `pydantic_core` (pydantic v2's
+own engine) and able to give its JSON Schema (`model_json_schema`); it is not a
+`BaseModel` class, because importing pydantic's Python layer and building one costs
+a write about 70 ms more (docs/architecture.md, "The model layer", has the numbers).
 
 Three sides check a body, and they differ only where the API has the last word:
 
@@ -18,32 +21,19 @@ Three sides check a body, and they differ only where the API has the last word:
 A date-time field is a string that the caller's `instant` function (passed in the
 validation context) parses and normalises: the sandbox stores milliseconds, the command
 line sends ISO 8601 UTC. Unknown fields are ignored here (the API strips them); what the
-CLI does with them is `bodies`' business.
+CLI does with them is `bodies`' business. Errors are pydantic's; `model_issues` words
+them.
 
-pydantic is imported by this module: import it only where a body is validated.
+pydantic_core is imported by this module: import it only where a body is validated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StrictFloat,
-    StrictInt,
-    StrictStr,
-    ValidationError,
-    ValidationInfo,
-    create_model,
-)
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, ValidationError
 
 from pivotal_cli.domain import schema
 from pivotal_cli.domain.validate import is_api_email, is_email, iso_datetime
@@ -55,10 +45,31 @@ EMAIL_ERROR = "email_format"
 DATE_ERROR = "date_time_format"
 
 _SCHEMA_NAMES = {"customer": "Customer", "contact": "Contact", "onboarding": "Onboarding"}
-_CONFIG = ConfigDict(extra="ignore", strict=True)
+CoreSchema = dict[str, Any]
 
 
-def model(resource: str, body: Body, side: Side = "api") -> type[BaseModel]:
+class Model:
+    """One request body's model: its core schema, validator and JSON Schema."""
+
+    def __init__(self, name: str, core_schema: CoreSchema) -> None:
+        self.name = name
+        self.core_schema = core_schema
+        self._validator = SchemaValidator(core_schema)
+
+    def validate(self, values: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+        """The values given, checked and cleaned, in schema order; raises ValidationError."""
+        checked: dict[str, Any] = self._validator.validate_python(values, context=context)
+        return checked
+
+    def model_json_schema(self) -> dict[str, Any]:
+        """The body's JSON Schema (pydantic's generator: only here is pydantic imported)."""
+        from pydantic.json_schema import GenerateJsonSchema
+
+        generated = GenerateJsonSchema().generate(self.core_schema)
+        return {"title": self.name, **generated}
+
+
+def model(resource: str, body: Body, side: Side = "api") -> Model:
     """The model of a resource's create body, update body or import row, for a side."""
     return _build(resource, body, side, fields(resource, body))
 
@@ -86,69 +97,86 @@ def validate(
     `instant` parses a date-time text, raising ValueError with the message to report.
     """
     try:
-        checked = model(resource, body, side).model_validate(values, context={"instant": instant})
+        return model(resource, body, side).validate(values, {"instant": instant}), []
     except ValidationError as error:
         return {}, error.errors(include_url=False)
-    # The attributes as validated, not `model_dump`: a date-time may have become the
-    # caller's own type (the sandbox's milliseconds), which a serializer would question.
-    given = checked.model_fields_set
-    return {
-        name: getattr(checked, name) for name in type(checked).model_fields if name in given
-    }, []
 
 
 # The models are cached on the fields themselves, so a schema changed under a test (and
 # `schema.fields.cache_clear()`) gets a new model, never a stale one.
 @cache
-def _build(
-    resource: str, body: Body, side: Side, specs: tuple[schema.Field, ...]
-) -> type[BaseModel]:
+def _build(resource: str, body: Body, side: Side, specs: tuple[schema.Field, ...]) -> Model:
     suffix = {"create": "Create", "update": "Update", "row": "ImportRow"}[body]
-    definitions: dict[str, Any] = {
-        spec.name: (_annotation(spec, side), ... if spec.required else spec.default)
+    fields = {
+        spec.name: {
+            "type": "typed-dict-field",
+            "schema": _nullable(spec, side),
+            "required": spec.required,
+        }
         for spec in specs
     }
-    return create_model(_SCHEMA_NAMES[resource] + suffix, __config__=_CONFIG, **definitions)
+    return Model(
+        _SCHEMA_NAMES[resource] + suffix,
+        {"type": "typed-dict", "fields": fields, "extra_behavior": "ignore"},
+    )
 
 
-def _annotation(spec: schema.Field, side: Side) -> Any:
+def _nullable(spec: schema.Field, side: Side) -> CoreSchema:
     kind = _kind(spec, side)
-    return kind | None if spec.nullable else kind
+    return {"type": "nullable", "schema": kind} if spec.nullable else kind
 
 
-def _kind(spec: schema.Field, side: Side) -> Any:
+def _kind(spec: schema.Field, side: Side) -> CoreSchema:
     if spec.enum:
-        return Literal[spec.enum]
+        return {"type": "literal", "expected": list(spec.enum)}
     if spec.is_email:
-        return Annotated[StrictStr, AfterValidator(_email_check(side))]
+        return _after(_STRING, _email_check(side))
     if spec.is_datetime:
-        return Annotated[StrictStr, AfterValidator(_instant)]
+        return _after(_STRING, _instant, info=True)
     if spec.type == "string":
         if side == "api" and spec.min_length:
-            return Annotated[StrictStr, Field(min_length=spec.min_length)]
-        return StrictStr
+            return {**_STRING, "min_length": spec.min_length}
+        return _STRING
     if spec.type == "integer":
         return _integer(spec, side)
     if spec.type == "number":
-        return Annotated[StrictFloat | StrictInt, Field(ge=spec.minimum, le=spec.maximum)]
+        return _bounded({"type": "float", "strict": True}, spec.minimum, spec.maximum)
     if spec.type == "boolean":
-        return StrictBool
+        return {"type": "bool", "strict": True}
     if spec.type == "array" and spec.items == "string":
-        return list[StrictStr]
+        return {"type": "list", "items_schema": _STRING, "strict": True}
     if spec.type == "object":
-        return dict[str, Any]
+        return {"type": "dict", "strict": True}
     raise ValueError(f"no model for field {spec.name!r} of type {spec.type}")
 
 
-def _integer(spec: schema.Field, side: Side) -> Any:
+_STRING: CoreSchema = {"type": "str", "strict": True}
+_INTEGER: CoreSchema = {"type": "int", "strict": True}
+
+
+def _integer(spec: schema.Field, side: Side) -> CoreSchema:
     if side == "cli":
-        return Annotated[StrictInt, Field(ge=spec.minimum)]
+        return _bounded(_INTEGER, spec.minimum, None)
     if side == "import":
-        return Annotated[StrictInt, Field(ge=spec.minimum, le=spec.maximum)]
+        return _bounded(_INTEGER, spec.minimum, spec.maximum)
     floor = -MAX_SAFE_INTEGER if spec.minimum is None else spec.minimum
     ceiling = MAX_SAFE_INTEGER if spec.maximum is None else min(spec.maximum, MAX_SAFE_INTEGER)
     # JSON has one number type: the API takes 3.0 for 3.
-    return Annotated[StrictInt, BeforeValidator(_integral), Field(ge=floor, le=ceiling)]
+    return {
+        "type": "function-before",
+        "function": {"type": "no-info", "function": _integral},
+        "schema": _bounded(_INTEGER, floor, ceiling),
+    }
+
+
+def _bounded(kind: CoreSchema, floor: int | None, ceiling: int | None) -> CoreSchema:
+    bounds = {"ge": floor, "le": ceiling}
+    return {**kind, **{name: value for name, value in bounds.items() if value is not None}}
+
+
+def _after(kind: CoreSchema, function: Callable[..., Any], *, info: bool = False) -> CoreSchema:
+    call = {"type": "with-info" if info else "no-info", "function": function}
+    return {"type": "function-after", "function": call, "schema": kind}
 
 
 def _integral(value: Any) -> Any:
@@ -166,7 +194,7 @@ def _email_check(side: Side) -> Callable[[str], str]:
     return check
 
 
-def _instant(value: str, info: ValidationInfo) -> Any:
+def _instant(value: str, info: Any) -> Any:
     parse = (info.context or {}).get("instant", iso_datetime)
     try:
         return parse(value)
