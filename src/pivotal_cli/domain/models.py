@@ -130,9 +130,9 @@ def _kind(spec: schema.Field, side: Side) -> CoreSchema:
     if spec.enum:
         return {"type": "literal", "expected": list(spec.enum)}
     if spec.is_email:
-        return _after(_STRING, _email_check(side))
+        return _after(_formatted("email"), _email_check(side))
     if spec.is_datetime:
-        return _after(_STRING, _instant, info=True)
+        return _after(_formatted("date-time"), _instant, info=True)
     if spec.type == "string":
         if side == "api" and spec.min_length:
             return {**_STRING, "min_length": spec.min_length}
@@ -152,6 +152,15 @@ def _kind(spec: schema.Field, side: Side) -> CoreSchema:
 
 _STRING: CoreSchema = {"type": "str", "strict": True}
 _INTEGER: CoreSchema = {"type": "int", "strict": True}
+
+
+def _formatted(name: str) -> CoreSchema:
+    """A string whose JSON Schema names its format, as the OpenAPI document does."""
+
+    def json_schema(core: CoreSchema, handler: Callable[[CoreSchema], dict[str, Any]]) -> Any:
+        return {**handler(core), "format": name}
+
+    return {**_STRING, "metadata": {"pydantic_js_functions": [json_schema]}}
 
 
 def _integer(spec: schema.Field, side: Side) -> CoreSchema:
