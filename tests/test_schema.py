@@ -247,6 +247,14 @@ def test_the_models_json_schemas_are_the_documents_request_bodies(
             node = {**schemas[node["$ref"].rsplit("/", 1)[1]], **node}
         (want_types, want), (got_types, got) = _types(node), _types(given["properties"][field])
         assert got_types == want_types, field
-        keys = ("enum", "format", "items", "minimum", "maximum", "minLength", "additionalProperties")
+        keys = (
+            "enum",
+            "format",
+            "items",
+            "minimum",
+            "maximum",
+            "minLength",
+            "additionalProperties",
+        )
         for key in keys:
             assert got.get(key) == want.get(key), (field, key)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from pivotal_cli.domain.records import json_kind
+from pivotal_cli.domain.records import json_kind, json_type
 from pivotal_cli.domain.schema import Field
 
 Error = Mapping[str, Any]  # one of `ValidationError.errors()`
@@ -37,22 +37,8 @@ class Issue(NamedTuple):
     message: str
 
 
-def zod_type(value: Any) -> str:
-    """The type name Zod prints for a JSON value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
 def enum_list(choices: Sequence[str]) -> str:
+    """Choices as Zod lists them: `'a' | 'b'`."""
     return " | ".join(f"'{choice}'" for choice in choices)
 
 
@@ -71,22 +57,29 @@ def _api_type(error: Error, spec: Field) -> str:
     value = error["input"]
     if error["type"] == "int_type" and isinstance(value, float):
         return "Expected integer, received float"
-    return f"Expected {_EXPECTED[error['type']][0]}, received {zod_type(value)}"
+    return f"Expected {_EXPECTED[error['type']][0]}, received {json_type(value)}"
 
 
 def _body_type(error: Error, spec: Field) -> str:
     return f"expected {_EXPECTED[error['type']][1]}, got {json_kind(error['input'])}"
 
 
-def _ctx(name: str) -> Callable[[Error], Any]:
-    return lambda error: error["ctx"][name]
+def _bound(api_code: str, api_text: str, body_code: str, body_text: str, key: str) -> Translation:
+    """A bound the value broke (`key` in the error's ctx fills the `{}` of both texts)."""
+    return Translation(
+        api_code,
+        lambda e, s: api_text.format(e["ctx"][key]),
+        body_code,
+        lambda e, s: body_text.format(e["ctx"][key]),
+    )
 
 
 _TYPE = Translation("invalid_type", _api_type, "invalid_type", _body_type)
-_ge, _le, _min_length = _ctx("ge"), _ctx("le"), _ctx("min_length")
 
 TRANSLATIONS: dict[str, Translation] = {
-    "missing": Translation("invalid_type", lambda e, s: "Required", "required", lambda e, s: ""),
+    "missing": Translation(
+        "invalid_type", lambda e, s: "Required", "required", lambda e, s: "is required"
+    ),
     **{kind: _TYPE for kind in _EXPECTED},
     "literal_error": Translation(
         "invalid_enum_value",
@@ -94,23 +87,26 @@ TRANSLATIONS: dict[str, Translation] = {
         "invalid_enum_value",
         lambda e, s: f"unknown {s.name} '{e['input']}'; expected one of: {', '.join(s.enum)}",
     ),
-    "string_too_short": Translation(
+    "string_too_short": _bound(
         "too_small",
-        lambda e, s: f"String must contain at least {_min_length(e)} character(s)",
+        "String must contain at least {} character(s)",
         "too_small",
-        lambda e, s: f"must have at least {_min_length(e)} character(s)",
+        "must have at least {} character(s)",
+        "min_length",
     ),
-    "greater_than_equal": Translation(
+    "greater_than_equal": _bound(
         "too_small",
-        lambda e, s: f"Number must be greater than or equal to {_ge(e)}",
+        "Number must be greater than or equal to {}",
         "too_small",
-        lambda e, s: f"must be at least {_ge(e)}",
+        "must be at least {}",
+        "ge",
     ),
-    "less_than_equal": Translation(
+    "less_than_equal": _bound(
         "too_big",
-        lambda e, s: f"Number must be less than or equal to {_le(e)}",
+        "Number must be less than or equal to {}",
         "too_large",
-        lambda e, s: f"must be at most {_le(e)}",
+        "must be at most {}",
+        "le",
     ),
     "email_format": Translation(
         "invalid_string",
@@ -136,6 +132,7 @@ def api_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
     """The error as the API reports it (Zod's code and message)."""
     field, path = _where(error)
     spec = specs[field]
+    # Zod checks an enum's type before its choices: a non-string is a type error.
     if error["type"] == "literal_error" and not isinstance(error["input"], str):
         return Issue(field, path, "invalid_type", _enum_type(error, spec))
     row = TRANSLATIONS[error["type"]]
@@ -143,13 +140,14 @@ def api_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
 
 
 def _enum_type(error: Error, spec: Field) -> str:
-    return f"Expected {enum_list(spec.enum)}, received {zod_type(error['input'])}"
+    return f"Expected {enum_list(spec.enum)}, received {json_type(error['input'])}"
 
 
 def body_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
     """The error as the command line words it (`BodyError`'s code and problem)."""
     field, path = _where(error)
     spec = specs[field]
+    # The command line words a null where none is allowed the same for every type.
     if error["input"] is None and error["type"] != "missing":
         return Issue(field, path, "invalid_value", "must not be null")
     row = TRANSLATIONS[error["type"]]

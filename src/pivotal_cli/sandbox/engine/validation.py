@@ -20,7 +20,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pivotal_cli.domain import schema
-from pivotal_cli.domain.model_issues import enum_list, zod_type
+from pivotal_cli.domain.model_issues import enum_list
+from pivotal_cli.domain.records import json_type
 from pivotal_cli.sandbox.data.timeutil import parse_date_or_datetime, truncate_to_ms
 from pivotal_cli.sandbox.engine.errors import invalid
 
@@ -46,7 +47,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise invalid(
             "invalid_request",
-            f"Request body must be a JSON object, received {zod_type(value)}.",
+            f"Request body must be a JSON object, received {json_type(value)}.",
         )
     return value
 
