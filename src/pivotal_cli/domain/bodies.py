@@ -63,18 +63,17 @@ def check(resource: str, operation: schema.Operation, body: Mapping[str, Any]) -
     assert operation != "object", "only request bodies are checked"
     checked, errors = models.validate(resource, operation, "cli", body)
     if errors:
-        raise first_problem(models.fields(resource, operation), errors)
+        raise first_problem(models.model(resource, operation, "cli").specs, errors)
     return {**body, **checked}
 
 
-def first_problem(specs: tuple[schema.Field, ...], errors: list[Any]) -> BodyError:
+def first_problem(specs: Mapping[str, schema.Field], errors: list[Any]) -> BodyError:
     """The first of pydantic's errors as a `BodyError`, counting the other fields'."""
     from pivotal_cli.domain.model_issues import body_issue
 
-    by_name = {spec.name: spec for spec in specs}
     problems: dict[str, BodyError] = {}
     for error in errors:
-        issue = body_issue(error, by_name)
+        issue = body_issue(error, specs)
         if issue.field in problems:
             continue  # one problem per field, its first
         if issue.code == "required":

@@ -300,9 +300,8 @@ def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
     from pivotal_cli.domain import models
     from pivotal_cli.domain.bodies import first_problem
 
-    specs = models.fields(resource, "row")
-    spec = next(spec for spec in specs if spec.name == name)
-    value = cell_value(spec, raw) if from_text and isinstance(raw, str) else raw
+    specs = models.model(resource, "row", "import").specs
+    value = cell_value(specs[name], raw) if from_text and isinstance(raw, str) else raw
     checked, errors = models.validate(resource, "row", "import", {name: value})
     if errors:
         raise first_problem(specs, errors)

@@ -30,7 +30,6 @@ pydantic_core is imported by this module: import it only where a body is validat
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import cache
 from typing import Any, Literal
 
 from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, ValidationError
@@ -51,8 +50,9 @@ CoreSchema = dict[str, Any]
 class Model:
     """One request body's model: its core schema, validator and JSON Schema."""
 
-    def __init__(self, name: str, core_schema: CoreSchema) -> None:
+    def __init__(self, name: str, specs: tuple[schema.Field, ...], core_schema: CoreSchema):
         self.name = name
+        self.specs = {spec.name: spec for spec in specs}  # the schema's fields by name
         self.core_schema = core_schema
         self._validator = SchemaValidator(core_schema)
 
@@ -69,19 +69,38 @@ class Model:
         return {"title": self.name, **generated}
 
 
+# Built once per body and side, and again only when the schema's fields are no longer
+# the same objects: a schema changed under a test (then `schema.fields.cache_clear()`)
+# gets a new model, never a stale one. Identity, not equality: an import checks every
+# cell, and comparing the fields each time would cost more than the check.
+_MODELS: dict[tuple[str, Body, Side], tuple[tuple[schema.Field, ...], Model]] = {}
+_ROWS: dict[
+    str, tuple[tuple[schema.Field, ...], tuple[schema.Field, ...], tuple[schema.Field, ...]]
+] = {}
+
+
 def model(resource: str, body: Body, side: Side = "api") -> Model:
     """The model of a resource's create body, update body or import row, for a side."""
-    return _build(resource, body, side, fields(resource, body))
+    specs = fields(resource, body)
+    known = _MODELS.get((resource, body, side))
+    if known is None or known[0] is not specs:
+        known = specs, _build(resource, body, side, specs)
+        _MODELS[resource, body, side] = known
+    return known[1]
 
 
 def fields(resource: str, body: Body) -> tuple[schema.Field, ...]:
     """The schema fields of a body; an import row has every field of either body."""
     if body != "row":
         return schema.fields(resource, body)
-    create = schema.fields(resource, "create")
-    names = {spec.name for spec in create}
-    extra = tuple(s for s in schema.fields(resource, "update") if s.name not in names)
-    return tuple(spec._replace(required=False) for spec in create + extra)
+    create, update = schema.fields(resource, "create"), schema.fields(resource, "update")
+    known = _ROWS.get(resource)
+    if known is None or known[0] is not create or known[1] is not update:
+        names = {spec.name for spec in create}
+        extra = tuple(s for s in update if s.name not in names)
+        known = create, update, tuple(s._replace(required=False) for s in create + extra)
+        _ROWS[resource] = known
+    return known[2]
 
 
 def validate(
@@ -102,12 +121,9 @@ def validate(
         return {}, error.errors(include_url=False)
 
 
-# The models are cached on the fields themselves, so a schema changed under a test (and
-# `schema.fields.cache_clear()`) gets a new model, never a stale one.
-@cache
 def _build(resource: str, body: Body, side: Side, specs: tuple[schema.Field, ...]) -> Model:
     suffix = {"create": "Create", "update": "Update", "row": "ImportRow"}[body]
-    fields = {
+    properties = {
         spec.name: {
             "type": "typed-dict-field",
             "schema": _nullable(spec, side),
@@ -117,7 +133,8 @@ def _build(resource: str, body: Body, side: Side, specs: tuple[schema.Field, ...
     }
     return Model(
         _SCHEMA_NAMES[resource] + suffix,
-        {"type": "typed-dict", "fields": fields, "extra_behavior": "ignore"},
+        specs,
+        {"type": "typed-dict", "fields": properties, "extra_behavior": "ignore"},
     )
 
 

@@ -60,8 +60,7 @@ def validate(body: Mapping[str, Any], resource: str, operation: schema.Operation
     assert operation != "object", "only request bodies are validated"
     cleaned, errors = models.validate(resource, operation, "api", body, instant=_instant)
     if errors:
-        specs = {spec.name: spec for spec in models.fields(resource, operation)}
-        issue = api_issue(errors[0], specs)
+        issue = api_issue(errors[0], models.model(resource, operation, "api").specs)
         raise invalid(issue.code, issue.message, issue.path)
     return cleaned
 
