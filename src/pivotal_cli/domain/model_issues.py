@@ -147,8 +147,9 @@ def body_issue(error: Error, specs: Mapping[str, Field]) -> Issue:
     """The error as the command line words it (`BodyError`'s code and problem)."""
     field, path = _where(error)
     spec = specs[field]
-    # The command line words a null where none is allowed the same for every type.
-    if error["input"] is None and error["type"] != "missing":
+    # The command line words a field set to null the same for every type (an item of
+    # a list that is null is a type error like any other).
+    if error["input"] is None and path == field and error["type"] != "missing":
         return Issue(field, path, "invalid_value", "must not be null")
     row = TRANSLATIONS[error["type"]]
     return Issue(field, path, row.body_code, row.body_problem(error, spec))
