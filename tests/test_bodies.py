@@ -26,6 +26,7 @@ BAD = [
     ("contact", "update", {"is_primary": "yes"}, "is_primary", "expected true or false"),
     ("contact", "update", {"is_primary": 1}, "is_primary", "expected true or false"),
     ("contact", "update", {"labels": ["a", 2]}, "labels", "expected a string, got a number"),
+    ("contact", "update", {"labels": [None]}, "labels", "expected a string, got nothing"),
     ("onboarding", "update", {"phase": "adoption"}, "phase", "unknown phase 'adoption'"),
     ("onboarding", "update", {"state": "blocked"}, "state", "unknown state 'blocked'"),
     (

@@ -214,3 +214,47 @@ def test_the_schema_is_written_once_in_src() -> None:
         "src/pivotal_cli/domain/openapi.json",
         "src/pivotal_cli/domain/spec.py",
     ]
+
+
+def _types(node: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """A property's JSON types (null included) and the non-null branch that has them."""
+    if "anyOf" in node:
+        branches = node["anyOf"]
+        main = next(b for b in branches if b.get("type") != "null")
+        return sorted(b["type"] for b in branches), main
+    kinds = node["type"]
+    return sorted([kinds] if isinstance(kinds, str) else kinds), node
+
+
+@pytest.mark.parametrize(("resource", "operation"), [(r, o) for _, r, o in WRITE_COMMANDS])
+def test_the_models_json_schemas_are_the_documents_request_bodies(
+    resource: str, operation: Any
+) -> None:
+    """What the MCP tools will read (`model_json_schema`) says what openapi.json says."""
+    from pivotal_cli.domain import models
+
+    document = json.loads((ROOT / "src/pivotal_cli/domain/openapi.json").read_text())
+    name = schema._SCHEMA_NAMES[resource][operation]
+    wanted = document["components"]["schemas"][name]
+    given = models.model(resource, operation).model_json_schema()
+
+    assert given["title"] == name
+    assert list(given["properties"]) == list(wanted["properties"])
+    assert sorted(given.get("required", [])) == sorted(wanted.get("required", []))
+    schemas = document["components"]["schemas"]
+    for field, node in wanted["properties"].items():
+        if "$ref" in node:
+            node = {**schemas[node["$ref"].rsplit("/", 1)[1]], **node}
+        (want_types, want), (got_types, got) = _types(node), _types(given["properties"][field])
+        assert got_types == want_types, field
+        keys = (
+            "enum",
+            "format",
+            "items",
+            "minimum",
+            "maximum",
+            "minLength",
+            "additionalProperties",
+        )
+        for key in keys:
+            assert got.get(key) == want.get(key), (field, key)

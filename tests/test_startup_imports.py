@@ -1,4 +1,7 @@
-"""`--version`, `--help` and completion must not import what they do not use.
+"""`--version`, `--help`, completion and reads must not import what they do not use.
+
+Reads against the embedded sandbox (`--sandbox`, in the CLI's own process) import no
+pydantic: the model layer is loaded only when a write's body is validated.
 
 Noise-proof by design: it reads which modules `python -X importtime` reports, never
 how long anything took. Timings live in benchmarks/startup.py.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +21,7 @@ FORBIDDEN = (
     "httpcore",
     "ssl",
     "pydantic",
+    "pydantic_core",
     "keyring",
     "platformdirs",
     "sqlite3",
@@ -69,3 +74,38 @@ def test_fast_paths_import_nothing_heavy(case: str) -> None:
 
 def test_version_answers_before_typer_loads() -> None:
     assert "typer" not in imported_modules(["--version"], {})
+
+
+# The model layer (pydantic) is for writes: a read never validates a body, even when
+# the sandbox answers it in the CLI's own process.
+MODEL_LAYER = ("pydantic", "pydantic_core")
+SANDBOX_READS = {
+    "--sandbox customers list": ["--sandbox", "customers", "list"],
+    "--sandbox onboardings list": ["--sandbox", "onboardings", "list"],
+    "--sandbox customers get 1": ["--sandbox", "customers", "get", "1"],
+}
+
+
+def _sandbox_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PIVOTAL_CONFIG_DIR": str(tmp_path / "config"),
+        "PIVOTAL_SANDBOX_DIR": str(tmp_path / "sandbox"),
+        "PIVOTAL_CACHE_DIR": str(tmp_path / "cache"),
+        "PIVOTAL_STATE_DIR": str(tmp_path / "state"),
+        "PIVOTAL_PAGER": "off",
+    }
+
+
+@pytest.mark.parametrize("case", list(SANDBOX_READS))
+def test_reads_against_the_embedded_sandbox_import_no_model_layer(
+    case: str, tmp_path: Path
+) -> None:
+    names = imported_modules(SANDBOX_READS[case], _sandbox_env(tmp_path))
+    loaded = sorted(n for n in names if n.split(".")[0] in MODEL_LAYER)
+    assert not loaded, f"`pivotal {case}` imported {loaded}"
+
+
+def test_a_write_validates_with_the_model_layer(tmp_path: Path) -> None:
+    args = ["--sandbox", "customers", "update", "1", "--plan", "Growth"]
+    names = imported_modules(args, _sandbox_env(tmp_path))
+    assert {"pydantic_core", "pivotal_cli.domain.models"} <= names

@@ -22,7 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from pivotal_cli.domain import schema
-from pivotal_cli.domain.bodies import BodyError, check_value
+from pivotal_cli.domain.bodies import BodyError
+from pivotal_cli.domain.import_cells import cell_value, json_text
 from pivotal_cli.domain.records import JSONValue, Record
 
 # The command words and the schema's resource names.
@@ -46,9 +47,6 @@ RESULT_COLUMNS = (
 METADATA = "metadata"
 # Where the API renders a record's id; kept out of bodies but usable as a key.
 ID = "id"
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_TRUE = ("true", "yes", "1", "t", "y")
-_FALSE = ("false", "no", "0", "f", "n")
 # An idempotency key lives 24 hours on the server; a row first sent longer ago than
 # this (a margin for clock differences) is looked up before it is sent again.
 KEY_LIFETIME_SECONDS = 23 * 3600
@@ -243,7 +241,7 @@ def plan_row(
             has_metadata = True
             metadata[target.name] = raw
         elif target.kind == "metadata_object":
-            value = _json_text(raw) if from_text and isinstance(raw, str) else raw
+            value = json_text(raw) if from_text and isinstance(raw, str) else raw
             if not isinstance(value, dict):
                 plan.problems.append(
                     Problem(number, column, "invalid_type", "expected a JSON object", METADATA)
@@ -298,52 +296,17 @@ def _problem(number: int, column: str, exc: BodyError) -> Problem:
 
 
 def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
-    """One value typed and checked from the create (else update) schema."""
-    spec = schema.field(resource, name, "create") or schema.field(resource, name, "update")
-    assert spec is not None
-    value = _from_text(spec, raw) if from_text and isinstance(raw, str) else raw
-    checked = check_value(spec, value, name)
-    if spec.maximum is not None and isinstance(checked, int) and checked > spec.maximum:
-        raise BodyError(name, f"must be at most {spec.maximum}", code="too_large")
-    return checked
+    """One value typed from the schema and checked by the resource's import-row model."""
+    from pivotal_cli.domain import models
+    from pivotal_cli.domain.bodies import first_problem
 
-
-def _from_text(spec: schema.Field, text: str) -> JSONValue:
-    """A CSV cell as the JSON value the schema's type wants (left as text if it cannot be)."""
-    text = text.strip()
-    if spec.type == "integer":
-        if _INTEGER.match(text):
-            return int(text)
-        raise BodyError(spec.name, f"expected an integer, got '{text}'", code="invalid_type")
-    if spec.type == "number":
-        try:
-            return float(text)
-        except ValueError:
-            raise BodyError(
-                spec.name, f"expected a number, got '{text}'", code="invalid_type"
-            ) from None
-    if spec.type == "boolean":
-        lowered = text.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        raise BodyError(spec.name, f"expected true or false, got '{text}'", code="invalid_type")
-    if spec.type in ("array", "object"):
-        value = _json_text(text)
-        if value is None:
-            kind = "a JSON list" if spec.type == "array" else "a JSON object"
-            raise BodyError(spec.name, f"expected {kind}, got '{text[:40]}'", code="invalid_type")
-        return value
-    return text
-
-
-def _json_text(text: str) -> JSONValue:
-    try:
-        value: JSONValue = json.loads(text)
-    except ValueError:
-        return None
-    return value
+    specs = models.model(resource, "row", "import").specs
+    value = cell_value(specs[name], raw) if from_text and isinstance(raw, str) else raw
+    checked, errors = models.validate(resource, "row", "import", {name: value})
+    if errors:
+        raise first_problem(specs, errors)
+    typed: JSONValue = checked[name]
+    return typed
 
 
 def _customer_ref(refs: Mapping[str, str], customer_key: str | None) -> CustomerRef | None:
@@ -373,14 +336,7 @@ def _key_value(
         return raw_id or None
     if key == "customer":
         return f"{customer.kind}:{customer.value}" if customer else None
-    if key.startswith(METADATA + "."):
-        meta = values.get(METADATA)
-        found = meta.get(key[len(METADATA) + 1 :]) if isinstance(meta, dict) else None
-    else:
-        found = values.get(key)
-    if found is None or found == "":
-        return None
-    return found.lower() if key == "email" and isinstance(found, str) else str(found)
+    return record_key(key, values)
 
 
 def record_key(key: str, record: Mapping[str, JSONValue]) -> str | None:

@@ -12,16 +12,25 @@ JSONValue: TypeAlias = bool | int | float | str | list["JSONValue"] | dict[str, 
 Record: TypeAlias = dict[str, JSONValue]
 
 
+def json_type(value: object) -> str:
+    """A JSON value's type as JSON names it: `null`, `boolean`, `number`, `string`, …"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+_IN_WORDS = {"null": "nothing", "array": "a list", "object": "an object"}
+
+
 def json_kind(value: object) -> str:
     """How a JSON value reads in an error line: `a list`, `a string`, `nothing`…"""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
+    kind = json_type(value)
+    return _IN_WORDS.get(kind, f"a {kind}")

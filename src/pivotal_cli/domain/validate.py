@@ -1,7 +1,7 @@
 """Checks of user input that need nothing heavy: emails and dates.
 
 Used by flag callbacks (so a bad value fails before any request, naming the flag)
-and by the request-body checks in `bodies`.
+and by the models' email and date-time checks (`models`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,23 @@ from datetime import date, datetime, timezone
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+# Zod's pattern, so the sandbox accepts and rejects what the real API does.
+_API_EMAIL = re.compile(
+    r"(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}",
+    # ASCII: without it, IGNORECASE lets "ſ" and the Kelvin sign match s and k.
+    re.IGNORECASE | re.ASCII,
+)
+
+
 def is_email(value: str) -> bool:
     return bool(_EMAIL.match(value))
+
+
+def is_api_email(value: str) -> bool:
+    """The API's rule: Zod's pattern plus RFC 5321's lengths (JSON Schema's `email`)."""
+    local, _, domain = value.rpartition("@")
+    too_long = len(local) > 64 or len(value) > 254 or any(len(p) > 63 for p in domain.split("."))
+    return _API_EMAIL.fullmatch(value) is not None and not too_long
 
 
 def iso_datetime(value: str) -> str:

@@ -20,7 +20,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import unpaginated
-from pivotal_cli.sandbox.engine.validation import request_fields, validate
+from pivotal_cli.sandbox.engine.validation import validate
 from pivotal_cli.sandbox.resources import customers, records
 
 
@@ -118,7 +118,7 @@ def list_customer_contacts(ctx: Ctx) -> Reply:
 
 def create_customer_contact(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    values = validate(ctx.body, request_fields("contact", "create"))
+    values = validate(ctx.body, "contact", "create")
     row = insert(
         ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
     )
@@ -139,7 +139,7 @@ def update_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
         raise missing(ctx.params["id"])
-    values = validate(ctx.body, request_fields("contact", "update"))
+    values = validate(ctx.body, "contact", "update")
     columns = records.columns("contact", values)
     if "email" in columns:
         columns["email"] = columns["email"].lower()

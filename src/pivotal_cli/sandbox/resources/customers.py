@@ -23,7 +23,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
-from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
+from pivotal_cli.sandbox.engine.validation import enum_param, validate
 from pivotal_cli.sandbox.resources import records
 
 STATUSES = schema.list_filter("list-customers", "status")
@@ -171,7 +171,7 @@ def list_customers(ctx: Ctx) -> Reply:
 
 
 def create_customer(ctx: Ctx) -> Reply:
-    values = validate(ctx.body, request_fields("customer", "create"))
+    values = validate(ctx.body, "customer", "create")
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
     ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
     rendered = render(row)
@@ -185,7 +185,7 @@ def get_customer(ctx: Ctx) -> Reply:
 
 def update_customer(ctx: Ctx) -> Reply:
     row = require(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    values = validate(ctx.body, request_fields("customer", "update"))
+    values = validate(ctx.body, "customer", "update")
     check_unique(ctx.tx, ctx.workspace_id, values, exclude_id=row["id"])
     columns = records.columns("customer", values)
     columns["updated_us"] = ctx.now_us

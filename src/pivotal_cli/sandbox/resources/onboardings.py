@@ -23,7 +23,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
 from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
-from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
+from pivotal_cli.sandbox.engine.validation import enum_param, validate
 from pivotal_cli.sandbox.resources import customers, records
 
 PHASES = schema.list_filter("list-onboardings", "phase")
@@ -172,7 +172,7 @@ def list_customer_onboardings(ctx: Ctx) -> Reply:
 
 
 def create_onboarding(ctx: Ctx) -> Reply:
-    values = validate(ctx.body, request_fields("onboarding", "create"))
+    values = validate(ctx.body, "onboarding", "create")
     customer = customers.require(ctx.tx, ctx.workspace_id, values["customer_id"])
     row = insert(
         ctx.tx,
@@ -205,7 +205,7 @@ def update_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
         raise missing(ctx.params["id"])
-    values = validate(ctx.body, request_fields("onboarding", "update"))
+    values = validate(ctx.body, "onboarding", "update")
     columns = update_columns(row, values, ctx.now_us)
     assignments = ", ".join(f"{name} = ?" for name in columns)
     ctx.tx.execute(

@@ -1,0 +1,57 @@
+"""An import file's CSV cells typed as the JSON values the schema's fields want: no I/O.
+
+A CSV cell is always text; a JSON record's values already have their types and skip
+this. What cannot be typed raises `BodyError` with the cell's text, so the row's problem
+says what was there; the typed value is then checked by the import-row model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from pivotal_cli.domain import schema
+from pivotal_cli.domain.bodies import BodyError
+from pivotal_cli.domain.records import JSONValue
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_TRUE = ("true", "yes", "1", "t", "y")
+_FALSE = ("false", "no", "0", "f", "n")
+
+
+def cell_value(spec: schema.Field, text: str) -> JSONValue:
+    """A CSV cell as the JSON value the schema's type wants (left as text if it cannot be)."""
+    text = text.strip()
+    if spec.type == "integer":
+        if _INTEGER.match(text):
+            return int(text)
+        raise BodyError(spec.name, f"expected an integer, got '{text}'", code="invalid_type")
+    if spec.type == "number":
+        try:
+            return float(text)
+        except ValueError:
+            raise BodyError(
+                spec.name, f"expected a number, got '{text}'", code="invalid_type"
+            ) from None
+    if spec.type == "boolean":
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise BodyError(spec.name, f"expected true or false, got '{text}'", code="invalid_type")
+    if spec.type in ("array", "object"):
+        value = json_text(text)
+        if value is None:
+            kind = "a JSON list" if spec.type == "array" else "a JSON object"
+            raise BodyError(spec.name, f"expected {kind}, got '{text[:40]}'", code="invalid_type")
+        return value
+    return text
+
+
+def json_text(text: str) -> JSONValue:
+    try:
+        value: JSONValue = json.loads(text)
+    except ValueError:
+        return None
+    return value
