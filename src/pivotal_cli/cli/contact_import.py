@@ -124,7 +124,8 @@ def _count(n: int) -> str:
 
 
 def _preview(app_ctx: AppContext, rows: list[PastedContact], primary: Any) -> None:
-    from pivotal_cli.render.output import Column, Format
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.formats import Format
 
     def status(row: PastedContact) -> str:
         if not row.ok:

@@ -214,7 +214,8 @@ def status(
 
     from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.errors import CredentialsError, ExitCode
-    from pivotal_cli.render.output import Column, Format
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.formats import Format
 
     app_ctx = ctx.obj
     config = app_ctx.config

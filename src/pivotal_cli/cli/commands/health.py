@@ -17,7 +17,7 @@ def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
     from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_health
     from pivotal_cli.errors import ServerError
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     app_ctx = ctx.obj
     target = app_ctx.target(require_key=False)

@@ -17,7 +17,7 @@ app = group("Show the workspace and key in use, and the rate-limit bucket.")
 def me(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the workspace and key in use, the mode, and the rate-limit figures."""
     from pivotal_cli.client.meta import get_me
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     app_ctx = ctx.obj
     target = app_ctx.target()
