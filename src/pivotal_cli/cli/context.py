@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Protocol
 
-    from pivotal_cli.client.http import Client, RetryPolicy
+    from pivotal_cli.client.http import Client
+    from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.render.output import Output
     from pivotal_cli.render.pager import Pager
     from pivotal_cli.settings.config import Config
@@ -184,7 +185,8 @@ class AppContext:
         client's), `budget` a limit in seconds of its own, within --timeout's."""
         import dataclasses
 
-        from pivotal_cli.client.http import Client, RetryPolicy
+        from pivotal_cli.client.http import Client
+        from pivotal_cli.client.retry import RetryPolicy
 
         policy = retry or RetryPolicy()
         if self.settings.timeout is None:

@@ -6,8 +6,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pivotal_cli.client.http import Client, RateLimit
+from pivotal_cli.client.http import Client
 from pivotal_cli.client.identity import Identity
+from pivotal_cli.client.rate_limit import RateLimit
 from pivotal_cli.domain.records import JSONValue
 
 

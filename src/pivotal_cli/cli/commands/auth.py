@@ -159,8 +159,8 @@ def _check_keys(app_ctx: Any, checks: list[tuple[str, Any]]) -> list[tuple[str, 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_me
+    from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.errors import PivotalError
 
     results: list[tuple[str, str] | None] = [None] * len(checks)

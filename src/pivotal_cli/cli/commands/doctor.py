@@ -271,7 +271,7 @@ def check_key_format(key: str) -> Check:
 
 
 def _check_client(app_ctx: AppContext, target: Target, key: str | None) -> Any:
-    from pivotal_cli.client.http import RetryPolicy
+    from pivotal_cli.client.retry import RetryPolicy
 
     # One try, short budget: doctor reports a down API, it does not wait it out.
     return app_ctx.client_for(

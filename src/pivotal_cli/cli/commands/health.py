@@ -14,8 +14,8 @@ app = group("Check that the API is up (no key needed).")
 @jq_flags
 def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the API's status, its clock and the round-trip latency."""
-    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_health
+    from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.errors import ServerError
     from pivotal_cli.render.columns import Column
 
