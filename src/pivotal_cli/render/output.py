@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.render.columns import Column
 from pivotal_cli.render.formats import Format, RowWriter, dumps
-from pivotal_cli.render.pager import PagedSink, Pager, PagerGone
-from pivotal_cli.render.spinners import WAIT_DELAY, Spinners
+from pivotal_cli.render.pager import PagedSink, PagerGone
 from pivotal_cli.render.streams import Streams, writes_stdout
 from pivotal_cli.render.table import record_grid, tables
 
@@ -30,41 +29,9 @@ if TYPE_CHECKING:
 class Output(Streams):
     """Where a command's results and messages go. One per invocation, never global."""
 
-    def __init__(
-        self,
-        *,
-        stdout: IO[str] | None = None,
-        stderr: IO[str] | None = None,
-        stdin: IO[str] | None = None,
-        force_tty: bool = False,
-        width: int | None = None,
-        no_color: bool = False,
-        wait_delay: float = WAIT_DELAY,
-        height: int | None = None,
-        pager: Callable[[], Pager | None] | None = None,
-    ) -> None:
-        """Streams default to the process's own; `force_tty` treats all three as a terminal.
-
-        `width` fixes the width of drawn tables (else Rich asks the terminal);
-        `no_color` turns colour off; `wait_delay` is how many seconds a request runs
-        before `waiting()` shows a spinner. `height` is the terminal's rows (else Rich
-        asks the terminal); `pager` says, when first asked, which pager a table taller
-        than that goes through (None, or it answering None: no pager).
-        """
-        super().__init__(
-            stdout=stdout,
-            stderr=stderr,
-            stdin=stdin,
-            force_tty=force_tty,
-            width=width,
-            no_color=no_color,
-        )
-        self.height = height
-        self._pager = pager
-        self._spinners = Spinners(self, wait_delay)
-        # What `json()` prints instead of the value itself, when a command filters its
-        # JSON (the CLI's --jq): the lines the filter makes of the value.
-        self.json_filter: Callable[[Any], list[str]] | None = None
+    # What `json()` prints instead of the value itself, when a command filters its
+    # JSON (the CLI's --jq): the lines the filter makes of the value.
+    json_filter: Callable[[Any], list[str]] | None = None
 
     # -- data on stdout ---------------------------------------------------------------
 
@@ -120,8 +87,8 @@ class Output(Streams):
         Nothing is held in memory beyond one page for the streaming formats, so
         `--all` over a large workspace stays flat.
         """
-        writer = RowWriter(self.stdout, self._spinners, pretty=self.is_tty)
-        with self._spinners.progress(progress_label) as tracked:
+        writer = RowWriter(self.stdout, self.spinners, pretty=self.is_tty)
+        with self.spinners.progress(progress_label) as tracked:
             rows = tracked(rows)
             if fmt is Format.json:
                 return writer.json_array(rows)
@@ -139,11 +106,11 @@ class Output(Streams):
 
     def _paged_table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
         """The list as tables, through the pager when there is one and they overflow."""
-        pager = self._pager() if self._pager is not None else None
+        pager = self.pager_choice() if self.pager_choice is not None else None
         if pager is None:
             return self._emit_tables(rows, columns, self._print)
         sink = PagedSink(
-            pager, self.height or self.console.height, self.console, self.stdout, self._spinners
+            pager, self.height or self.console.height, self.console, self.stdout, self.spinners
         )
         try:
             return self._emit_tables(rows, columns, sink.table)
@@ -166,7 +133,7 @@ class Output(Streams):
         return count
 
     def _print(self, table: Table) -> None:
-        with self._spinners.held():
+        with self.spinners.held():
             self.console.print(table)
 
     # -- spinners on stderr -------------------------------------------------------------
@@ -178,5 +145,5 @@ class Output(Streams):
         The command line wraps it around a client call; the client never learns about
         the terminal (see `Spinners.waiting`).
         """
-        with self._spinners.waiting(text):
+        with self.spinners.waiting(text):
             yield

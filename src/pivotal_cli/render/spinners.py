@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from pivotal_cli.render.streams import Streams
-
 if TYPE_CHECKING:
     from rich.status import Status
+
+    from pivotal_cli.render.streams import Streams
 
 # Written after any spinner: Rich hides the cursor while one spins, and a terminal left
 # without it (after `| head` or Ctrl-C) stays that way until `reset`.

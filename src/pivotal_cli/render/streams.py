@@ -16,9 +16,12 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 from pivotal_cli.errors import CancelledError
 from pivotal_cli.render.columns import escape
+from pivotal_cli.render.spinners import WAIT_DELAY, Spinners
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from pivotal_cli.render.pager import Pager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,7 +56,11 @@ def writes_stdout(method: F) -> F:
 
 
 class Streams:
-    """stdout for data, stderr for messages, stdin for answers, and what each one is."""
+    """stdout for data, stderr for messages, stdin for answers, and what each one is.
+
+    As gh's iostreams, it also knows what the terminal gets besides text: the
+    spinners, and which pager a long table goes through.
+    """
 
     def __init__(
         self,
@@ -64,7 +71,18 @@ class Streams:
         force_tty: bool = False,
         width: int | None = None,
         no_color: bool = False,
+        wait_delay: float = WAIT_DELAY,
+        height: int | None = None,
+        pager: Callable[[], Pager | None] | None = None,
     ) -> None:
+        """Streams default to the process's own; `force_tty` treats all three as a terminal.
+
+        `width` fixes the width of drawn tables (else Rich asks the terminal);
+        `no_color` turns colour off; `wait_delay` is how many seconds a request runs
+        before `waiting()` shows a spinner. `height` is the terminal's rows (else Rich
+        asks the terminal); `pager` says, when first asked, which pager a table taller
+        than that goes through (None, or it answering None: no pager).
+        """
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self.stdin = stdin or sys.stdin
@@ -74,6 +92,9 @@ class Streams:
         self.interactive = force_tty or (isatty(self.stdin) and self.err_is_tty)
         self.width = width
         self.color = not no_color
+        self.height = height
+        self.pager_choice = pager
+        self.spinners = Spinners(self, wait_delay)
         self._console: Console | None = None
         self._err_console: Console | None = None
 
