@@ -7,6 +7,7 @@ the same retries, pacing, idempotency keys, redaction and errors.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -16,27 +17,38 @@ from pivotal_cli.client.pagination import next_cursor
 from pivotal_cli.domain.records import JSONValue
 
 
-def send_pages(
-    client: Client,
-    verb: str,
-    path: str,
-    params: Mapping[str, Any],
-    headers: Mapping[str, str],
-    body: JSONValue,
-    idempotency_key: str | None,
-    paginate: bool,
-) -> Iterator[Response]:
+@dataclass(frozen=True)
+class RawRequest:
+    """One request as the caller built it; `path` is under the base URL."""
+
+    verb: str
+    path: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: JSONValue = None
+    has_body: bool = False  # a body of JSON null is still a body
+    idempotency_key: str | None = None
+
+    def url(self, base_url: str) -> str:
+        """The URL it goes to, query included, as the client would send it."""
+        url = httpx.URL(base_url.rstrip("/") + self.path)
+        if self.params:
+            url = url.copy_merge_params(self.params)
+        return str(url)
+
+
+def send_pages(client: Client, request: RawRequest, paginate: bool) -> Iterator[Response]:
     """The answer, or with `paginate` each page in turn, following `next_cursor`."""
-    query = dict(params)
+    query = dict(request.params)
     seen: set[str] = set()
     while True:
         reply = client.request(
-            verb,
-            path,
+            request.verb,
+            request.path,
             params=query or None,
-            json_body=body,
-            idempotency_key=idempotency_key,
-            headers=headers or None,
+            json_body=request.body if request.has_body else None,
+            idempotency_key=request.idempotency_key,
+            headers=request.headers or None,
         )
         yield reply
         data = reply.data
@@ -48,11 +60,3 @@ def send_pages(
             return
         seen.add(cursor)
         query["cursor"] = cursor
-
-
-def request_url(base_url: str, path: str, params: Mapping[str, Any]) -> str:
-    """The URL a request to `path` with `params` goes to, as the client would send it."""
-    url = httpx.URL(base_url.rstrip("/") + path)
-    if params:
-        url = url.copy_merge_params(params)
-    return str(url)

@@ -13,19 +13,20 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.options import IdempotencyKeyOpt, YesOpt, group
+from pivotal_cli.cli.options import IdempotencyKeyOpt, JqArgOpt, YesOpt, group
 from pivotal_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
+    from pivotal_cli.client.raw_request import RawRequest
     from pivotal_cli.domain.api_fields import Field
     from pivotal_cli.domain.records import JSONValue
 
@@ -92,15 +93,7 @@ def api(
         str | None,
         typer.Option("--jq", "-q", metavar="EXPR", help="Filter the result with a jq expression."),
     ] = None,
-    jq_args: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--arg",
-            metavar="NAME=VALUE",
-            help="A string variable $NAME for --jq (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    jq_args: JqArgOpt = None,
     include: Annotated[
         bool,
         typer.Option("--include", "-i", help="Print the status line and headers first."),
@@ -150,13 +143,20 @@ def api(
     if paginate and verb != "GET":
         raise UsageError("--paginate works only with GET.")
 
+    from pivotal_cli.client.raw_request import RawRequest, send_pages
+
     target = app_ctx.target(require_key=not dry_run)
-    rel = relative_path(path, target.base_url)
-    header_map = {k.title(): v for k, v in extra.items()}
+    request = RawRequest(
+        verb,
+        relative_path(path, target.base_url),
+        params,
+        {k.title(): v for k, v in extra.items()},
+        body,
+        has_body,
+        idempotency_key,
+    )
     if dry_run:
-        _print_dry_run(
-            app_ctx, target, verb, rel, params, header_map, body, has_body, idempotency_key
-        )
+        _print_dry_run(app_ctx, target, request)
         return
 
     live = target.mode == "live" and target.source != "sandbox"
@@ -164,21 +164,10 @@ def api(
         app_ctx.mark_target(target)
     if verb == "DELETE" and live:
         out = app_ctx.output
-        out.confirm(f"Send DELETE {rel} with the live key?", assume_yes=yes)
-
-    from pivotal_cli.client.raw_request import send_pages
+        out.confirm(f"Send DELETE {request.path} with the live key?", assume_yes=yes)
 
     with app_ctx.client(target=target) as client:
-        pages = send_pages(
-            client,
-            verb,
-            rel,
-            params,
-            header_map,
-            body if has_body else None,
-            idempotency_key,
-            paginate,
-        )
+        pages = send_pages(client, request, paginate)
         _emit(
             app_ctx,
             client,
@@ -272,6 +261,7 @@ def _emit(
     jq_args: Sequence[str] | None,
 ) -> None:
     from pivotal_cli.domain.api_fields import answer_items
+    from pivotal_cli.render.formats import dumps
 
     out = app_ctx.output
     merged: list[JSONValue] = []
@@ -284,7 +274,7 @@ def _emit(
         if jsonl:
             # Streamed as each page arrives, never held in memory.
             for item in answer_items(reply.data):
-                out.line(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+                out.line(dumps(item, pretty=False))
         elif paginate:
             merged.extend(answer_items(reply.data))
         else:
@@ -301,10 +291,7 @@ def _emit(
         return
     if result is None and not paginate:
         return  # an empty body (204)
-    if out.is_tty:
-        out.line(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        out.line(json.dumps(result, separators=(",", ":"), ensure_ascii=False))
+    out.line(out.dumps(result))
 
 
 def _print_head(app_ctx: AppContext, client: Client, reply: Response) -> None:
@@ -323,33 +310,21 @@ def _print_head(app_ctx: AppContext, client: Client, reply: Response) -> None:
     out.line("")
 
 
-def _print_dry_run(
-    app_ctx: AppContext,
-    target: Target,
-    verb: str,
-    path: str,
-    params: Mapping[str, Any],
-    headers: Mapping[str, str],
-    body: JSONValue,
-    has_body: bool,
-    idempotency_key: str | None,
-) -> None:
-    from pivotal_cli.client.raw_request import request_url
+def _print_dry_run(app_ctx: AppContext, target: Target, request: RawRequest) -> None:
     from pivotal_cli.client.redaction import redact
     from pivotal_cli.domain.api_keys import key_prefix
 
-    url = request_url(target.base_url, path, params)
     out = app_ctx.output
-    out.line(f"{verb} {url}")
+    out.line(f"{request.verb} {request.url(target.base_url)}")
     if target.api_key:
         out.line(f"Authorization: Bearer {key_prefix(target.api_key)}…")
-    if verb == "POST":
-        out.line(f"Idempotency-Key: {idempotency_key or '(generated when sent)'}")
-    if has_body and not any(k.lower() == "content-type" for k in headers):
+    if request.verb == "POST":
+        out.line(f"Idempotency-Key: {request.idempotency_key or '(generated when sent)'}")
+    if request.has_body and not any(k.lower() == "content-type" for k in request.headers):
         out.line("Content-Type: application/json")
-    for name, value in headers.items():
+    for name, value in request.headers.items():
         out.line(redact(f"{name}: {value}", target.api_key))
-    if has_body:
+    if request.has_body:
         out.line("")
-        out.line(redact(json.dumps(body, indent=2, ensure_ascii=False), target.api_key))
+        out.line(redact(json.dumps(request.body, indent=2, ensure_ascii=False), target.api_key))
     app_ctx.output.info("Dry run: nothing was sent.")
