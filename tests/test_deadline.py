@@ -24,7 +24,8 @@ from pytest_httpx import HTTPXMock
 from typer.testing import Result
 
 from pivotal_cli.cli import hints
-from pivotal_cli.client.http import Client, RetryPolicy
+from pivotal_cli.client.http import Client
+from pivotal_cli.client.retry import RetryPolicy
 from pivotal_cli.errors import ExitCode, NetworkError, ServerError
 
 API = "https://my.pivotal.app/api/v1"

@@ -16,7 +16,10 @@ import sys
 
 import pytest
 
-from pivotal_cli.render.output import Column, Format, Output, _fit
+from pivotal_cli.render.columns import Column
+from pivotal_cli.render.formats import Format
+from pivotal_cli.render.output import Output
+from pivotal_cli.render.table import fit_widths
 
 NARROW = {"PIVOTAL_FORCE_TTY": "1", "COLUMNS": "80", "NO_COLOR": "1"}
 LONG_SLUG = "a-very-long-customer-slug-that-must-stay-whole"
@@ -112,11 +115,11 @@ def test_fixed_columns_never_shrink() -> None:
     # An id of 30, a name of 40, a slug of 30 (and two gaps of 2): only the name gives
     # way, first to a readable floor of 6, then, if need be, to a lone ellipsis.
     fixed = [True, False, True]
-    assert _fit([30, 40, 30], [2, 4, 4], 80, fixed=fixed) == [30, 16, 30]
-    assert _fit([30, 40, 30], [2, 4, 4], 70, fixed=fixed) == [30, 6, 30]
-    assert _fit([30, 40, 30], [2, 4, 4], 60, fixed=fixed) == [30, 1, 30]
+    assert fit_widths([30, 40, 30], [2, 4, 4], 80, fixed=fixed) == [30, 16, 30]
+    assert fit_widths([30, 40, 30], [2, 4, 4], 70, fixed=fixed) == [30, 6, 30]
+    assert fit_widths([30, 40, 30], [2, 4, 4], 60, fixed=fixed) == [30, 1, 30]
     # Without fixed columns the widest gives way first, as before.
-    assert _fit([30, 40, 30], [2, 4, 4], 70) == [22, 22, 22]
+    assert fit_widths([30, 40, 30], [2, 4, 4], 70) == [22, 22, 22]
 
 
 def test_waiting_imports_nothing_and_draws_nothing_when_fast() -> None:

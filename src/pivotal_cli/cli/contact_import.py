@@ -175,7 +175,8 @@ def _preview(
     problems: dict[int, list[str]],
     primary: int | None,
 ) -> None:
-    from pivotal_cli.render.output import Column, Format
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.formats import Format
 
     def status(pasted: PastedLine) -> str:
         if problems[pasted.line]:

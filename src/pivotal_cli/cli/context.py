@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -31,8 +31,10 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Protocol
 
-    from pivotal_cli.client.http import Client, RetryPolicy
-    from pivotal_cli.render.output import Output, Pager
+    from pivotal_cli.client.http import Client
+    from pivotal_cli.client.retry import RetryPolicy
+    from pivotal_cli.render.output import Output
+    from pivotal_cli.render.pager import Pager
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
 
@@ -114,6 +116,8 @@ class AppContext:
         if self.settings.no_pager:
             return None
         # The config file is read only when the environment leaves the choice to it.
+        from pivotal_cli.render.pager import choose_pager
+
         return choose_pager(os.environ, lambda: self.config.pager)
 
     @cached_property
@@ -181,7 +185,8 @@ class AppContext:
         client's), `budget` a limit in seconds of its own, within --timeout's."""
         import dataclasses
 
-        from pivotal_cli.client.http import Client, RetryPolicy
+        from pivotal_cli.client.http import Client
+        from pivotal_cli.client.retry import RetryPolicy
 
         policy = retry or RetryPolicy()
         if self.settings.timeout is None:
@@ -235,36 +240,6 @@ def terminal_output(
         no_color=no_color or bool(env.get("NO_COLOR")) or env.get("TERM") == "dumb",
         pager=pager,
     )
-
-
-# Quits at once when the text fits one screen (-F), keeps colours (-R) and leaves the
-# text on screen after quitting (-X): short lists look as if no pager ran.
-DEFAULT_PAGER = "less -FRX"
-
-
-def choose_pager(env: Mapping[str, str], configured: Callable[[], str | None]) -> Pager | None:
-    """PIVOTAL_PAGER, then the `pager` setting, then PAGER, then `less -FRX`; "off": none.
-
-    As git does, a bare `less` gets LESS=FRX unless LESS is set, so a pager chosen in
-    the environment for other tools still lets a short table print directly.
-    """
-    import shlex
-
-    from pivotal_cli.render.output import Pager
-
-    command = env.get("PIVOTAL_PAGER") or configured() or env.get("PAGER") or DEFAULT_PAGER
-    if command.strip().lower() == "off":
-        return None
-    try:
-        argv = shlex.split(command)
-    except ValueError:  # unbalanced quotes: not a command line we can run
-        return None
-    if not argv:
-        return None
-    pager_env = None
-    if os.path.basename(argv[0]) == "less" and "LESS" not in env:
-        pager_env = {**env, "LESS": "FRX"}
-    return Pager(tuple(argv), pager_env)
 
 
 def parse_mode(live: bool | None) -> str | None:

@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
     from pivotal_cli.domain.records import JSONValue, Record
-    from pivotal_cli.render.output import Column, Format
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.formats import Format
 
     class ResourceAPI(Protocol):
         """What `soft_delete` needs of a resource module in `client/`."""
@@ -35,7 +36,7 @@ def select_columns(
     any request with the list of valid names.
     """
     from pivotal_cli.errors import UsageError
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     by_key = {c.key: c for c in available}
     names = [n.strip() for n in requested.split(",")] if requested else list(default)
@@ -63,7 +64,7 @@ def choose_format(
     format; without that, a table (plain rows in a pipe, as always).
     """
     from pivotal_cli.errors import UsageError
-    from pivotal_cli.render.output import Format
+    from pivotal_cli.render.formats import Format
 
     picked = [
         f for f, on in ((Format.json, json_), (Format.jsonl, jsonl), (Format.csv, csv_)) if on
@@ -126,7 +127,7 @@ def emit_record(
 
     id_index.remember(app_ctx, [obj])
     if requested:
-        from pivotal_cli.render.output import Column
+        from pivotal_cli.render.columns import Column
 
         chosen = select_columns(columns, (), requested)
         if template is None and jq is None and not json_:
@@ -174,7 +175,7 @@ def show_list(
     """
     from pivotal_cli.cli import id_index
     from pivotal_cli.errors import UsageError
-    from pivotal_cli.render.output import Format
+    from pivotal_cli.render.formats import Format
 
     out = app_ctx.output
     if jq is not None and (jsonl or csv_):

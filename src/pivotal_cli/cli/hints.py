@@ -123,7 +123,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     # settings/config.py
     (UsageError, "config_unreadable"): "Fix or delete it, then run `pivotal auth login` again.",
     (UsageError, "config_wrong_shape"): "Fix or delete it, then run `pivotal auth login` again.",
-    # client/http.py
+    # client/sendable.py and client/failures.py
     (InsecureTransportError, "not_http_url"): "Use a base URL like https://my.pivotal.app/api/v1.",
     (InsecureTransportError, "plain_http_to_remote"): (
         "Use https, or http only to localhost / 127.0.0.1."
@@ -156,7 +156,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (NotFoundError, "slug_not_found"): (
         "Check the slug with `pivotal customers list`, or pass the display_id."
     ),
-    # render/output.py: a confirmation nobody can give.
+    # render/streams.py: a confirmation nobody can give.
     (CancelledError, "no_terminal"): "Pass --yes to confirm.",
     # domain/workflow.py: moving an onboarding between phases.
     (UsageError, "unknown_phase"): lambda e: (

@@ -1,109 +1,49 @@
 """The one HTTP core: every request to the API goes through `Client.request`.
 
-It owns the auth header, timeouts, the retry loop (429, 5xx, timeouts, dropped
-connections), idempotency keys on POST, the rate-limit headers and self-pacing, the
-error envelope -> exception mapping, and the `--verbose` exchange log. Commands never
-see httpx; they call `api/` functions, which call this.
+It owns the auth header, timeouts, idempotency keys on POST, and the one retry loop
+(429, 5xx, timeouts, dropped connections) with its deadlines and rate-limit pacing.
+Its parts live beside it: the retry policy (`retry`), the rate-limit bucket
+(`rate_limit`), what may be sent at all (`sendable`), the exceptions a failed call
+becomes (`failures`), key redaction (`redaction`) and the `--verbose` log
+(`exchange_log`). Commands never see httpx; they call the client's functions, which
+call this.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import json
 import random
-import re
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-# httpx's package __init__ imports its own command-line client (click, rich.syntax,
-# pygments: ~100 ms) when those are installed. We never run it; a None entry makes
-# that optional import fail fast, exactly as when its extras are absent.
-sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
-
 import httpx
 
 from pivotal_cli import __version__
-from pivotal_cli.domain.api_keys import key_prefix
-from pivotal_cli.domain.records import JSONValue, Record, json_kind
-from pivotal_cli.errors import (
-    APIError,
-    CredentialsError,
-    InsecureTransportError,
-    NetworkError,
-    PivotalError,
-    RateLimitError,
-    ServerError,
-    UsageError,
-    error_from_response,
+from pivotal_cli.client.exchange_log import ExchangeLog
+from pivotal_cli.client.failures import (
+    deadline_error,
+    decode_success,
+    describe,
+    error_for,
+    network_error,
+    redirect_error,
 )
+from pivotal_cli.client.rate_limit import RateLimit
+from pivotal_cli.client.redaction import redact
+from pivotal_cli.client.retry import RetryPolicy
+from pivotal_cli.client.sendable import (
+    check_base_url,
+    check_header_value,
+    check_transport_security,
+)
+from pivotal_cli.domain.records import JSONValue, Record, json_kind
+from pivotal_cli.errors import CredentialsError, NetworkError, ServerError, UsageError
 
 USER_AGENT = f"pivotal-cli/{__version__}"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PATCH", "DELETE", "PUT"})
-LOGGED_RESPONSE_HEADERS = (
-    "x-ratelimit-limit",
-    "x-ratelimit-remaining",
-    "x-ratelimit-reset",
-    "retry-after",
-    "idempotent-replay",
-    "x-request-id",
-)
-
-
-@dataclass
-class RetryPolicy:
-    """How hard the client tries before it gives up on one call."""
-
-    max_attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 20.0
-    # A Retry-After longer than this is not waited out: the user is told instead.
-    max_retry_after: float = 90.0
-    in_flight_delay: float = 1.0
-    # Attempts when the connection itself fails (refused, no route, DNS): that is
-    # rarely a blip that a retry cures, so one retry at most; checks use 1 (none).
-    max_connect_attempts: int = 2
-    # Seconds one call may wait for answers in all (attempts and backoff; a wait the
-    # server asked for with Retry-After is an answer, so it is not counted); None:
-    # only the client's own `budget`, if it has one, bounds the call.
-    call_timeout: float | None = None
-
-
-@dataclass
-class RateLimit:
-    """The bucket state the API reported on the last response."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset: float | None = None  # unix epoch seconds
-
-    def update(self, headers: Mapping[str, str]) -> None:
-        self.limit = _int_header(headers, "x-ratelimit-limit", self.limit)
-        self.remaining = _int_header(headers, "x-ratelimit-remaining", self.remaining)
-        reset = _int_header(headers, "x-ratelimit-reset", None)
-        if reset is not None:
-            self.reset = float(reset)
-
-    def pacing_delay(self, now: float) -> float:
-        """Seconds to wait before the next call so the bucket is not run dry.
-
-        While plenty is left, no wait. Once the remaining calls drop to a tenth of the
-        limit, spread them over what is left of the window; with none left, wait for
-        the window to reset. This is what the Bulk operations guide recommends.
-        """
-        if self.limit is None or self.remaining is None or self.reset is None:
-            return 0.0
-        window_left = self.reset - now
-        if window_left <= 0:
-            return 0.0
-        if self.remaining <= 0:
-            return window_left
-        if self.remaining > max(1, self.limit // 10):
-            return 0.0
-        return window_left / (self.remaining + 1)
 
 
 # Query values as commands give them; None means "leave the parameter out".
@@ -133,76 +73,6 @@ class Response:
                 reason="unexpected_body",
             )
         return self.data
-
-
-def _int_header(headers: Mapping[str, str], name: str, default: int | None) -> int | None:
-    value = headers.get(name)
-    if value is None:
-        return default
-    try:
-        return int(float(value))
-    except ValueError:
-        return default
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(base_url: str) -> None:
-    """Refuse a base URL that cannot be parsed (bad port, unclosed IPv6 bracket).
-
-    Such a URL fails the same way on every attempt, so it is a usage error at once,
-    never a network error that the retry loop would spend seconds on.
-    """
-    try:
-        parts = urlsplit(base_url)
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
-        httpx.URL(base_url)
-    except (ValueError, httpx.InvalidURL) as exc:
-        raise UsageError(
-            f"The base URL '{base_url}' is malformed: {exc}.", reason="malformed_base_url"
-        ) from None
-
-
-def check_transport_security(base_url: str) -> None:
-    """Refuse to send a key over plain http to anything but loopback."""
-    check_base_url(base_url)
-    parts = urlsplit(base_url)
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and is_loopback(parts.hostname or ""):
-        return
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InsecureTransportError(f"'{base_url}' is not an http(s) URL.", reason="not_http_url")
-    raise InsecureTransportError(
-        f"Refusing to send an API key over plain http to {parts.hostname}.",
-        reason="plain_http_to_remote",
-        details={"host": parts.hostname},
-    )
 
 
 class Client:
@@ -252,6 +122,8 @@ class Client:
         # exchange log quote server text (codes, headers) that may echo the key.
         self._log = (lambda text: log(self._redact(text))) if log else None
         self._notify = (lambda text: notify(self._redact(text))) if notify else None
+        self._exchange = ExchangeLog(self._log, api_key)
+        self._host = urlsplit(self.base_url).netloc
         # Entered around each logical call, retries included: the caller may show that
         # it is waiting (the client itself knows nothing of terminals).
         self._around_call = around_call or contextlib.nullcontext
@@ -366,7 +238,7 @@ class Client:
             try:
                 reply = self._send(method, path, query, headers, content, timeout)
             except httpx.TransportError as exc:
-                last = _describe(exc).capitalize()
+                last = describe(exc).capitalize()
                 if isinstance(exc, httpx.ConnectError):
                     connect_failures += 1
                 if (
@@ -381,11 +253,11 @@ class Client:
                 raise self._network_error(exc, attempt) from None
             self.rate_limit.update(reply.headers)
             if reply.status_code < 300:
-                return Response(reply.status_code, _decode_success(reply), reply.headers, path)
+                return Response(reply.status_code, decode_success(reply), reply.headers, path)
             if reply.status_code < 400:
-                raise self._redirect_error(reply)
-            error = self._error_for(reply)
-            wait = self._retry_wait(error, retry_safe, attempt)
+                raise redirect_error(reply, self.api_key)
+            error = error_for(reply, self._clock(), self.api_key)
+            wait = self.retry.wait_after(error, retry_safe, attempt, self._jitter)
             if wait is None:
                 raise error
             if error.status == 429:
@@ -417,72 +289,12 @@ class Client:
             content=content,
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
-        self._log_request(request)
+        self._exchange.request(request)
         started = time.perf_counter()
         reply = self._http.send(request)
         reply.read()
-        self._log_response(reply, (time.perf_counter() - started) * 1000)
+        self._exchange.response(reply, (time.perf_counter() - started) * 1000)
         return reply
-
-    def _error_for(self, reply: httpx.Response) -> APIError:
-        try:
-            body = reply.json()
-        except ValueError:
-            body = None
-        error = error_from_response(
-            reply.status_code,
-            body,
-            reply.text if body is None else "",
-            request_id=reply.headers.get("x-request-id"),
-            retry_after=parse_retry_after(reply.headers.get("retry-after"), self._clock()),
-        )
-        # A server or proxy that echoes the request back must not put the key on screen:
-        # every text the error line shows came from the server.
-        return self._redact_error(error)
-
-    def _redact_error(self, error: APIError) -> APIError:
-        error.message = self._redact(error.message)
-        error.code = self._redact(error.code) if error.code else error.code
-        error.type = self._redact(error.type) if error.type else error.type
-        error.field = self._redact(error.field) if error.field else error.field
-        if error.request_id:
-            error.request_id = self._redact(error.request_id)
-        return error
-
-    def _redirect_error(self, reply: httpx.Response) -> APIError:
-        """The API never redirects; a redirect means the base URL points elsewhere."""
-        where = self._redact(reply.headers.get("location", "somewhere else"))
-        return APIError(
-            f"The server answered HTTP {reply.status_code}, redirecting to {where}.",
-            status=reply.status_code,
-            reason="redirect",
-        )
-
-    def _retry_wait(self, error: APIError, retry_safe: bool, attempt: int) -> float | None:
-        """Seconds to wait before retrying after `error`, or None to give up."""
-        if attempt >= self.retry.max_attempts:
-            return None
-        if isinstance(error, RateLimitError) or error.status == 429:
-            # A throttled request was never processed, so any method may retry.
-            if error.retry_after is not None and error.retry_after > self.retry.max_retry_after:
-                # Not waited out: the error now says so, and the user waits instead.
-                error.reason = "retry_after_too_long"
-                return None
-            if error.retry_after is not None:
-                return error.retry_after + self._jitter() * 0.5
-            return self._backoff(attempt)
-        if error.code == "idempotency_key_in_flight":
-            return self.retry.in_flight_delay
-        if retry_safe and (isinstance(error, ServerError) or error.status >= 500):
-            if error.retry_after is not None and error.retry_after <= self.retry.max_retry_after:
-                return error.retry_after
-            return self._backoff(attempt)
-        return None
-
-    def _backoff(self, attempt: int) -> float:
-        """Capped exponential backoff with jitter (between half and all of the step)."""
-        step = min(self.retry.max_delay, self.retry.base_delay * 2.0 ** (attempt - 1))
-        return step * (0.5 + self._jitter() / 2)
 
     # -- the deadline ---------------------------------------------------------------
 
@@ -511,18 +323,7 @@ class Client:
         )
 
     def _deadline_error(self, budget: float | None, last: str) -> NetworkError:
-        host = urlsplit(self.base_url).netloc
-        # A command's budget reaches the client a few ms short of what the user gave.
-        seconds = f"{round(budget, 1):g}" if budget is not None else "?"
-        if last and not last.startswith("HTTP"):
-            last = last[0].lower() + last[1:]  # "Could not connect" mid-sentence
-        why = f" (last: {last})" if last else ""
-        return NetworkError(
-            # `last` may quote a transport error's text, which is not ours to trust.
-            self._redact(f"No answer from {host} within {seconds} s{why}."),
-            reason="deadline_exceeded",
-            details={"host": host, "seconds": budget},
-        )
+        return deadline_error(self._host, budget, last, self.api_key)
 
     def _sleep_before_retry(
         self,
@@ -565,96 +366,16 @@ class Client:
             self.rate_limit.remaining = None
 
     def _network_error(self, exc: httpx.TransportError, attempts: int) -> NetworkError:
-        host = urlsplit(self.base_url).netloc
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
-        return NetworkError(
-            self._redact(f"Could not get an answer from {host}{tries}: {_describe(exc)}."),
-            reason="no_answer",
-            details={"host": host, "attempts": attempts},
-        )
+        return network_error(self._host, exc, attempts, self.api_key)
 
-    # -- the exchange log (--verbose) ---------------------------------------------
+    def _backoff(self, attempt: int) -> float:
+        return self.retry.backoff(attempt, self._jitter)
 
     def _redact(self, text: str) -> str:
-        """`text` with the key, in any letter case, cut down to its safe prefix.
-
-        Case-insensitive because servers and proxies echo headers upper- or lower-cased.
-        """
-        if self.api_key:
-            pattern = re.compile(re.escape(self.api_key), re.IGNORECASE)
-            text = pattern.sub(key_prefix(self.api_key) + "…", text)
-        return text
-
-    def _log_request(self, request: httpx.Request) -> None:
-        if not self._log:
-            return
-        self._log(f"> {request.method} {request.url}")
-        for name in ("authorization", "idempotency-key", "content-type"):
-            if name in request.headers:
-                self._log(self._redact(f"> {name.title()}: {request.headers[name]}"))
-        if request.content:
-            self._log(self._redact(f"> {request.content.decode(errors='replace')[:2000]}"))
-
-    def _log_response(self, reply: httpx.Response, elapsed_ms: float) -> None:
-        if not self._log:
-            return
-        self._log(f"< {reply.status_code} {reply.reason_phrase} ({elapsed_ms:.0f} ms)")
-        for name in LOGGED_RESPONSE_HEADERS:
-            if name in reply.headers:
-                self._log(f"< {name.title()}: {reply.headers[name]}")
-
-
-def check_header_value(value: str, *, what: str, error: type[PivotalError], reason: str) -> None:
-    """Refuse a value httpx could not send as a header, without ever quoting it.
-
-    Keys are visible ASCII only; a pasted newline, a control character or a letter
-    outside ASCII is named by kind and position, never shown.
-    """
-    for position, char in enumerate(value, start=1):
-        if " " < char < "\x7f":
-            continue
-        if char in "\r\n":
-            kind = "a line break"
-        elif char.isspace():
-            kind = "a space"
-        elif not char.isascii():
-            kind = "a character outside ASCII"
-        else:
-            kind = "a control character"
-        raise error(
-            f"{what} is not valid: it holds {kind} at character {position}, "
-            "which cannot be sent in an HTTP header.",
-            reason=reason,
-            details={"position": position},
-        )
+        return redact(text, self.api_key)
 
 
 def _new_idempotency_key() -> str:
     import uuid
 
     return str(uuid.uuid4())
-
-
-def _decode_success(reply: httpx.Response) -> JSONValue:
-    if not reply.content:
-        return None
-    try:
-        body: JSONValue = reply.json()
-    except ValueError:
-        raise ServerError(
-            f"The server answered HTTP {reply.status_code} with a body that is not JSON.",
-            status=reply.status_code,
-            reason="success_not_json",
-        ) from None
-    return body
-
-
-def _describe(exc: httpx.TransportError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "the request timed out"
-    if isinstance(exc, httpx.ConnectError):
-        reason = str(exc) or "connection failed"
-        return f"could not connect ({reason})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "the connection closed before an answer arrived"
-    return str(exc) or type(exc).__name__

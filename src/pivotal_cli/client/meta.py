@@ -6,8 +6,9 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pivotal_cli.client.http import Client, RateLimit
+from pivotal_cli.client.http import Client
 from pivotal_cli.client.identity import Identity
+from pivotal_cli.client.rate_limit import RateLimit
 from pivotal_cli.domain.records import JSONValue
 
 
@@ -29,10 +30,8 @@ def get_me(client: Client) -> tuple[Identity, JSONValue, RateLimit]:
 
 def get_health(client: Client) -> tuple[JSONValue, float]:
     """The health body and the round-trip time in milliseconds."""
-    started = time.perf_counter()
-    # A list or a string is no health report: say so rather than "status 'None'".
-    body = client.get("/health").record()
-    return body, (time.perf_counter() - started) * 1000
+    probe = probe_health(client)
+    return probe.body, probe.latency_ms
 
 
 @dataclass(frozen=True)
@@ -50,4 +49,5 @@ def probe_health(client: Client) -> HealthProbe:
     started = time.perf_counter()
     response = client.get("/health")
     latency_ms = (time.perf_counter() - started) * 1000
+    # A list or a string is no health report: say so rather than "status 'None'".
     return HealthProbe(response.record(), latency_ms, response.headers)

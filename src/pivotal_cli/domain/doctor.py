@@ -8,12 +8,13 @@ fixes, so the thresholds can be tested without a network or a terminal.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
+
+from pivotal_cli.domain.hosts import is_loopback
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 
@@ -92,15 +93,6 @@ def key_format_issues(key: str) -> list[str]:
 
 
 # -- transport --------------------------------------------------------------------------
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def transport_verdict(base_url: str) -> tuple[str, str]:

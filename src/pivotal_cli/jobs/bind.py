@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pivotal_cli.client.http import Client, RateLimit
+from pivotal_cli.client.http import Client
 from pivotal_cli.client.identity import Identity
+from pivotal_cli.client.rate_limit import RateLimit
 from pivotal_cli.errors import (
     APIError,
     AuthenticationError,

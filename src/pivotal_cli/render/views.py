@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pivotal_cli.domain import schema
-from pivotal_cli.render.output import Column
+from pivotal_cli.render.columns import Column
 
 STATUS_STYLES = {
     "active": "green",

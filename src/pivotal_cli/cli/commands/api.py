@@ -2,9 +2,10 @@
 
 The request goes through the same `Client.request` as every other command, so it gets
 the same retries, pacing, idempotency keys, redaction and one-line errors. What is
-here is the command line's side: turning `-f/-F` fields into a body or query (typed
-by the schema where the path names a known resource), `-H` headers, `--paginate`,
-`--jsonl`, `--jq`, `-i`, `--silent` and `--dry-run`.
+here is the command line's side: the options, `-H` headers, reading `-F @file` and
+`--input`, and printing for `--jsonl`, `--jq`, `-i`, `--silent` and `--dry-run`.
+Building the body or query from `-f/-F` fields is `domain/api_fields.py`; sending,
+and following pages for `--paginate`, is `client/raw_request.py`.
 """
 
 from __future__ import annotations
@@ -12,26 +13,25 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.options import IdempotencyKeyOpt, YesOpt, group
+from pivotal_cli.cli.options import IdempotencyKeyOpt, JqArgOpt, YesOpt, group
 from pivotal_cli.errors import UsageError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.client.http import Client, Response
+    from pivotal_cli.client.raw_request import RawRequest
+    from pivotal_cli.domain.api_fields import Field
     from pivotal_cli.domain.records import JSONValue
 
 app = group("Send any request to the API.")
 
-# Path segment -> the schema's resource name, for typing -F fields by the schema.
-_RESOURCES = {"customers": "customer", "contacts": "contact", "onboardings": "onboarding"}
-_KEY = re.compile(r"^([^\[\]=]+)((?:\[[^\[\]]*\])*)$")
 _METHOD = re.compile(r"^[A-Za-z]+$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
@@ -93,15 +93,7 @@ def api(
         str | None,
         typer.Option("--jq", "-q", metavar="EXPR", help="Filter the result with a jq expression."),
     ] = None,
-    jq_args: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--arg",
-            metavar="NAME=VALUE",
-            help="A string variable $NAME for --jq (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    jq_args: JqArgOpt = None,
     include: Annotated[
         bool,
         typer.Option("--include", "-i", help="Print the status line and headers first."),
@@ -128,6 +120,8 @@ def api(
     if jsonl and jq_expr is not None:
         raise UsageError("Choose one of --jsonl and --jq.")
 
+    from pivotal_cli.domain.api_fields import build_body, query_params, relative_path
+
     extra = parse_headers(headers or ())
     idempotency_key = extra.pop("idempotency-key", None) or idempotency_key
     fields = parse_fields(raw_fields or (), typed_fields or (), path)
@@ -145,17 +139,24 @@ def api(
         if verb in ("GET", "HEAD", "DELETE") or has_body:
             params = query_params(fields)
         else:
-            body, has_body = build_body(fields, path, verb), True
+            body, has_body = build_body(fields), True
     if paginate and verb != "GET":
         raise UsageError("--paginate works only with GET.")
 
+    from pivotal_cli.client.raw_request import RawRequest, send_pages
+
     target = app_ctx.target(require_key=not dry_run)
-    rel = relative_path(path, target.base_url)
-    header_map = {k.title(): v for k, v in extra.items()}
+    request = RawRequest(
+        verb,
+        relative_path(path, target.base_url),
+        params,
+        {k.title(): v for k, v in extra.items()},
+        body,
+        has_body,
+        idempotency_key,
+    )
     if dry_run:
-        _print_dry_run(
-            app_ctx, target, verb, rel, params, header_map, body, has_body, idempotency_key
-        )
+        _print_dry_run(app_ctx, target, request)
         return
 
     live = target.mode == "live" and target.source != "sandbox"
@@ -163,19 +164,10 @@ def api(
         app_ctx.mark_target(target)
     if verb == "DELETE" and live:
         out = app_ctx.output
-        out.confirm(f"Send DELETE {rel} with the live key?", assume_yes=yes)
+        out.confirm(f"Send DELETE {request.path} with the live key?", assume_yes=yes)
 
     with app_ctx.client(target=target) as client:
-        pages = _send_pages(
-            client,
-            verb,
-            rel,
-            params,
-            header_map,
-            body if has_body else None,
-            idempotency_key,
-            paginate,
-        )
+        pages = send_pages(client, request, paginate)
         _emit(
             app_ctx,
             client,
@@ -217,142 +209,29 @@ def parse_headers(values: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def _split(item: str, flag: str) -> tuple[str, list[str], str]:
-    key, sep, value = item.partition("=")
-    match = _KEY.match(key)
-    if not sep or not match:
-        raise UsageError(f"{flag} takes key=value, key[sub]=value or key[]=value, not '{item}'.")
-    subs = re.findall(r"\[([^\[\]]*)\]", match.group(2))
-    return match.group(1), subs, value
-
-
-def path_resource(path: str) -> tuple[str | None, int]:
-    """The schema resource a path names (by its first segment) and its segment count."""
-    segments = [s for s in path.split("?")[0].split("/") if s and s not in ("api", "v1")]
-    if "://" in path:
-        segments = segments[2:]  # scheme and host
-    if not segments:
-        return None, 0
-    return _RESOURCES.get(segments[0]), len(segments)
-
-
-def parse_fields(
-    raw: Sequence[str], typed: Sequence[str], path: str
-) -> list[tuple[str, list[str], JSONValue]]:
+def parse_fields(raw: Sequence[str], typed: Sequence[str], path: str) -> list[Field]:
     """`-f` and `-F` fields as (key, subkeys, value), in command-line order per flag."""
+    from pivotal_cli.domain.api_fields import path_resource, split_field, typed_value
+
     resource, _ = path_resource(path)
-    result: list[tuple[str, list[str], JSONValue]] = []
-    for item in raw:
-        key, subs, value = _split(item, "-f")
-        result.append((key, subs, value))
+    result: list[Field] = [split_field(item, "-f") for item in raw]
     for item in typed:
-        key, subs, value = _split(item, "-F")
-        result.append((key, subs, typed_value(value, resource, key, subs)))
+        key, subs, value = split_field(item, "-F")
+        if value.startswith("@"):
+            result.append((key, subs, _read_field_file(key, value[1:])))
+        else:
+            result.append((key, subs, typed_value(value, resource, key, subs)))
     return result
 
 
-def typed_value(value: str, resource: str | None, key: str, subs: list[str]) -> JSONValue:
-    """`-F`'s value: from a file, by the schema's type where known, else by its look."""
-    if value.startswith("@"):
-        source = value[1:]
-        if source == "-":
-            return sys.stdin.read()
-        try:
-            return Path(source).read_text()
-        except OSError as exc:
-            raise UsageError(f"-F {key}: cannot read {source}: {exc.strerror}.") from None
-    kind = _schema_type(resource, key, subs)
-    if kind == "string":
-        return None if value == "null" else value
-    if kind in ("integer", "number", "boolean"):
-        converted = _guess(value)
-        if kind == "integer" and isinstance(converted, int) and not isinstance(converted, bool):
-            return converted
-        if (
-            kind == "number"
-            and isinstance(converted, (int, float))
-            and not isinstance(converted, bool)
-        ):
-            return converted
-        if kind == "boolean" and isinstance(converted, bool):
-            return converted
-        if converted is None:
-            return None
-        return value  # not of the schema's type: sent as given, for the API to judge
-    return _guess(value)
-
-
-def _schema_type(resource: str | None, key: str, subs: list[str]) -> str | None:
-    if resource is None or (subs and subs != [""]):
-        return None
-    from pivotal_cli.domain import schema
-
-    found = schema.field(resource, key, "object")
-    if found is None:
-        return None
-    return found.items if subs == [""] else found.type
-
-
-def _guess(value: str) -> JSONValue:
-    if value in ("true", "false"):
-        return value == "true"
-    if value == "null":
-        return None
-    if re.fullmatch(r"-?\d+", value):
-        return int(value)
-    if re.fullmatch(r"-?\d+\.\d+([eE][-+]?\d+)?", value):
-        return float(value)
-    return value
-
-
-def build_body(fields: list[tuple[str, list[str], JSONValue]], path: str, verb: str) -> JSONValue:
-    """Fields to a JSON object: `a[b]=1` nests, `a[]=1` appends."""
-    body: dict[str, Any] = {}
-    for key, subs, value in fields:
-        keys = [key, *subs]
-        node: Any = body
-        for index, part in enumerate(keys):
-            last = index == len(keys) - 1
-            following = None if last else keys[index + 1]
-            if part == "":
-                if not isinstance(node, list):
-                    raise UsageError(f"Field {key}: [] used on a value that is not a list.")
-                if last:
-                    node.append(value)
-                else:
-                    child: Any = [] if following == "" else {}
-                    node.append(child)
-                    node = child
-                continue
-            if not isinstance(node, dict):
-                raise UsageError(f"Field {key}: [{part}] used on a list.")
-            if last:
-                node[part] = value
-            else:
-                node = node.setdefault(part, [] if following == "" else {})
-    return cast("JSONValue", body)
-
-
-def query_params(fields: list[tuple[str, list[str], JSONValue]]) -> dict[str, Any]:
-    """Fields as query parameters: `a[b]=1` keeps its brackets, repeats become lists."""
-    params: dict[str, Any] = {}
-    for key, subs, value in fields:
-        name = key + "".join(f"[{s}]" for s in subs)
-        text = _query_text(value)
-        if name in params:
-            previous = params[name]
-            params[name] = [*previous, text] if isinstance(previous, list) else [previous, text]
-        else:
-            params[name] = text
-    return params
-
-
-def _query_text(value: JSONValue) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value)
+def _read_field_file(key: str, source: str) -> str:
+    """`-F key=@file` (or `@-`, stdin): the file's text, sent as it is."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text()
+    except OSError as exc:
+        raise UsageError(f"-F {key}: cannot read {source}: {exc.strerror}.") from None
 
 
 def read_input(source: str) -> JSONValue:
@@ -366,65 +245,7 @@ def read_input(source: str) -> JSONValue:
         raise UsageError(f"--input: not JSON ({exc}).", reason="input_not_json") from None
 
 
-def relative_path(path: str, base_url: str) -> str:
-    """PATH under the base URL; a full URL must be on that base URL itself."""
-    base = base_url.rstrip("/")
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path):
-        if path != base and not path.startswith(base + "/"):
-            raise UsageError(
-                f"Refusing to send the key to {path.split('?')[0]}: only URLs under {base} "
-                "are accepted (or give a path such as /customers).",
-                reason="foreign_url",
-            )
-        path = path[len(base) :]
-    return "/" + path.lstrip("/")
-
-
-# -- sending and printing -------------------------------------------------------------
-
-
-def _send_pages(
-    client: Client,
-    verb: str,
-    path: str,
-    params: Mapping[str, Any],
-    headers: Mapping[str, str],
-    body: JSONValue,
-    idempotency_key: str | None,
-    paginate: bool,
-) -> Iterator[Response]:
-    from pivotal_cli.client.pagination import next_cursor
-
-    query = dict(params)
-    seen: set[str] = set()
-    while True:
-        reply = client.request(
-            verb,
-            path,
-            params=query or None,
-            json_body=body,
-            idempotency_key=idempotency_key,
-            headers=headers or None,
-        )
-        yield reply
-        data = reply.data
-        if not paginate or not isinstance(data, dict):
-            return
-        cursor = next_cursor(data)
-        # A server handing back a cursor it gave before would loop forever.
-        if cursor is None or cursor in seen:
-            return
-        seen.add(cursor)
-        query["cursor"] = cursor
-
-
-def _items(data: JSONValue) -> list[JSONValue]:
-    """A page's items (`data` of a list page), an array's elements, or the one value."""
-    if isinstance(data, dict) and isinstance(data.get("data"), list):
-        return list(cast("list[JSONValue]", data["data"]))
-    if isinstance(data, list):
-        return list(data)
-    return [data]
+# -- printing -------------------------------------------------------------------------
 
 
 def _emit(
@@ -439,6 +260,9 @@ def _emit(
     jq_expr: str | None,
     jq_args: Sequence[str] | None,
 ) -> None:
+    from pivotal_cli.domain.api_fields import answer_items
+    from pivotal_cli.render.formats import dumps
+
     out = app_ctx.output
     merged: list[JSONValue] = []
     result: JSONValue = None
@@ -449,10 +273,10 @@ def _emit(
             continue
         if jsonl:
             # Streamed as each page arrives, never held in memory.
-            for item in _items(reply.data):
-                out.line(json.dumps(item, separators=(",", ":"), ensure_ascii=False))
+            for item in answer_items(reply.data):
+                out.line(dumps(item, pretty=False))
         elif paginate:
-            merged.extend(_items(reply.data))
+            merged.extend(answer_items(reply.data))
         else:
             result = reply.data
     if silent or jsonl:
@@ -467,68 +291,40 @@ def _emit(
         return
     if result is None and not paginate:
         return  # an empty body (204)
-    if out.is_tty:
-        out.line(json.dumps(result, indent=2, ensure_ascii=False))
-    else:
-        out.line(json.dumps(result, separators=(",", ":"), ensure_ascii=False))
-
-
-def _redactor(api_key: str | None) -> Any:
-    from pivotal_cli.domain.api_keys import key_prefix
-
-    def redact(text: str) -> str:
-        if api_key:
-            text = re.sub(re.escape(api_key), key_prefix(api_key) + "…", text, flags=re.I)
-        return text
-
-    return redact
+    out.line(out.dumps(result))
 
 
 def _print_head(app_ctx: AppContext, client: Client, reply: Response) -> None:
     from http import HTTPStatus
 
+    from pivotal_cli.client.redaction import redact
+
     try:
         phrase = HTTPStatus(reply.status).phrase
     except ValueError:
         phrase = ""
-    redact = _redactor(client.api_key)
     out = app_ctx.output
     out.line(f"HTTP/1.1 {reply.status} {phrase}".rstrip())
     for name, value in reply.headers.items():
-        out.line(redact(f"{name.title()}: {value}"))
+        out.line(redact(f"{name.title()}: {value}", client.api_key))
     out.line("")
 
 
-def _print_dry_run(
-    app_ctx: AppContext,
-    target: Target,
-    verb: str,
-    path: str,
-    params: Mapping[str, Any],
-    headers: Mapping[str, str],
-    body: JSONValue,
-    has_body: bool,
-    idempotency_key: str | None,
-) -> None:
-    import httpx
-
+def _print_dry_run(app_ctx: AppContext, target: Target, request: RawRequest) -> None:
+    from pivotal_cli.client.redaction import redact
     from pivotal_cli.domain.api_keys import key_prefix
 
-    url = httpx.URL(target.base_url.rstrip("/") + path)
-    if params:
-        url = url.copy_merge_params(params)
     out = app_ctx.output
-    out.line(f"{verb} {url}")
+    out.line(f"{request.verb} {request.url(target.base_url)}")
     if target.api_key:
         out.line(f"Authorization: Bearer {key_prefix(target.api_key)}…")
-    if verb == "POST":
-        out.line(f"Idempotency-Key: {idempotency_key or '(generated when sent)'}")
-    if has_body and not any(k.lower() == "content-type" for k in headers):
+    if request.verb == "POST":
+        out.line(f"Idempotency-Key: {request.idempotency_key or '(generated when sent)'}")
+    if request.has_body and not any(k.lower() == "content-type" for k in request.headers):
         out.line("Content-Type: application/json")
-    redact = _redactor(target.api_key)
-    for name, value in headers.items():
-        out.line(redact(f"{name}: {value}"))
-    if has_body:
+    for name, value in request.headers.items():
+        out.line(redact(f"{name}: {value}", target.api_key))
+    if request.has_body:
         out.line("")
-        out.line(redact(json.dumps(body, indent=2, ensure_ascii=False)))
+        out.line(redact(json.dumps(request.body, indent=2, ensure_ascii=False), target.api_key))
     app_ctx.output.info("Dry run: nothing was sent.")

@@ -159,8 +159,8 @@ def _check_keys(app_ctx: Any, checks: list[tuple[str, Any]]) -> list[tuple[str, 
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_me
+    from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.errors import PivotalError
 
     results: list[tuple[str, str] | None] = [None] * len(checks)
@@ -214,7 +214,8 @@ def status(
 
     from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.errors import CredentialsError, ExitCode
-    from pivotal_cli.render.output import Column, Format
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.formats import Format
 
     app_ctx = ctx.obj
     config = app_ctx.config

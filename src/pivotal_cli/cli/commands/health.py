@@ -14,10 +14,10 @@ app = group("Check that the API is up (no key needed).")
 @jq_flags
 def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """Show the API's status, its clock and the round-trip latency."""
-    from pivotal_cli.client.http import RetryPolicy
     from pivotal_cli.client.meta import get_health
+    from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.errors import ServerError
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.meta import health_view
 
     app_ctx = ctx.obj
     target = app_ctx.target(require_key=False)
@@ -30,31 +30,10 @@ def health(ctx: typer.Context, json_: JsonOpt = False) -> None:
         retry=RetryPolicy(max_connect_attempts=1),
     ) as client:
         body, latency_ms = get_health(client)
-    out = app_ctx.output
-    status = body.get("status") if isinstance(body, dict) else None
     if json_:
-        out.json(body)
+        app_ctx.output.json(body)
     else:
-        row = {
-            "status": status or "unknown",
-            "timestamp": body.get("timestamp", "") if isinstance(body, dict) else "",
-            "version": body.get("version", "") if isinstance(body, dict) else "",
-            "latency": f"{latency_ms:.0f} ms",
-            "api": target.base_url,
-        }
-        fields = [
-            Column(
-                "status",
-                "Status",
-                human=lambda r: (
-                    f"[green]{r['status']}[/]" if status == "ok" else f"[red]{r['status']}[/]"
-                ),
-            ),
-            Column("timestamp", "Server time"),
-            Column("version", "Version"),
-            Column("latency", "Latency"),
-            Column("api", "API"),
-        ]
-        out.record(row, [f for f in fields if row[f.key] != ""])
+        app_ctx.output.record(*health_view(body, latency_ms, target.base_url))
+    status = body.get("status") if isinstance(body, dict) else None
     if status != "ok":
         raise ServerError(f"The API reports status '{status}'.", status=200)

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
     from pivotal_cli.client.http import Client
     from pivotal_cli.domain.records import Record
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
 app = group("List and change onboardings; move them through phases.")
 

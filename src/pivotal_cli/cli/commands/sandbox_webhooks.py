@@ -18,7 +18,8 @@ from pivotal_cli.cli.options import group
 from pivotal_cli.errors import UnknownRecordError, UsageError
 
 if TYPE_CHECKING:
-    from pivotal_cli.render.output import Column, Output
+    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.output import Output
     from pivotal_cli.sandbox.engine.core import Sandbox
     from pivotal_cli.sandbox.webhooks.worker import Sent
 
@@ -73,7 +74,7 @@ def _now_us() -> int:
 
 
 def _endpoint_columns() -> list["Column"]:
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     return [
         Column("id", "ID", fixed=True),
@@ -88,7 +89,7 @@ def _endpoint_columns() -> list["Column"]:
 
 
 def _delivery_columns() -> list["Column"]:
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     return [
         Column("id", "DELIVERY", fixed=True),
@@ -165,7 +166,7 @@ def add(
 @handle_errors
 def list_(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
     """List the workspace's endpoints (secrets masked)."""
-    from pivotal_cli.render.output import Format
+    from pivotal_cli.render.formats import Format
     from pivotal_cli.sandbox.webhooks import endpoints
 
     with _sandbox(db) as sandbox:
@@ -204,7 +205,7 @@ def show(
     if json_:
         output.json(found)
         return
-    from pivotal_cli.render.output import Column
+    from pivotal_cli.render.columns import Column
 
     fields = [
         *_endpoint_columns(),
@@ -273,7 +274,7 @@ def deliveries(
     json_: JsonFlag = False,
 ) -> None:
     """List deliveries, newest first: status, attempts, last answer, next attempt."""
-    from pivotal_cli.render.output import Format
+    from pivotal_cli.render.formats import Format
     from pivotal_cli.sandbox.webhooks import deliveries as log
 
     if status is not None and status not in STATUSES:
