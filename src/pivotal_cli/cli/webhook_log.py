@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pivotal_cli.settings.config import state_dir
+from pivotal_cli.settings.paths import state_dir
 
 LIMIT = 1000
 SLACK = 100

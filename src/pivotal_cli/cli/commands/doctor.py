@@ -104,7 +104,8 @@ def gather(app_ctx: AppContext) -> list[Check]:
 def check_config(app_ctx: AppContext) -> Check:
     from pivotal_cli.domain.doctor import FAIL, OK, Check
     from pivotal_cli.errors import PivotalError
-    from pivotal_cli.settings.config import Config, config_dir
+    from pivotal_cli.settings.config import Config
+    from pivotal_cli.settings.paths import config_dir
 
     path = config_dir() / "config.json"
     try:
@@ -432,9 +433,8 @@ def _writable(path: Path) -> tuple[bool, str]:
 
 
 def check_directories() -> Check:
-    from pivotal_cli.cli.id_index import cache_dir
     from pivotal_cli.domain.doctor import FAIL, OK, WARN, Check
-    from pivotal_cli.settings.config import config_dir, state_dir
+    from pivotal_cli.settings.paths import cache_dir, config_dir, state_dir
 
     results = [
         ("config", config_dir(), FAIL),

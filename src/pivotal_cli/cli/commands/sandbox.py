@@ -62,11 +62,12 @@ def _check_seed(seed: str) -> None:
 
 
 def _db_path(db: Path | None) -> Path:
-    from pivotal_cli.sandbox.data.paths import default_db_path, prepare_dir
+    from pivotal_cli.sandbox.data.paths import default_db_path
+    from pivotal_cli.settings.paths import private_dir
 
     path = (db or default_db_path()).expanduser()
     try:
-        prepare_dir(path.parent)
+        private_dir(path.parent)
     except OSError as error:
         raise PivotalError(f"cannot create {path.parent}: {error.strerror}.") from None
     return path
