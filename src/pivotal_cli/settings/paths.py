@@ -34,34 +34,26 @@ def _override(variable: str) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def config_dir() -> Path:
-    """`PIVOTAL_CONFIG_DIR`, else platformdirs' user config dir."""
-    override = _override("PIVOTAL_CONFIG_DIR")
-    if override:
-        return override
+def _platform_dir(kind: str, **options: bool) -> Path:
+    """platformdirs' user `kind` directory for pivotal (imported only when asked)."""
     import platformdirs
 
-    return Path(platformdirs.user_config_dir(APP, appauthor=False))
+    return Path(getattr(platformdirs, f"user_{kind}_dir")(APP, **options))
+
+
+def config_dir() -> Path:
+    """`PIVOTAL_CONFIG_DIR`, else platformdirs' user config dir."""
+    return _override("PIVOTAL_CONFIG_DIR") or _platform_dir("config", appauthor=False)
 
 
 def state_dir() -> Path:
     """`PIVOTAL_STATE_DIR`, else platformdirs' user state dir: what pivotal records."""
-    override = _override("PIVOTAL_STATE_DIR")
-    if override:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir(APP, appauthor=False))
+    return _override("PIVOTAL_STATE_DIR") or _platform_dir("state", appauthor=False)
 
 
 def cache_dir() -> Path:
     """`PIVOTAL_CACHE_DIR`, else platformdirs' user cache dir."""
-    override = _override("PIVOTAL_CACHE_DIR")
-    if override:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+    return _override("PIVOTAL_CACHE_DIR") or _platform_dir("cache", appauthor=False)
 
 
 def jobs_dir() -> Path:
@@ -76,12 +68,9 @@ def webhooks_dir() -> Path:
 
 def sandbox_dir() -> Path:
     """`PIVOTAL_SANDBOX_DIR`, else `<user data dir>/pivotal/sandbox`."""
-    override = _override("PIVOTAL_SANDBOX_DIR")
-    if override:
-        return override
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP)) / "sandbox"
+    # The data dir keeps platformdirs' default author, unlike the others: where the
+    # sandboxes made by earlier versions are.
+    return _override("PIVOTAL_SANDBOX_DIR") or _platform_dir("data") / "sandbox"
 
 
 def safe_name(text: str) -> str:
