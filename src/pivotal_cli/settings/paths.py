@@ -106,6 +106,8 @@ def private_replacement(path: Path, *, newline: str | None = "\n") -> Iterator[I
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # Exactly 0600 whatever the umask took away: the owner must be able to rewrite it.
+        os.chmod(temporary, 0o600)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
