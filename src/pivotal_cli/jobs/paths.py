@@ -1,10 +1,10 @@
 """Where import jobs' files are, inside the jobs directory of `settings/paths.py`.
 
-That is `imports/` under the state directory (`PIVOTAL_STATE_DIR` overrides it;
-tests isolate it per test). A job's
-journal is `imports/<job>.sqlite` while it is unfinished and moves to
-`imports/done/<job>.sqlite` once every row has an outcome, so the files left in
-`imports/` are exactly the jobs to resume. Result files go to `imports/results/`.
+That is `imports/` under the state directory (`PIVOTAL_STATE_DIR` overrides it; tests
+isolate it per test). A job's journal is `imports/<job>.sqlite` while it is
+unfinished and moves to `imports/done/<job>.sqlite` once every row has an outcome, so
+the files left in `imports/` are exactly the jobs to resume. Result files go to
+`imports/results/`.
 """
 
 from __future__ import annotations
