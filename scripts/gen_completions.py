@@ -20,7 +20,7 @@ What a value completes to, by the parameter's click type:
   `-`): files, once the word starts with `@`;
 * an argument or option named in `ID_PARAMETERS` (`customer`, `onboarding`,
   `contact`): the display_ids and slugs of that resource in the id index the CLI
-  keeps in its cache dir (see `pivotal_cli.cli.id_index`), read by the shell itself;
+  keeps in its cache dir (see `pivotal_cli.settings.id_index`), read by the shell itself;
 * anything else: nothing (in bash and fish) or the value's name as a message (zsh).
 
 Hidden commands and parameters are left out; hidden arguments still take their place.

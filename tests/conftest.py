@@ -209,8 +209,8 @@ def store_key(keyring_backend: MemoryKeyring) -> Callable[..., None]:
     """Store a key as `auth login` would, without a request: (workspace, key, …)."""
     from pivotal_cli.domain.api_keys import key_prefix, mode_of_key
     from pivotal_cli.settings.config import Config, KeyRecord, Workspace
-    from pivotal_cli.settings.config import config_dir as _config_dir
     from pivotal_cli.settings.credentials import KeyStore
+    from pivotal_cli.settings.paths import config_dir as _config_dir
 
     def store(
         workspace: str,

@@ -1,12 +1,13 @@
 """The layering rules of docs/architecture.md, enforced by reading the source.
 
-Imports go one way, downward: cli -> jobs -> client -> render -> domain -> settings ->
-sandbox, with `errors.py` shared by all. Every module under src/pivotal_cli is parsed with
-`ast` (nothing is imported or run), and every import is checked, including imports
-inside functions, under `TYPE_CHECKING`, and `importlib.import_module("…")` /
-`__import__("…")` with a literal name. A second check keeps command-line wording
-(flags, "run `pivotal …`" advice) in cli/: below it, errors carry facts and the error
-boundary words the next step. A third keeps the domain free of I/O.
+Imports go one way, downward: cli -> webhooks, jobs -> client -> render -> domain ->
+settings -> sandbox, with `errors.py` shared by all (and the sandbox may use
+settings/paths.py, a leaf). Every module under src/pivotal_cli is parsed with `ast`
+(nothing is imported or run), and every import is checked, including imports inside
+functions, under `TYPE_CHECKING`, and `importlib.import_module("…")` / `__import__("…")`
+with a literal name. A second check keeps command-line wording (flags, "run `pivotal …`"
+advice) in cli/: below it, errors carry facts and the error boundary words the next
+step. A third keeps the domain free of I/O.
 
 Each failure names the module, the line and the offending import or string.
 """
@@ -58,20 +59,34 @@ def _package_layers(*names: str) -> tuple[str, ...]:
 
 # What each layer may not import (module-name prefixes). Anything not listed is allowed.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    # jobs/ (import jobs) sits between the command line and the client.
-    "jobs": _package_layers("cli", "sandbox") + TYPER,
-    "client": _package_layers("cli", "jobs", "render", "sandbox", "settings") + TYPER,
-    "render": _package_layers("cli", "jobs", "client", "sandbox") + TYPER,
-    "domain": _package_layers("cli", "jobs", "client", "render", "settings", "sandbox")
+    # webhooks/ and jobs/, the services, sit between the command line and the client;
+    # neither imports the other.
+    "webhooks": _package_layers("cli", "jobs", "sandbox") + TYPER,
+    "jobs": _package_layers("cli", "webhooks", "sandbox") + TYPER,
+    "client": _package_layers("cli", "webhooks", "jobs", "render", "sandbox", "settings") + TYPER,
+    "render": _package_layers("cli", "webhooks", "jobs", "client", "sandbox") + TYPER,
+    "domain": _package_layers("cli", "webhooks", "jobs", "client", "render", "settings", "sandbox")
     + TYPER
     + IO_MODULES,
     # settings may load the embedded sandbox, but only lazily (checked separately).
-    "settings": _package_layers("cli", "jobs", "client", "render") + TYPER,
-    "sandbox": _package_layers("cli", "jobs", "client", "render", "settings") + TYPER,
-    "errors": _package_layers("cli", "jobs", "client", "render", "domain", "settings", "sandbox")
+    "settings": _package_layers("cli", "webhooks", "jobs", "client", "render") + TYPER,
+    "sandbox": _package_layers("cli", "webhooks", "jobs", "client", "render", "settings") + TYPER,
+    "errors": _package_layers(
+        "cli", "webhooks", "jobs", "client", "render", "domain", "settings", "sandbox"
+    )
     + TYPER,
     "root": TYPER,
 }
+
+# Imports a layer may make although FORBIDDEN names their prefix, each with its reason.
+ALLOWED: dict[str, tuple[str, ...]] = {
+    # Where the sandbox's directory is and how a private file is written are decided
+    # once, in settings/paths.py, a standard-library leaf (see test_paths_is_a_leaf).
+    "sandbox": (f"{PACKAGE}.settings.paths",),
+}
+# The one module of settings the sandbox may import: it may import nothing of ours
+# but the shared errors.
+LEAF = f"{PACKAGE}.settings.paths"
 
 
 @dataclass(frozen=True)
@@ -143,11 +158,22 @@ def check_source(module: str, source: str, *, is_package: bool = False) -> list[
     where = layer(module)
     problems: list[str] = []
     for imp in imports_of(module, tree, is_package):
+        if any(_matches(imp.target, allowed) for allowed in ALLOWED.get(where, ())):
+            continue
         for prefix in FORBIDDEN.get(where, ()):
             if _matches(imp.target, prefix):
                 problems.append(
                     f"{module}:{imp.line}: the {where} layer imports {imp.target} ({prefix})"
                 )
+        if (
+            module == LEAF
+            and _matches(imp.target, PACKAGE)
+            and not _matches(imp.target, f"{PACKAGE}.errors")
+        ):
+            problems.append(
+                f"{module}:{imp.line}: {module} is a leaf the sandbox imports; "
+                f"it imports {imp.target}"
+            )
         if where == "settings" and _matches(imp.target, f"{PACKAGE}.sandbox") and not imp.lazy:
             problems.append(
                 f"{module}:{imp.line}: settings imports {imp.target} at module level; "
@@ -244,6 +270,25 @@ def test_the_checker_reports_an_eager_sandbox_import_in_settings() -> None:
     lazy = "def f():\n    from pivotal_cli.sandbox.adapters import embedded\n"
     assert check_source("pivotal_cli.settings.example", eager)
     assert not check_source("pivotal_cli.settings.example", lazy)
+
+
+def test_the_sandbox_may_import_settings_paths_only() -> None:
+    assert not check_source(
+        "pivotal_cli.sandbox.example", "from pivotal_cli.settings import paths\n"
+    )
+    assert check_source("pivotal_cli.sandbox.example", "from pivotal_cli.settings import config\n")
+
+
+def test_paths_is_a_leaf() -> None:
+    assert check_source(LEAF, "from pivotal_cli.settings.config import Config\n")
+    assert not check_source(LEAF, "import os\nfrom pivotal_cli.errors import UsageError\n")
+
+
+def test_webhooks_may_not_import_the_command_line() -> None:
+    source = "import typer\nfrom pivotal_cli.cli import hints\nfrom pivotal_cli.jobs import paths\n"
+    problems = check_source("pivotal_cli.webhooks.example", source)
+    assert len(problems) == 3, problems
+    assert check_source("pivotal_cli.webhooks.example", 'HINT = "Pass --secret."\n')
 
 
 def test_the_checker_reports_cli_wording_but_not_in_docstrings() -> None:

@@ -20,7 +20,13 @@ import pytest
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import EmptyWebhookSecretError, WebhookVerificationError
 
-from pivotal_cli.domain.webhook_signing import new_message_id, new_secret, sign_headers, verify
+from pivotal_cli.domain.webhook_signing import (
+    new_message_id,
+    new_secret,
+    sign_headers,
+    verify,
+    verify_saved,
+)
 
 SEED = 20261201
 CASES_PER_KIND = 12
@@ -198,3 +204,15 @@ def test_odd_signature_headers_get_the_library_s_verdict(shape: str) -> None:
     headers["svix-signature"] = shape.format(v=headers["svix-signature"])
 
     assert ours_accepts(secret, headers, body) == oracle_accepts(secret, headers, body)
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_verify_saved_names_a_final_line_break_that_was_not_signed(ending: bytes) -> None:
+    secret, now = new_secret(), time.time()
+    headers = sign_headers(secret, b"hello", msg_id=new_message_id(), timestamp=int(now))
+    # Plain `verify` blames the secret or the body (a JSON body reads as re-serialized).
+    assert verify(secret, headers, b"hello" + ending, now=now).reason == "no_match"
+    verdict = verify_saved(secret, headers, b"hello" + ending, now=now)
+    assert (verdict.ok, verdict.reason) == (False, "trailing_newline")
+    assert verify_saved(secret, headers, b"hello", now=now).ok
+    assert verify_saved(new_secret(), headers, b"hello\n", now=now).reason == "no_match"

@@ -474,11 +474,11 @@ class Running:
 
 @pytest.fixture
 def listening(state_dir: Path) -> Iterator[Callable[..., Running]]:
-    from pivotal_cli.cli.webhook_listener import Listener
-    from pivotal_cli.cli.webhook_log import Recorder, log_path
-    from pivotal_cli.client.webhook_forward import Poster
-    from pivotal_cli.client.webhook_receiver import Receiver
     from pivotal_cli.render.output import Output
+    from pivotal_cli.webhooks.forward import Poster
+    from pivotal_cli.webhooks.listener import Listener
+    from pivotal_cli.webhooks.log import Recorder, log_path
+    from pivotal_cli.webhooks.receiver import Receiver
 
     started: list[tuple[Receiver, threading.Thread, Poster]] = []
 
@@ -635,7 +635,7 @@ def test_every_delivery_is_recorded_with_its_raw_body(
 
 
 def test_the_log_keeps_the_last_thousand(monkeypatch: pytest.MonkeyPatch, state_dir: Path) -> None:
-    from pivotal_cli.cli import webhook_log
+    from pivotal_cli.webhooks import log as webhook_log
 
     monkeypatch.setattr(webhook_log, "LIMIT", 5)
     monkeypatch.setattr(webhook_log, "SLACK", 2)
@@ -694,7 +694,7 @@ def test_the_receiver_reads_chunked_bodies_and_refuses_other_methods(
 
 
 def test_base64_of_recorded_binary_bodies_round_trips(state_dir: Path) -> None:
-    from pivotal_cli.cli import webhook_log
+    from pivotal_cli.webhooks import log as webhook_log
 
     recorder = webhook_log.Recorder(state_dir / "b.jsonl")
     body = bytes(range(256))

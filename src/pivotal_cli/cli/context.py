@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,6 +23,7 @@ from pivotal_cli.settings.target import (
     Settings,
     Target,
     base_url_for,
+    local_workspace,
     resolve_target,
 )
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from pivotal_cli.render.pager import Pager
     from pivotal_cli.settings.config import Config
     from pivotal_cli.settings.credentials import KeyStore
+    from pivotal_cli.settings.id_index import Collector
 
     class ClientFactory(Protocol):
         """Builds the HTTP client `client_for` hands out: `Client` itself unless injected.
@@ -128,8 +130,8 @@ class AppContext:
 
     @cached_property
     def keystore(self) -> KeyStore:
-        from pivotal_cli.settings.config import config_dir
         from pivotal_cli.settings.credentials import KeyStore
+        from pivotal_cli.settings.paths import config_dir
 
         return (self._keystore_factory or KeyStore)(config_dir())
 
@@ -147,6 +149,10 @@ class AppContext:
             lambda: self.keystore,
             require_key=require_key,
         )
+
+    def local_workspace(self) -> str | None:
+        """The workspace of a command that reads no key (see `settings.target`)."""
+        return local_workspace(self.settings, lambda: self.config)
 
     def client(
         self,
@@ -210,6 +216,23 @@ class AppContext:
             around_call=out.waiting if waiting else None,
             pacing=not paced_by_caller,
         )
+
+    def remember_ids(self, records: Iterable[Any] | Collector) -> None:
+        """File the ids of records shown into the id index of the last client's workspace.
+
+        Before any client there is no target, and so nothing to file them under.
+        """
+        from pivotal_cli.settings import id_index
+
+        if self.last_target is not None:
+            id_index.remember(self.last_target.workspace, records)
+
+    def forget_id(self, record: Any) -> None:
+        """Drop a deleted record from the id index of the last client's workspace."""
+        from pivotal_cli.settings import id_index
+
+        if self.last_target is not None:
+            id_index.forget(self.last_target.workspace, record)
 
     def mark_target(self, target: Target) -> None:
         """Say visibly, before a change, that it is about to hit live data."""

@@ -122,10 +122,9 @@ def emit_record(
     """One object: exact JSON with --json (or what --jq or --template make of it), else
     every field, humanely on a terminal. `requested` (--columns) picks the fields shown,
     in JSON too."""
-    from pivotal_cli.cli import id_index
     from pivotal_cli.render.views import record_fields
 
-    id_index.remember(app_ctx, [obj])
+    app_ctx.remember_ids([obj])
     if requested:
         from pivotal_cli.render.columns import Column
 
@@ -173,7 +172,6 @@ def show_list(
     `humanise(client, columns)` may swap in renderings that need the client (a
     customer's name for its id); they run only when a terminal draws a cell.
     """
-    from pivotal_cli.cli import id_index
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.formats import Format
 
@@ -195,7 +193,9 @@ def show_list(
         )
     )
     chosen = select_columns(columns, default, requested)
-    seen = id_index.Collector()
+    from pivotal_cli.settings.id_index import Collector
+
+    seen = Collector()
     with app_ctx.client() as client:
         if humanise is not None:
             chosen = humanise(client, chosen)
@@ -228,7 +228,7 @@ def show_list(
         next_cursor = next_cursor()
     if next_cursor and count and out.err_is_tty:
         out.info(f"More {noun}: add --all, or --cursor {next_cursor} for the next page.")
-    id_index.remember(app_ctx, seen)
+    app_ctx.remember_ids(seen)
 
 
 def one_page(page: Record) -> tuple[list[Record], str | None]:
@@ -295,9 +295,7 @@ def soft_delete(
         )
         out.confirm(question, assume_yes=yes)
         deleted = api.delete(client, str(found["id"]))
-    from pivotal_cli.cli import id_index
-
-    id_index.forget(app_ctx, found)
+    app_ctx.forget_id(found)
     if json_:
         out.json(deleted.data)
     out.success(f"Deleted {what}. This is a soft delete: hidden from reads, kept for audit{note}.")

@@ -169,7 +169,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (UsageError, "phase_behind"): lambda e: (
         f"Use `pivotal onboardings back {_onboarding(e)}` to move one phase back."
     ),
-    # cli/commands/webhooks.py and settings/webhook_secrets.py
+    # cli/commands/webhooks/ and settings/webhook_secrets.py
     (UsageError, "webhook_secret_needed"): WEBHOOK_SECRET_SOURCES,
     (CredentialsError, "webhook_secret_missing"): WEBHOOK_SECRET_SOURCES,
     (CredentialsError, "webhook_no_keyring"): (

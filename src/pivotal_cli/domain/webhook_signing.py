@@ -98,7 +98,8 @@ class Verdict:
 
     `reason` is a short code (`ok`, `missing_header`, `bad_secret`, `bad_timestamp`,
     `timestamp_too_old`, `timestamp_too_new`, `malformed_signature`, `no_match`,
-    `reserialized_body`) and `message` one sentence a person can act on.
+    `reserialized_body`, and from `verify_saved` `trailing_newline`) and `message` one
+    sentence a person can act on.
     """
 
     ok: bool
@@ -245,6 +246,38 @@ def verify(
         msg_id,
         timestamp,
         age,
+    )
+
+
+# Verdicts a final line break the signer never sent can cause (an editor adds one).
+_TRIMMABLE = ("no_match", "reserialized_body")
+
+
+def verify_saved(
+    secrets_: list[str] | tuple[str, ...] | str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    now: float,
+) -> Verdict:
+    """`verify` for a body a person saved or pasted, which may have gained a line break.
+
+    When the body fails only because of a final line break (LF or CRLF) that was not
+    signed, the verdict says so (`trailing_newline`) instead of `no_match`.
+    """
+    verdict = verify(secrets_, headers, body, now=now)
+    if verdict.ok or verdict.reason not in _TRIMMABLE or not body.endswith(b"\n"):
+        return verdict
+    trimmed = body[:-2] if body.endswith(b"\r\n") else body[:-1]
+    if not verify(secrets_, headers, trimmed, now=now).ok:
+        return verdict
+    return Verdict(
+        False,
+        "trailing_newline",
+        "the body has a final line break that was not signed",
+        verdict.msg_id,
+        verdict.timestamp,
+        verdict.age_seconds,
     )
 
 

@@ -1,22 +1,24 @@
-"""Where import jobs live: `imports/` under the user state directory.
+"""Where import jobs' files are, inside the jobs directory of `settings/paths.py`.
 
-`PIVOTAL_STATE_DIR` overrides the directory (tests isolate it per test). A job's
-journal is `imports/<job>.sqlite` while it is unfinished and moves to
-`imports/done/<job>.sqlite` once every row has an outcome, so the files left in
-`imports/` are exactly the jobs to resume. Result files go to `imports/results/`.
+That is `imports/` under the state directory (`PIVOTAL_STATE_DIR` overrides it; tests
+isolate it per test). A job's journal is `imports/<job>.sqlite` while it is
+unfinished and moves to `imports/done/<job>.sqlite` once every row has an outcome, so
+the files left in `imports/` are exactly the jobs to resume. Result files go to
+`imports/results/`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pivotal_cli.settings.config import state_dir
+from pivotal_cli.settings.paths import jobs_dir, private_dir
 
 JOURNAL_SUFFIX = ".sqlite"
 
 
 def imports_dir() -> Path:
-    return state_dir() / "imports"
+    """The jobs directory: unfinished journals sit at its top."""
+    return jobs_dir()
 
 
 def done_dir() -> Path:
@@ -29,8 +31,7 @@ def results_dir() -> Path:
 
 def ensure(path: Path) -> Path:
     """Create `path` (owner-only: journals hold customer data) and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return private_dir(path)
 
 
 def unfinished_journal(job: str) -> Path:

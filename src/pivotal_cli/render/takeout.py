@@ -6,13 +6,13 @@ format. `sync()` makes what was written durable and returns the byte offset to
 record in the export's state; a resumed export truncates the spill file to that
 offset (dropping anything written after the last saved checkpoint) and appends.
 
-`finish()` turns the spill file into the final file and moves it into place with
-`os.replace`, so the final name holds either nothing or a complete file, never half
-of one: JSONL is the spill file itself; JSON streams it into an array a record a line;
-CSV reads it twice (first for the metadata keys, which become columns, then for the
-rows), so memory stays flat whatever the size. Temporary files live in the same
-directory as the final one, because a rename is atomic only within one file system.
-"""
+`finish()` turns the spill file into the final file and moves it into place atomically
+(`settings.paths`), so the final name holds either nothing or a complete file, never
+half of one, and owner-only, as every file pivotal writes. JSONL is the spill file
+itself; JSON streams it into an array a record a line; CSV reads it twice (first for the
+metadata keys, which become columns, then for the rows), so memory stays flat whatever
+the size. Temporary files live in the same directory as the final one, because a rename
+is atomic only within one file system."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from pivotal_cli.domain import takeout
 from pivotal_cli.domain.records import Record
+from pivotal_cli.settings.paths import private_replacement, sync_dir, write_private
 
 
 def hidden_sibling(path: Path, suffix: str) -> Path:
@@ -41,14 +42,13 @@ class ExportFile:
         self.resource = resource
         self.fmt = fmt
         self.part = hidden_sibling(path, ".part")
-        self._tmp = hidden_sibling(path, ".tmp")
         self._fh: IO[bytes] | None = None
 
     def open(self, resume_at: int | None = None) -> None:
         """Start the spill file, or reopen it at `resume_at` bytes (what was synced)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if resume_at is None or not self.part.exists():
-            self.part.write_bytes(b"")
+            write_private(self.part, "")  # owner-only from the start: customer data
             resume_at = 0
         fh = open(self.part, "r+b")  # noqa: SIM115 (kept open across batches)
         # Anything past the last checkpoint may be a half-written record: drop it.
@@ -81,24 +81,20 @@ class ExportFile:
         self.sync()
         self.close()
         if self.fmt == "jsonl":
-            os.replace(self.part, self.path)
+            os.replace(self.part, self.path)  # the spill file is the final file already
         else:
-            with open(self._tmp, "w", encoding="utf-8", newline="") as out:
+            with private_replacement(self.path, newline="") as out:
                 if self.fmt == "json":
                     self._write_json(out)
                 else:
                     self._write_csv(out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(self._tmp, self.path)
             self.part.unlink()
-        _sync_dir(self.path.parent)
+        sync_dir(self.path.parent)
 
     def discard(self) -> None:
-        """Remove the working files (a fresh start)."""
+        """Remove the working file (a fresh start)."""
         self.close()
-        for path in (self.part, self._tmp):
-            path.unlink(missing_ok=True)
+        self.part.unlink(missing_ok=True)
 
     def _lines(self) -> Iterator[str]:
         with open(self.part, encoding="utf-8") as spill:
@@ -126,28 +122,9 @@ class ExportFile:
             writer.writerow(takeout.csv_row(json.loads(line), columns))
 
 
-def _sync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable (where the platform allows it)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def write_json_atomic(path: Path, data: Any) -> None:
-    """`data` as indented JSON at `path`, through a temporary file and a rename."""
-    tmp = hidden_sibling(path, ".tmp")
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
+    """`data` as indented JSON at `path`, replacing it atomically and owner-only."""
+    write_private(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def read_json(path: Path) -> Any:

@@ -4,42 +4,20 @@ Besides workspaces, the file holds the preferences `pivotal config` sets: the pa
 and the default output format of lists. Fields this version does not know (written
 by a newer one, or by hand) are kept as they were on every save.
 
-One JSON file, `config.json`, in platformdirs' user config dir (`PIVOTAL_CONFIG_DIR`
-overrides). Keys never go here: they live in the OS keyring (see credentials.py).
-Writes go through a temp file and a rename so a crash never leaves half a file.
+One JSON file, `config.json`, in the config directory (`settings/paths.py`;
+`PIVOTAL_CONFIG_DIR` overrides). Keys never go here: they live in the OS keyring (see
+credentials.py). Writes replace the file atomically, so a crash never leaves half a file.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pivotal_cli.errors import UsageError
-
-
-def config_dir() -> Path:
-    override = os.environ.get("PIVOTAL_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir("pivotal", appauthor=False))
-
-
-def state_dir() -> Path:
-    """Where pivotal keeps what it records (import jobs, received webhooks):
-    `PIVOTAL_STATE_DIR`, else platformdirs' user state dir."""
-    override = os.environ.get("PIVOTAL_STATE_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("pivotal", appauthor=False))
-
+from pivotal_cli.settings.paths import config_dir, write_private
 
 _TOP_FIELDS = ("default", "workspaces", "pager", "output")
 _DEFAULT_FIELDS = ("workspace", "mode")
@@ -188,14 +166,9 @@ class Config:
         }
 
     def save(self) -> None:
-        """Write the whole file to a temp file beside it, then rename it into place."""
+        """Write the whole file at once (settings.paths.write_private): never half a file."""
         assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".config-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self.to_dict(), handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, self.path)
+        write_private(self.path, json.dumps(self.to_dict(), indent=2) + "\n")
 
     def resolve(self, workspace: str | None, mode: str | None) -> tuple[str | None, str | None]:
         """The (workspace, mode) a command should use, given the global flags.

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pivotal_cli.errors import CredentialsError
+from pivotal_cli.settings.paths import private_dir, write_private
 
 SERVICE = "pivotal-cli"
 KEYRING_TIMEOUT = 8.0
@@ -142,10 +142,6 @@ class KeyStore:
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def _write_file(self, data: dict[str, str]) -> None:
-        self.file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(self.file.parent, 0o700)
-        tmp = self.file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-        os.replace(tmp, self.file)
+        # The directory is tightened even when it exists: this file holds API keys.
+        private_dir(self.file.parent, tighten=True)
+        write_private(self.file, json.dumps(data, indent=2))

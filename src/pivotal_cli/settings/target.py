@@ -1,4 +1,4 @@
-"""Which key and base URL a command uses: the one place that decides it.
+"""Which workspace, key, mode and base URL a command uses: the one place that decides it.
 
 Where a key comes from, in order (documented once, in the README):
   1. the sandbox setting (`--sandbox` / PIVOTAL_SANDBOX=1): the embedded sandbox's own key;
@@ -8,6 +8,11 @@ Where a key comes from, in order (documented once, in the README):
 
 The base URL: the explicit setting (flag or PIVOTAL_BASE_URL), then the workspace's
 own, then production.
+
+The workspace of a command that reads no key (a webhook secret, the delivery log) is
+`local_workspace`; the sandbox's own commands default to its workspace
+(`sandbox_workspace`). The id index files ids under the workspace of the target the
+records came from.
 
 Failures are `CredentialsError`s carrying a `reason` and `details` (workspace, mode,
 storage); what the user should do next is worded by the command line.
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.domain.api_keys import mode_of_key
-from pivotal_cli.errors import CredentialsError
+from pivotal_cli.errors import CredentialsError, PivotalError
 
 if TYPE_CHECKING:
     from pivotal_cli.settings.config import Config
@@ -81,6 +86,33 @@ def base_url_for(settings: Settings, config: Config | None, workspace: str | Non
         return settings.base_url
     stored = config.workspaces.get(workspace) if config is not None and workspace else None
     return (stored.base_url if stored else None) or DEFAULT_BASE_URL
+
+
+def sandbox_workspace(settings: Settings) -> str:
+    """The sandbox workspace a command works in: `-w`, else the one `--sandbox` uses."""
+    if settings.workspace:
+        return settings.workspace
+    # Lazy: the sandbox loads only for a command about it.
+    from pivotal_cli.sandbox.adapters.embedded import WORKSPACE
+
+    return WORKSPACE
+
+
+def local_workspace(settings: Settings, config: Callable[[], Config]) -> str | None:
+    """The workspace of a command that reads no key: `-w`; with `--sandbox` the
+    sandbox's; else the config's choice (its default, or the only one stored).
+
+    Unlike `resolve_target`, PIVOTAL_API_KEY does not hide the config's default here,
+    since no key is read to say whose workspace it is. An unreadable config counts as
+    no choice: such a command still works with what it is given. None: none is known.
+    """
+    if settings.workspace or settings.sandbox:
+        return sandbox_workspace(settings)
+    try:
+        slug, _ = config().resolve(None, settings.mode)
+    except PivotalError:
+        return None
+    return slug
 
 
 def resolve_target(

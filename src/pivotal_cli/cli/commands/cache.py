@@ -12,7 +12,7 @@ app = group("Manage the local cache of ids that shell completion offers.")
 @handle_errors
 def clear(ctx: typer.Context) -> None:
     """Delete the id index: TAB offers no ids until a command shows some again."""
-    from pivotal_cli.cli import id_index
+    from pivotal_cli.settings import id_index
 
     out = ctx.obj.output
     where = id_index.index_dir()

@@ -11,12 +11,12 @@ import json
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.sandbox_db import DbOpt, JsonFlag, opened, output_of
 from pivotal_cli.cli.options import group
 from pivotal_cli.errors import PivotalError, UnknownRecordError, UsageError
 
@@ -28,17 +28,7 @@ SEEDS = ("demo", "empty")
 
 app = group("Run and inspect the local sandbox: a stateful implementation of the API.")
 
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the"
-        " user data dir].",
-        show_default=False,
-    ),
-]
 SeedOpt = Annotated[str, typer.Option("--seed", help="Data for a new store: demo or empty.")]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 
 
 @app.callback()
@@ -51,43 +41,9 @@ def _context(ctx: typer.Context) -> None:
         ctx.obj = AppContext(Settings())
 
 
-def _output(ctx: typer.Context) -> "Output":
-    output: Output = ctx.obj.output
-    return output
-
-
 def _check_seed(seed: str) -> None:
     if seed not in SEEDS:
         raise UsageError(f"unknown seed '{seed}': use demo or empty.")
-
-
-def _db_path(db: Path | None) -> Path:
-    from pivotal_cli.sandbox.data.paths import default_db_path, prepare_dir
-
-    path = (db or default_db_path()).expanduser()
-    try:
-        prepare_dir(path.parent)
-    except OSError as error:
-        raise PivotalError(f"cannot create {path.parent}: {error.strerror}.") from None
-    return path
-
-
-@contextmanager
-def _opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sandbox"]:
-    """The sandbox at `db` (created and seeded on first use), closed afterwards."""
-    import sqlite3
-
-    from pivotal_cli.sandbox.engine.core import Sandbox
-
-    path = _db_path(db)
-    try:
-        sandbox = Sandbox.open(path, seed=seed, **options)
-    except (sqlite3.Error, OSError) as error:
-        raise PivotalError(f"cannot open the sandbox database {path}: {error}.") from None
-    try:
-        yield sandbox
-    finally:
-        sandbox.close()
 
 
 @app.command("serve")
@@ -125,7 +81,7 @@ def serve(
     from pivotal_cli.sandbox.engine.faults import FaultPlan, FaultSpecError
     from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 
-    output = _output(ctx)
+    output = output_of(ctx)
     _check_seed(seed)
     if not 0 <= port <= 65535:
         raise UsageError(f"invalid port {port}: use 0-65535.")
@@ -139,7 +95,7 @@ def serve(
         plan = FaultPlan.parse(faults) if faults else None
     except (ValueError, FaultSpecError) as error:
         raise UsageError(f"{error}.") from None
-    with _opened(db, seed, rate_limit=policy, faults=plan) as sandbox:
+    with opened(db, seed, rate_limit=policy, faults=plan) as sandbox:
         try:
             sock = bind_socket(host, port)
         except OSError as error:
@@ -210,9 +166,9 @@ def reset(
     from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
     from pivotal_cli.sandbox.fixtures.provision import reset as reset_store
 
-    output = _output(ctx)
+    output = output_of(ctx)
     _check_seed(seed)
-    with _opened(db) as sandbox:
+    with opened(db) as sandbox:
         what = "demo data" if seed == "demo" else "nothing (empty)"
         # Without a terminal to ask on and without --yes this refuses (exit 3).
         output.confirm(
@@ -227,7 +183,7 @@ def reset(
 @handle_errors
 def keys(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
     """Print the sandbox keys (creating the sandbox on first use)."""
-    with _opened(db) as sandbox:
+    with opened(db) as sandbox:
         entries = [
             {
                 "workspace": key.workspace,
@@ -238,7 +194,7 @@ def keys(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
             }
             for key in sandbox.keys
         ]
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json(entries)
         return
@@ -276,11 +232,11 @@ def events(
         list_transitions,
     )
 
-    output = _output(ctx)
+    output = output_of(ctx)
     if limit is not None and limit < 1:
         raise UsageError("--limit must be at least 1.")
     reader = list_transitions if transitions else list_events
-    with _opened(db) as sandbox:
+    with opened(db) as sandbox:
         try:
             rows = reader(
                 sandbox.store,

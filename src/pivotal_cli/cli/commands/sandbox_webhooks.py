@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.sandbox_db import DbOpt, JsonFlag, opened, output_of
 from pivotal_cli.cli.options import group
 from pivotal_cli.errors import UnknownRecordError, UsageError
 
@@ -23,42 +24,27 @@ if TYPE_CHECKING:
     from pivotal_cli.sandbox.engine.core import Sandbox
     from pivotal_cli.sandbox.webhooks.worker import Sent
 
-DEFAULT_WORKSPACE = "acme"
 STATUSES = ("pending", "succeeded", "failed")
 # A replay or `deliver` waits at most this long for the endpoints, in all.
 SEND_BUDGET = 60.0
 
 app = group("Manage the sandbox's webhook endpoints, see deliveries, replay them.")
 
-DbOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        help="SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the"
-        " user data dir].",
-        show_default=False,
-    ),
-]
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
 EndpointArg = Annotated[str, typer.Argument(metavar="ID", help="The endpoint's id (ep_…).")]
 
 
-def _output(ctx: typer.Context) -> "Output":
-    output: Output = ctx.obj.output
-    return output
-
-
 def _workspace(ctx: typer.Context) -> str:
-    return str(ctx.obj.settings.workspace or DEFAULT_WORKSPACE)
+    from pivotal_cli.settings.target import sandbox_workspace
+
+    return sandbox_workspace(ctx.obj.settings)
 
 
 @contextmanager
 def _sandbox(db: Path | None) -> Iterator["Sandbox"]:
     """The sandbox at `db`, its webhook errors turned into the CLI's."""
-    from pivotal_cli.cli.commands.sandbox import _opened
     from pivotal_cli.sandbox.webhooks.endpoints import EndpointError, UnknownRecord
 
-    with _opened(db) as sandbox:
+    with opened(db) as sandbox:
         try:
             yield sandbox
         except UnknownRecord as error:
@@ -146,7 +132,7 @@ def add(
     """Add an endpoint; prints its id and its signing secret (shown once)."""
     from pivotal_cli.sandbox.webhooks import endpoints
 
-    output = _output(ctx)
+    output = output_of(ctx)
     with _sandbox(db) as sandbox:
         created = endpoints.add(
             sandbox.store,
@@ -171,7 +157,7 @@ def list_(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None
 
     with _sandbox(db) as sandbox:
         found = endpoints.list_endpoints(sandbox.store, _workspace(ctx), _now_us())
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json(found)
         return
@@ -201,7 +187,7 @@ def show(
         found = endpoints.show(
             sandbox.store, _workspace(ctx), endpoint_id, _now_us(), show_secret=show_secret
         )
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json(found)
         return
@@ -224,7 +210,7 @@ def remove(
 
     with _sandbox(db) as sandbox:
         removed = endpoints.remove(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json({"object": "deleted", "id": removed["id"], "deleted": True})
         return
@@ -241,7 +227,7 @@ def rotate_secret(
 
     with _sandbox(db) as sandbox:
         rotated = endpoints.rotate_secret(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json(rotated)
         return
@@ -290,7 +276,7 @@ def deliveries(
             event_type=event_type,
             limit=limit,
         )
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json(found)
         return
@@ -329,7 +315,7 @@ def replay(
         raise UsageError("--failed-since must be a number of hours above 0.")
     if endpoint is not None and failed_since is None:
         raise UsageError("--endpoint goes with --failed-since.")
-    output = _output(ctx)
+    output = output_of(ctx)
     with _sandbox(db) as sandbox:
         workspace = _workspace(ctx)
         if delivery_id is not None:
@@ -358,7 +344,7 @@ def deliver(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> No
     with _sandbox(db) as sandbox:
         sent = sandbox.webhooks.run_due(SEND_BUDGET)
         waiting = sandbox.webhooks.next_due_us()
-    output = _output(ctx)
+    output = output_of(ctx)
     if json_:
         output.json([_sent_json(s) for s in sent])
         return

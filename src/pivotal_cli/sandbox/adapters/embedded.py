@@ -21,10 +21,11 @@ from pathlib import Path
 import httpx
 
 from pivotal_cli.sandbox.adapters.transport import SandboxTransport
-from pivotal_cli.sandbox.data.paths import DB_NAME, default_data_dir, prepare_dir
+from pivotal_cli.sandbox.data.paths import DB_NAME
 from pivotal_cli.sandbox.engine.core import Sandbox
 from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 from pivotal_cli.sandbox.webhooks import exit_pass
+from pivotal_cli.settings.paths import private_dir, sandbox_dir
 
 BASE_URL = "http://localhost/api/v1"
 WORKSPACE = "acme"
@@ -51,8 +52,7 @@ def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
         policy = RatePolicy.parse(os.environ.get("PIVOTAL_SANDBOX_RATE_LIMIT") or None)
     except ValueError as error:
         raise ValueError(f"PIVOTAL_SANDBOX_RATE_LIMIT: {error}") from None
-    directory = data_dir if data_dir is not None else default_data_dir()
-    prepare_dir(directory)
+    directory = private_dir(data_dir if data_dir is not None else sandbox_dir())
     db = directory / DB_NAME
     sandbox = Sandbox.open(db, seed="demo", rate_limit=policy)
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import random
 import re
 import secrets
@@ -21,6 +20,8 @@ import string
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from pivotal_cli.settings.paths import write_private
 
 LIVE_PREFIX = "pivotal_"
 TEST_PREFIX = "pivotal_test_"
@@ -131,19 +132,7 @@ def write_keys_file(path: Path, keys: list[SandboxKey]) -> None:
         "note": "Sandbox keys for the local Pivotal sandbox only; they open nothing else.",
         "keys": [asdict(key) for key in keys],
     }
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=2)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_private(path, json.dumps(payload, indent=2) + "\n")
 
 
 def read_keys_file(path: Path) -> list[SandboxKey]:

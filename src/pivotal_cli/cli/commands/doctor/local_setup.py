@@ -24,7 +24,8 @@ def login_fix(exc: PivotalError) -> str:
 def check_config(app_ctx: AppContext) -> Check:
     from pivotal_cli.domain.doctor import FAIL, OK, Check
     from pivotal_cli.errors import PivotalError
-    from pivotal_cli.settings.config import Config, config_dir
+    from pivotal_cli.settings.config import Config
+    from pivotal_cli.settings.paths import config_dir
 
     path = config_dir() / "config.json"
     try:

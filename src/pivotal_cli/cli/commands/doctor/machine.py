@@ -35,9 +35,8 @@ def _writable(path: Path) -> tuple[bool, str]:
 
 
 def check_directories() -> Check:
-    from pivotal_cli.cli.id_index import cache_dir
     from pivotal_cli.domain.doctor import FAIL, OK, WARN, Check
-    from pivotal_cli.settings.config import config_dir, state_dir
+    from pivotal_cli.settings.paths import cache_dir, config_dir, state_dir
 
     results = [
         ("config", config_dir(), FAIL),

@@ -1,11 +1,12 @@
 """The record of webhook deliveries `pivotal webhooks listen` received, for `log` and `replay`.
 
-One JSON Lines file per workspace in the user state dir (`PIVOTAL_STATE_DIR`
-overrides it): `webhooks/<workspace>.jsonl`, directory 0700 and file 0600, because
-bodies hold customer data. Each line is one delivery with its raw body and headers
-(`body` as text, or base64 with `body_base64: true` when it is not UTF-8), so a replay
-sends the same bytes. Only the last `LIMIT` are kept: the file is trimmed to them
-when it grows `SLACK` lines past, so an append is cheap and the file stays small.
+One JSON Lines file per workspace in the state directory (`settings/paths.py`;
+`PIVOTAL_STATE_DIR` overrides it): `webhooks/<workspace>.jsonl`, directory 0700 and file
+0600 (`settings.paths.append_private`), because bodies hold customer data. Each line is
+one delivery with its raw body and headers (`body` as text, or base64 with `body_base64:
+true` when it is not UTF-8), so a replay sends the same bytes. Only the last `LIMIT` are
+kept: the file is trimmed to them when it grows `SLACK` lines past, so an append is
+cheap and the file stays small.
 
 Credentials a tunnel or proxy may have added (`Authorization`, `Cookie`, …) are not
 recorded. A failure to record never fails a delivery: `Recorder.add` swallows it.
@@ -15,14 +16,14 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pivotal_cli.settings.config import state_dir
+from pivotal_cli.errors import UnknownRecordError
+from pivotal_cli.settings.paths import append_private, safe_name, webhooks_dir, write_private
 
 LIMIT = 1000
 SLACK = 100
@@ -31,8 +32,7 @@ _NOT_RECORDED = frozenset({"authorization", "proxy-authorization", "cookie", "x-
 
 def log_path(workspace: str) -> Path:
     # A slug is a file name here: keep it to one harmless path component.
-    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in workspace).lstrip(".")
-    return state_dir() / "webhooks" / f"{name or '_'}.jsonl"
+    return webhooks_dir() / f"{safe_name(workspace)}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -108,19 +108,12 @@ class Recorder:
 
     def _append(self, line: str) -> None:
         if self._lines is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._lines = len(_read_lines(self.path))
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(line)
+        append_private(self.path, line)
         self._lines += 1
         if self._lines > LIMIT + SLACK:
             kept = _read_lines(self.path)[-LIMIT:]
-            tmp = self.path.with_suffix(".tmp")
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.writelines(kept)
-            os.replace(tmp, self.path)
+            write_private(self.path, "".join(kept))
             self._lines = len(kept)
 
 
@@ -143,3 +136,27 @@ def read(path: Path) -> list[Recorded]:
         except (ValueError, TypeError):
             continue
     return found
+
+
+def choose(
+    recorded: list[Recorded], ids: Iterable[str], last: int | None, workspace: str
+) -> list[Recorded]:
+    """The deliveries named by event or delivery id (the latest of each), then the
+    `last` most recent; `UnknownRecordError` for an id never recorded, or for none."""
+    chosen = []
+    for wanted in ids:
+        match = [r for r in recorded if wanted in (r.msg_id, r.event_id)]
+        if not match:
+            raise UnknownRecordError(
+                f"No recorded delivery has the id {wanted} (workspace {workspace}).",
+                reason="delivery_not_recorded",
+            )
+        chosen.append(match[-1])
+    if last is not None:
+        chosen.extend(recorded[-last:])
+    if not chosen:
+        raise UnknownRecordError(
+            f"No deliveries are recorded for workspace {workspace}.",
+            reason="delivery_not_recorded",
+        )
+    return chosen

@@ -9,7 +9,7 @@ because the signature covers the raw bytes.
 
 What to answer is the callback's business: it gets a `Delivery` and returns an
 `Answer`. This module prints nothing; the standard library's request log and error
-traces are silenced.
+traces are silenced. `serve_until_stopped` runs a receiver until Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -194,3 +194,29 @@ class Receiver:
 
     def close(self) -> None:
         self._server.server_close()
+
+
+def serve_until_stopped(receiver: Receiver) -> None:
+    """Serve in a thread until Ctrl-C or SIGTERM; both are a clean stop (exit 0)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=receiver.serve_forever, name="webhooks-listen", daemon=True)
+    worker.start()
+    previous: dict[signal.Signals, Any] = {}
+    # Signal handlers can only be set from the main thread (a test may run it in another).
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.2):
+            if not worker.is_alive():
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        receiver.shutdown()
+        worker.join(2)

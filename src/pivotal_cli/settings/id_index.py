@@ -3,28 +3,29 @@
 Every list, get, create and update remembers the records it showed; TAB on an id
 argument then completes display_ids and slugs without starting Python or calling the
 API (the static scripts in `completions/` read the files themselves). Layout, in the
-user cache dir (`PIVOTAL_CACHE_DIR` overrides it; directories 0700, files 0600):
+cache directory of `settings/paths.py` (`PIVOTAL_CACHE_DIR` overrides it; directories
+0700, files 0600):
 
     ids/current                   the workspace of the last command that wrote here
     ids/<workspace>/<resource>.tsv    customers.tsv, onboardings.tsv, contacts.tsv
 
 Each line of a `.tsv` is `display_id<TAB>slug<TAB>description<TAB>cuid` (slug empty
 but for customers), newest first, at most `LIMIT` lines. Files are rewritten whole
-through a temporary file and a rename, so a shell never reads half a file.
+(`settings.paths.write_private`), so a shell never reads half a file.
 
-Nothing here may fail a command: every error while writing is swallowed.
+The caller says whose ids they are: the workspace of the target the records came
+from (None when the key did not say, PIVOTAL_API_KEY without -w). Nothing here may
+fail a command: every error while writing is swallowed.
 """
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from pivotal_cli.cli.context import AppContext
+from pivotal_cli.settings.paths import cache_dir, private_dir, safe_name, write_private
 
 # Lines kept per (workspace, resource): enough for any TAB, small enough for a shell
 # loop to read in about 10 ms (benchmarks/completion_ids.py: 2000 lines take ~40 ms).
@@ -36,16 +37,6 @@ UNKNOWN_WORKSPACE = "_env"
 Entry = tuple[str, str, str, str]  # display_id, slug, description, cuid
 
 
-def cache_dir() -> Path:
-    """`PIVOTAL_CACHE_DIR`, else platformdirs' user cache dir for pivotal."""
-    override = os.environ.get("PIVOTAL_CACHE_DIR", "").strip()
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("pivotal", appauthor=False))
-
-
 def index_dir() -> Path:
     return cache_dir() / "ids"
 
@@ -55,13 +46,9 @@ def _clean(text: Any) -> str:
     return " ".join(str(text).split()) if text is not None else ""
 
 
-def _workspace_name(app_ctx: AppContext) -> str | None:
-    target = getattr(app_ctx, "last_target", None)
-    if target is None:
-        return None
-    name = _clean(target.workspace) or UNKNOWN_WORKSPACE
+def _folder_name(workspace: str | None) -> str:
     # A slug is a directory name here: keep it to one harmless path component.
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name).lstrip(".") or "_"
+    return safe_name(_clean(workspace) or UNKNOWN_WORKSPACE)
 
 
 class Collector:
@@ -101,17 +88,17 @@ class Collector:
             yield row
 
 
-def remember(app_ctx: AppContext, records: Iterable[Any] | Collector) -> None:
-    """Merge the records' ids into the index of the command's workspace; never raises."""
+def remember(workspace: str | None, records: Iterable[Any] | Collector) -> None:
+    """Merge the records' ids into the index of `workspace`; never raises."""
     try:
         collector = records if isinstance(records, Collector) else Collector()
         if collector is not records:
             for record in records:  # type: ignore[union-attr]
                 collector.add(record)
-        workspace = _workspace_name(app_ctx)
-        if workspace is None or not collector.entries:
+        if not collector.entries:
             return
-        folder = index_dir() / workspace
+        name = _folder_name(workspace)
+        folder = index_dir() / name
         _mkdirs(folder)
         names = dict(collector.customer_names)
         if "onboardings" in collector.entries and not names:
@@ -120,24 +107,23 @@ def remember(app_ctx: AppContext, records: Iterable[Any] | Collector) -> None:
             if resource == "onboardings":  # the customer's name, where known, for its id
                 entries = deque(_named(e, names) for e in entries)
             _merge(folder / f"{resource}.tsv", entries)
-        _write(index_dir() / "current", workspace + "\n")
+        write_private(index_dir() / "current", name + "\n")
     except Exception:  # the index is a convenience: never fail a command
         return
 
 
-def forget(app_ctx: AppContext, record: Any) -> None:
-    """Drop a deleted record from the index; never raises."""
+def forget(workspace: str | None, record: Any) -> None:
+    """Drop a deleted record from the index of `workspace`; never raises."""
     try:
         resource = RESOURCES.get(record.get("object", ""))
-        workspace = _workspace_name(app_ctx)
-        if resource is None or workspace is None:
+        if resource is None:
             return
-        path = index_dir() / workspace / f"{resource}.tsv"
+        path = index_dir() / _folder_name(workspace) / f"{resource}.tsv"
         cuid = _clean(record.get("id"))
         old = _read(path)
         kept = [e for e in old if e[3] != cuid]
         if len(kept) != len(old):
-            _write(path, "".join("\t".join(e) + "\n" for e in kept))
+            write_private(path, "".join("\t".join(e) + "\n" for e in kept))
     except Exception:  # see remember
         return
 
@@ -191,23 +177,10 @@ def _merge(path: Path, new: Iterable[Entry]) -> None:
             break
         if (entry[3] or entry[0]) not in fresh:
             lines.append(entry)
-    _write(path, "".join("\t".join(e) + "\n" for e in lines[:LIMIT]))
+    write_private(path, "".join("\t".join(e) + "\n" for e in lines[:LIMIT]))
 
 
 def _mkdirs(folder: Path) -> None:
-    cache_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
-    for path in (index_dir(), folder):
-        path.mkdir(mode=0o700, exist_ok=True)
-
-
-def _write(path: Path, text: str) -> None:
-    """Replace the file atomically: a temporary file (0600 from the start), then rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # One by one, so each level (the cache dir too) is created owner-only.
+    for path in (cache_dir(), index_dir(), folder):
+        private_dir(path)

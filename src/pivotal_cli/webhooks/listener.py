@@ -1,6 +1,6 @@
 """What `pivotal webhooks listen` does with each delivery: verify, print, forward, record.
 
-`Listener.on_delivery` is the receiver's callback (`client/webhook_receiver.py`). For
+`Listener.on_delivery` is the receiver's callback (`webhooks/receiver.py`). For
 each POST it:
 
 1. verifies the signature over the raw body when a secret is known (else the line
@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from pivotal_cli.client.webhook_receiver import Answer, Delivery
 from pivotal_cli.domain.webhook_events import matches
 from pivotal_cli.domain.webhook_signing import Verdict, signing_headers, verify
+from pivotal_cli.webhooks.receiver import Answer, Delivery
 
 if TYPE_CHECKING:
-    from pivotal_cli.cli.webhook_log import Recorder
-    from pivotal_cli.client.webhook_forward import Poster, Sent
     from pivotal_cli.render.output import Output
+    from pivotal_cli.webhooks.forward import Poster, Sent
+    from pivotal_cli.webhooks.log import Recorder
 
 # Headers shown in --format json: the signing ones and what says who sent what.
 SHOWN_HEADERS = (
@@ -106,7 +106,7 @@ class Listener:
             filtered = True
             status, outcome = 200, "filtered: acknowledged, not forwarded"
         elif self.forward_to and self.poster is not None:
-            from pivotal_cli.client.webhook_forward import forwarded_headers
+            from pivotal_cli.webhooks.forward import forwarded_headers
 
             sent = self.poster.post(self.forward_to, delivery.body, forwarded_headers(headers))
             status = sent.status if sent.status is not None else (504 if sent.timed_out else 502)
@@ -156,8 +156,8 @@ class Listener:
     ) -> None:
         if self.recorder is None:
             return
-        from pivotal_cli.cli.webhook_log import Recorded, kept_headers
         from pivotal_cli.render.webhooks import verdict_word
+        from pivotal_cli.webhooks.log import Recorded, kept_headers
 
         msg_id, _, _ = signing_headers(dict(delivery.headers))
         self.recorder.add(

@@ -1,0 +1,49 @@
+"""`pivotal webhooks log`: list the deliveries `listen` recorded (`pivotal_cli.webhooks.log`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.commands.webhooks.common import JsonFlag, app_ctx, workspace
+
+
+@handle_errors
+def log(
+    ctx: typer.Context,
+    limit: Annotated[
+        int, typer.Option("--limit", "-L", metavar="N", min=1, help="The N most recent.")
+    ] = 20,
+    as_json: JsonFlag = False,
+) -> None:
+    """List the deliveries `listen` recorded, oldest first (with --json: bodies and headers)."""
+    from pivotal_cli.webhooks.log import log_path, read
+
+    context = app_ctx(ctx)
+    out = context.output
+    where = workspace(context)
+    records = read(log_path(where))[-limit:]
+    if as_json:
+        out.json([record.to_json() for record in records])
+        return
+    if not records:
+        out.info(
+            f"No deliveries recorded for workspace {where}: "
+            "run `pivotal webhooks listen` and send some."
+        )
+        return
+    for record in records:
+        out.line(
+            "  ".join(
+                [
+                    record.received_at,
+                    record.msg_id or "?",
+                    record.event_id or "?",
+                    record.type or "?",
+                    record.verdict,
+                    str(record.status),
+                ]
+            )
+        )
