@@ -237,6 +237,30 @@ def one_page(page: Record) -> tuple[list[Record], str | None]:
     return items(page), next_cursor(page)
 
 
+def paged(
+    all_: bool,
+    limit: int | None,
+    cursor: str | None,
+    *,
+    walk: Callable[[str | None], Iterable[Record]],
+    page: Callable[[int | None, str | None], Record],
+) -> tuple[Iterable[Record], str | Callable[[], str | None] | None]:
+    """A paginated list's rows as `--all`, `-L N` and `--cursor` ask, for `show_list`.
+
+    `walk(cursor)` streams every record from a cursor on; `page(limit, cursor)` fetches
+    one page.
+    """
+    if all_:
+        # --all wins over -L: every record, as it did when -L was a page size.
+        return walk(cursor), None
+    if limit:
+        from pivotal_cli.client.pagination import Take
+
+        take = Take(page, limit, cursor)
+        return take, lambda: take.next_cursor
+    return one_page(page(limit, cursor))
+
+
 def write_record(
     app_ctx: AppContext,
     send: Callable[[Client], Response],

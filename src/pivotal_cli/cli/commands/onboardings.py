@@ -5,17 +5,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
 from pivotal_cli.cli.flows import (
     confirm_launch,
     emit_record,
-    one_page,
-    select_columns,
+    paged,
     show_list,
-    soft_delete,
-    write_record,
 )
 from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
@@ -23,8 +19,6 @@ from pivotal_cli.cli.options import (
     ColumnsOpt,
     CsvOpt,
     CursorOpt,
-    DataOpt,
-    IdempotencyKeyOpt,
     JqArgOpt,
     JqOpt,
     JsonlOpt,
@@ -34,6 +28,7 @@ from pivotal_cli.cli.options import (
     YesOpt,
     group,
 )
+from pivotal_cli.cli.resource_commands import Resource, register
 from pivotal_cli.cli.web import WebOpt, open_or_print
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
@@ -92,26 +87,19 @@ def list_(
             # One customer's onboardings have their own, unpaginated endpoint; paging
             # flags need the list endpoint's customer_id filter instead.
             return onboardings.list_for_customer(client, customer), None
-        if all_:
-            # --all wins over -L: every record, as it did when -L was a page size.
-            walk = onboardings.iter_all(
+        return paged(
+            all_,
+            limit,
+            cursor,
+            walk=lambda at: onboardings.iter_all(
                 client,
                 customer=filters["customer"],
                 state=filters["state"],
                 phase=filters["phase"],
-                cursor=cursor,
-            )
-            return walk, None
-        if limit:
-            from pivotal_cli.client.pagination import Take
-
-            take = Take(
-                lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
-                limit,
-                cursor,
-            )
-            return take, lambda: take.next_cursor
-        return one_page(onboardings.list_page(client, **filters, limit=limit, cursor=cursor))
+                cursor=at,
+            ),
+            page=lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
+        )
 
     show_list(
         ctx.obj,
@@ -139,114 +127,24 @@ def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]"
     return with_customer_names(columns, name_lookup(client))
 
 
-@app.command("get")
-@handle_errors
-def get(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    columns: ColumnsOpt = None,
-    json_: JsonOpt = False,
-    web: WebOpt = False,
-    jq: JqOpt = None,
-    jq_arg: JqArgOpt = None,
-    template: TemplateOpt = None,
-) -> None:
-    """Show one onboarding."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    if web:
-        return open_(ctx, onboarding)
-
-    if columns:  # a typo is exit 2 before any request
-        select_columns(ONBOARDING_COLUMNS, (), columns)
-    with ctx.obj.client() as client:
-        found = onboardings.get(client, onboarding)
-        emit_record(
-            ctx.obj,
-            found,
-            _customer_names(client, ONBOARDING_COLUMNS),
-            json_,
-            jq=jq,
-            jq_args=jq_arg,
-            template=template,
-            requested=columns,
-        )
-
-
-@app.command("create")
-@handle_errors
-@jq_flags
-@body_flags("onboarding", "create")
-def create(
-    ctx: typer.Context,
-    data: DataOpt = None,
-    idempotency_key: IdempotencyKeyOpt = None,
-    yes: YesOpt = False,
-    json_: JsonOpt = False,
-    **fields: Any,
-) -> None:
-    """Open an onboarding. Defaults: phase before_getting_started, state active."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    body = build_body("onboarding", "create", fields, data)
-    write_record(
-        ctx.obj,
-        lambda client: onboardings.create(client, body, idempotency_key=idempotency_key),
-        columns=ONBOARDING_COLUMNS,
-        json_=json_,
-        done=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
-        launch="the new onboarding" if body.get("phase") == LAUNCH_PHASE else None,
-        yes=yes,
-    )
-
-
-@app.command("update")
-@handle_errors
-@jq_flags
-@body_flags("onboarding", "update")
-def update(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    data: DataOpt = None,
-    yes: YesOpt = False,
-    json_: JsonOpt = False,
-    **fields: Any,
-) -> None:
-    """Change some fields of an onboarding. To move phases, prefer `advance`."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    body = build_body("onboarding", "update", fields, data)
-    write_record(
-        ctx.obj,
-        lambda client: onboardings.update(client, onboarding, body),
-        columns=ONBOARDING_COLUMNS,
-        json_=json_,
-        done=lambda o: f"Updated onboarding {o.get('display_id')}.",
-        launch=f"onboarding {onboarding}" if body.get("phase") == LAUNCH_PHASE else None,
-        yes=yes,
-    )
-
-
-@app.command("delete")
-@handle_errors
-@jq_flags
-def delete(
-    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
-) -> None:
-    """Soft-delete an onboarding (hidden from reads, kept for audit). Asks first."""
-    from pivotal_cli.client import onboardings
-
-    soft_delete(
-        ctx.obj,
-        onboardings,
-        onboarding,
-        lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
-        yes=yes,
-        json_=json_,
-    )
+ONBOARDING = Resource(
+    "onboarding",
+    OnboardingId,
+    help={
+        "get": "Show one onboarding.",
+        "create": "Open an onboarding. Defaults: phase before_getting_started, state active.",
+        "update": "Change some fields of an onboarding. To move phases, prefer `advance`.",
+        "delete": "Soft-delete an onboarding (hidden from reads, kept for audit). Asks first.",
+        "open": "Open the onboarding's page in the Pivotal app (or print its URL).",
+    },
+    created=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
+    updated=lambda o: f"Updated onboarding {o.get('display_id')}.",
+    describe=lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
+    opens=True,
+    launch=True,
+    humanise=_customer_names,
+)
+commands = register(app, ONBOARDING, "get", "create", "update", "delete")
 
 
 @app.command("advance")
@@ -408,24 +306,9 @@ _state_command("at-risk", "Set state at_risk (the phase stays).")
 _state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
 
 
-@app.command("open")
-@handle_errors
-def open_(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    print_only: Annotated[bool, typer.Option("--print", help="Only print the URL.")] = False,
-) -> None:
-    """Open the onboarding's page in the Pivotal app (or print its URL)."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.links import onboarding_url
-
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        found = onboardings.get(client, onboarding)
-    open_or_print(app_ctx, onboarding_url(target.base_url, found), print_only=print_only)
+register(app, ONBOARDING, "open")
 
 
 # Aliases as gh has them; hidden, so help and completion list each command once.
 app.command("ls", hidden=True)(list_)
-app.command("view", hidden=True)(get)
+app.command("view", hidden=True)(commands["get"])
