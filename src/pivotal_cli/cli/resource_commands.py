@@ -19,6 +19,7 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.flows import emit_record, select_columns, soft_delete, write_record
 from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
     ColumnsOpt,
@@ -87,6 +88,7 @@ def register(app: typer.Typer, resource: Resource, *names: str) -> dict[str, Com
     for name in names:
         command = _BUILDERS["create" if name == "add" else name](resource)
         command.__doc__ = resource.help[name]
+        command.__name__ = command.__qualname__ = f"{name}_{resource.name}"  # for tracebacks
         made[name] = app.command(name)(handle_errors(command))
     return made
 
@@ -119,8 +121,6 @@ _CTX = ("ctx", typer.Context, _EMPTY)
 
 def _get(res: Resource) -> Command:
     def run(*, ctx: typer.Context, columns: str | None, json_: bool, **kwargs: Any) -> None:
-        from pivotal_cli.cli.flows import emit_record, select_columns
-
         ref = kwargs.pop(res.name)
         if kwargs.pop("web", False):
             return _open_page(res, ctx, ref)
@@ -175,8 +175,6 @@ def _create(res: Resource) -> Command:
         yes: bool = False,
         **fields: Any,
     ) -> None:
-        from pivotal_cli.cli.flows import write_record
-
         parent = [fields.pop(res.parent[0])] if res.parent else []
         body = build_body(res.name, "create", fields, data)
         api = res.client_module()
@@ -210,8 +208,6 @@ def _update(res: Resource) -> Command:
     def run(
         *, ctx: typer.Context, data: str | None, json_: bool, yes: bool = False, **fields: Any
     ) -> None:
-        from pivotal_cli.cli.flows import write_record
-
         ref = fields.pop(res.name)
         body = build_body(res.name, "update", fields, data)
         api = res.client_module()
@@ -241,8 +237,6 @@ def _update(res: Resource) -> Command:
 
 def _delete(res: Resource) -> Command:
     def run(*, ctx: typer.Context, yes: bool, json_: bool, **kwargs: Any) -> None:
-        from pivotal_cli.cli.flows import soft_delete
-
         soft_delete(
             ctx.obj,
             res.client_module(),

@@ -20,6 +20,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import unpaginated
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import request_fields, validate
 from pivotal_cli.sandbox.resources import customers, records
 
@@ -106,6 +107,7 @@ def _demote_primary(tx: sqlite3.Connection, customer_id: str, now_us: int) -> No
     )
 
 
+@handles("list-customer-contacts")
 def list_customer_contacts(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
     rows = ctx.tx.execute(
@@ -116,6 +118,7 @@ def list_customer_contacts(ctx: Ctx) -> Reply:
     return 200, unpaginated([render(row) for row in rows])
 
 
+@handles("create-customer-contact")
 def create_customer_contact(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
     values = validate(ctx.body, request_fields("contact", "create"))
@@ -128,6 +131,7 @@ def create_customer_contact(ctx: Ctx) -> Reply:
     return 201, rendered
 
 
+@handles("get-contact")
 def get_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
@@ -135,6 +139,7 @@ def get_contact(ctx: Ctx) -> Reply:
     return 200, render(row)
 
 
+@handles("update-contact")
 def update_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
@@ -163,6 +168,7 @@ def update_contact(ctx: Ctx) -> Reply:
     return 200, rendered
 
 
+@handles("delete-contact")
 def delete_contact(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
     if row is None:

@@ -23,6 +23,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
 from pivotal_cli.sandbox.resources import records
 
@@ -150,6 +151,7 @@ def check_unique(
         )
 
 
+@handles("list-customers")
 def list_customers(ctx: Ctx) -> Reply:
     limit = parse_limit(ctx.query)
     cursor = parse_cursor(ctx.query)
@@ -170,6 +172,7 @@ def list_customers(ctx: Ctx) -> Reply:
     return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
 
 
+@handles("create-customer")
 def create_customer(ctx: Ctx) -> Reply:
     values = validate(ctx.body, request_fields("customer", "create"))
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
@@ -179,10 +182,12 @@ def create_customer(ctx: Ctx) -> Reply:
     return 201, rendered
 
 
+@handles("get-customer")
 def get_customer(ctx: Ctx) -> Reply:
     return 200, render(require(ctx.tx, ctx.workspace_id, ctx.params["id"]))
 
 
+@handles("update-customer")
 def update_customer(ctx: Ctx) -> Reply:
     row = require(ctx.tx, ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, request_fields("customer", "update"))
@@ -199,6 +204,7 @@ def update_customer(ctx: Ctx) -> Reply:
     return 200, rendered
 
 
+@handles("delete-customer")
 def delete_customer(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
     if row is None:

@@ -23,6 +23,7 @@ from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
 from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
 from pivotal_cli.sandbox.resources import customers, records
 
@@ -133,6 +134,7 @@ def update_columns(row: sqlite3.Row, values: Mapping[str, Any], now_us: int) -> 
     return columns
 
 
+@handles("list-onboardings")
 def list_onboardings(ctx: Ctx) -> Reply:
     limit = parse_limit(ctx.query)
     cursor = parse_cursor(ctx.query)
@@ -161,6 +163,7 @@ def list_onboardings(ctx: Ctx) -> Reply:
     return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
 
 
+@handles("list-customer-onboardings")
 def list_customer_onboardings(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
     rows = ctx.tx.execute(
@@ -171,6 +174,7 @@ def list_customer_onboardings(ctx: Ctx) -> Reply:
     return 200, unpaginated([render(row) for row in rows])
 
 
+@handles("create-onboarding")
 def create_onboarding(ctx: Ctx) -> Reply:
     values = validate(ctx.body, request_fields("onboarding", "create"))
     customer = customers.require(ctx.tx, ctx.workspace_id, values["customer_id"])
@@ -194,6 +198,7 @@ def create_onboarding(ctx: Ctx) -> Reply:
     return 201, rendered
 
 
+@handles("get-onboarding")
 def get_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
@@ -201,6 +206,7 @@ def get_onboarding(ctx: Ctx) -> Reply:
     return 200, render(row)
 
 
+@handles("update-onboarding")
 def update_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
     if row is None:
@@ -243,6 +249,7 @@ def _audit_update(
         )
 
 
+@handles("delete-onboarding")
 def delete_onboarding(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
     if row is None:
