@@ -7,7 +7,7 @@ parse-call-render sequence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from typing import Protocol
@@ -237,28 +237,34 @@ def one_page(page: Record) -> tuple[list[Record], str | None]:
     return items(page), next_cursor(page)
 
 
+class Paging(NamedTuple):
+    """What `--all`, `-L N` and `--cursor` ask of a paginated list."""
+
+    all_: bool = False
+    limit: int | None = None
+    cursor: str | None = None
+
+
 def paged(
-    all_: bool,
-    limit: int | None,
-    cursor: str | None,
+    paging: Paging,
     *,
     walk: Callable[[str | None], Iterable[Record]],
     page: Callable[[int | None, str | None], Record],
 ) -> tuple[Iterable[Record], str | Callable[[], str | None] | None]:
-    """A paginated list's rows as `--all`, `-L N` and `--cursor` ask, for `show_list`.
+    """A paginated list's rows as `paging` asks, and the next cursor, for `show_list`.
 
     `walk(cursor)` streams every record from a cursor on; `page(limit, cursor)` fetches
     one page.
     """
-    if all_:
+    if paging.all_:
         # --all wins over -L: every record, as it did when -L was a page size.
-        return walk(cursor), None
-    if limit:
+        return walk(paging.cursor), None
+    if paging.limit:
         from pivotal_cli.client.pagination import Take
 
-        take = Take(page, limit, cursor)
+        take = Take(page, paging.limit, paging.cursor)
         return take, lambda: take.next_cursor
-    return one_page(page(limit, cursor))
+    return one_page(page(paging.limit, paging.cursor))
 
 
 def write_record(

@@ -1,17 +1,17 @@
-"""get, create, update, delete and open for a resource group, made from its description.
+"""list, get, create, update, delete and open for a resource group, from its description.
 
 The three resource groups (customers, contacts, onboardings) run the same flows for
 these commands; what differs is said once, in a `Resource`: the noun, the id argument,
-the help texts and the messages. `register` adds the commands to the group's Typer app
-as real functions whose signatures Typer reads, built with `inspect` the way
-`body_flags` adds the schema's fields; the group module keeps its own commands (list,
-the phase verbs, import) and the order the group's help lists them in.
+the list's filters and how it fetches, the help texts and the messages. `register` adds
+the commands to the group's Typer app as real functions whose signatures Typer reads,
+built with `inspect` the way `body_flags` adds the schema's fields; the group module
+keeps its own commands (the phase verbs, import) and the order its help lists them in.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,15 +19,27 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.flows import emit_record, select_columns, soft_delete, write_record
+from pivotal_cli.cli.flows import (
+    Paging,
+    emit_record,
+    select_columns,
+    show_list,
+    soft_delete,
+    write_record,
+)
 from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import (
+    AllOpt,
     ColumnsOpt,
+    CsvOpt,
+    CursorOpt,
     DataOpt,
     IdempotencyKeyOpt,
     JqArgOpt,
     JqOpt,
+    JsonlOpt,
     JsonOpt,
+    LimitOpt,
     TemplateOpt,
     YesOpt,
 )
@@ -41,6 +53,8 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from pivotal_cli.render.output import Column
 
 Command = Callable[..., Any]
+Param = tuple[str, Any, Any]  # a parameter of a command: name, `Annotated` type, default
+REQUIRED = inspect.Parameter.empty  # the default of a parameter that has none
 PrintOpt = Annotated[bool, typer.Option("--print", help="Only print the URL.")]
 
 
@@ -54,13 +68,18 @@ class Resource:
     created: Callable[[Record], str]  # the line after a create
     updated: Callable[[Record], str]  # the line after an update
     describe: Callable[[Record], str]  # what a delete names, in its question and report
+    # `list`'s rows for its filters and paging: rows(client, paging, **filters) -> the
+    # rows and the next page's cursor (see `flows.show_list`).
+    rows: Callable[..., tuple[Iterable[Record], Any]]
+    list_filters: Sequence[Param] = ()  # `list`'s own parameters, before the shared ones
+    paginated: bool = False  # `list` takes --limit, --cursor and --all
     delete_note: str = ""  # appended to the soft-delete report
     # The id argument of create, when records are created under another (a contact
     # under its customer): (parameter name, `Annotated` argument).
     parent: tuple[str, Any] | None = None
-    opens: bool = False  # has a page in the app: `open`, and `get --web`
+    opens: bool = False  # has pages in the app: `open`, and `get --web` and `list --web`
     launch: bool = False  # writes may enter the launch phase: --yes, and a live key asks
-    # Swaps in columns that need the client (a customer's name for its id) for `get`.
+    # Swaps in columns that need the client (a customer's name for its id).
     humanise: Callable[[Client, list[Column]], list[Column]] | None = None
 
     @property
@@ -74,13 +93,20 @@ class Resource:
         return importlib.import_module(f"pivotal_cli.client.{self.plural}")
 
     def columns(self) -> list[Column]:
+        """A column for every field (the views' `CUSTOMER_COLUMNS`, ...)."""
         from pivotal_cli.render import views
 
         return list(getattr(views, f"{self.name.upper()}_COLUMNS"))
 
+    def default_columns(self) -> list[str]:
+        """The fields a list shows without --columns (the views' `CUSTOMER_DEFAULT`, ...)."""
+        from pivotal_cli.render import views
+
+        return list(getattr(views, f"{self.name.upper()}_DEFAULT"))
+
 
 def register(app: typer.Typer, resource: Resource, *names: str) -> dict[str, Command]:
-    """Add the named commands (get, create or add, update, delete, open) in that order.
+    """Add the named commands (list, get, create or add, update, delete, open) in order.
 
     Returns the registered functions by name, for the group's hidden aliases.
     """
@@ -93,7 +119,7 @@ def register(app: typer.Typer, resource: Resource, *names: str) -> dict[str, Com
     return made
 
 
-def _function(run: Callable[..., None], parameters: Sequence[tuple[str, Any, Any]]) -> Command:
+def _function(run: Callable[..., None], parameters: Sequence[Param]) -> Command:
     """A function Typer reads as `(name: annotation = default, ...)` that calls `run`.
 
     Typer passes every parameter by name, so `run` gets them as keyword arguments.
@@ -115,8 +141,72 @@ def _function(run: Callable[..., None], parameters: Sequence[tuple[str, Any, Any
     return command
 
 
-_EMPTY = inspect.Parameter.empty
-_CTX = ("ctx", typer.Context, _EMPTY)
+_CTX = ("ctx", typer.Context, REQUIRED)
+
+
+def _list(res: Resource) -> Command:
+    def run(
+        *,
+        ctx: typer.Context,
+        columns: str | None,
+        json_: bool,
+        jsonl: bool,
+        csv_: bool,
+        jq: str | None,
+        jq_arg: list[str] | None,
+        template: str | None,
+        web: bool = False,
+        all_: bool = False,
+        limit: int | None = None,
+        cursor: str | None = None,
+        **filters: Any,
+    ) -> None:
+        if web:  # the app's list page: no request needed
+            from pivotal_cli.cli.web import open_or_print
+            from pivotal_cli.render.links import list_url
+
+            open_or_print(ctx.obj, list_url(ctx.obj.target().base_url, res.plural))
+            return
+        paging = Paging(all_, limit, cursor)
+        show_list(
+            ctx.obj,
+            lambda client: res.rows(client, paging, **filters),
+            columns=res.columns(),
+            default=res.default_columns(),
+            requested=columns,
+            json_=json_,
+            jsonl=jsonl,
+            csv_=csv_,
+            noun=res.plural,
+            jq=jq,
+            jq_args=jq_arg,
+            template=template,
+            progress=all_,
+            humanise=res.humanise,
+        )
+
+    paging = (
+        [("limit", LimitOpt, None), ("cursor", CursorOpt, None), ("all_", AllOpt, False)]
+        if res.paginated
+        else []
+    )
+    web = [("web", WebOpt, False)] if res.opens else []
+    return _function(
+        run,
+        [
+            _CTX,
+            *res.list_filters,
+            *paging,
+            ("columns", ColumnsOpt, None),
+            ("json_", JsonOpt, False),
+            ("jsonl", JsonlOpt, False),
+            ("csv_", CsvOpt, False),
+            ("jq", JqOpt, None),
+            ("jq_arg", JqArgOpt, None),
+            ("template", TemplateOpt, None),
+            *web,
+        ],
+    )
 
 
 def _get(res: Resource) -> Command:
@@ -145,7 +235,7 @@ def _get(res: Resource) -> Command:
         run,
         [
             _CTX,
-            (res.name, res.ref, _EMPTY),
+            (res.name, res.ref, REQUIRED),
             ("columns", ColumnsOpt, None),
             ("json_", JsonOpt, False),
             *web,
@@ -188,7 +278,7 @@ def _create(res: Resource) -> Command:
             yes=yes,
         )
 
-    parent = [(res.parent[0], res.parent[1], _EMPTY)] if res.parent else []
+    parent = [(res.parent[0], res.parent[1], REQUIRED)] if res.parent else []
     yes = [("yes", YesOpt, False)] if res.launch else []
     command = _function(
         run,
@@ -226,7 +316,7 @@ def _update(res: Resource) -> Command:
         run,
         [
             _CTX,
-            (res.name, res.ref, _EMPTY),
+            (res.name, res.ref, REQUIRED),
             ("data", DataOpt, None),
             *yes,
             ("json_", JsonOpt, False),
@@ -249,7 +339,7 @@ def _delete(res: Resource) -> Command:
 
     command = _function(
         run,
-        [_CTX, (res.name, res.ref, _EMPTY), ("yes", YesOpt, False), ("json_", JsonOpt, False)],
+        [_CTX, (res.name, res.ref, REQUIRED), ("yes", YesOpt, False), ("json_", JsonOpt, False)],
     )
     return jq_flags(command)
 
@@ -258,7 +348,7 @@ def _open(res: Resource) -> Command:
     def run(*, ctx: typer.Context, print_only: bool, **kwargs: Any) -> None:
         _open_page(res, ctx, kwargs[res.name], print_only=print_only)
 
-    return _function(run, [_CTX, (res.name, res.ref, _EMPTY), ("print_only", PrintOpt, False)])
+    return _function(run, [_CTX, (res.name, res.ref, REQUIRED), ("print_only", PrintOpt, False)])
 
 
 def _open_page(res: Resource, ctx: typer.Context, ref: str, *, print_only: bool = False) -> None:
@@ -275,6 +365,7 @@ def _open_page(res: Resource, ctx: typer.Context, ref: str, *, print_only: bool 
 
 
 _BUILDERS: dict[str, Callable[[Resource], Command]] = {
+    "list": _list,
     "get": _get,
     "create": _create,
     "update": _update,

@@ -1,23 +1,13 @@
 """`pivotal contacts`: the people at a customer. One of them is the primary."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.flows import show_list
-from pivotal_cli.cli.options import (
-    ColumnsOpt,
-    CsvOpt,
-    JqArgOpt,
-    JqOpt,
-    JsonlOpt,
-    JsonOpt,
-    TemplateOpt,
-    YesOpt,
-    group,
-)
-from pivotal_cli.cli.resource_commands import Resource, register
+from pivotal_cli.cli.flows import Paging
+from pivotal_cli.cli.options import YesOpt, group
+from pivotal_cli.cli.resource_commands import REQUIRED, Resource, register
 
 app = group("List, add, update and delete a customer's contacts.")
 
@@ -27,43 +17,17 @@ CustomerRef = Annotated[
 ContactId = Annotated[str, typer.Argument(help="Contact display_id or cuid.", show_default=False)]
 
 
-@app.command("list")
-@handle_errors
-def list_(
-    ctx: typer.Context,
-    customer: CustomerRef,
-    columns: ColumnsOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    jq: JqOpt = None,
-    jq_arg: JqArgOpt = None,
-    template: TemplateOpt = None,
-) -> None:
-    """List a customer's contacts, primary first, then newest."""
+def _rows(client: Any, paging: Paging, *, customer: str) -> tuple[list[dict[str, Any]], None]:
     from pivotal_cli.client import contacts
-    from pivotal_cli.render.views import CONTACT_COLUMNS, CONTACT_DEFAULT
 
-    show_list(
-        ctx.obj,
-        lambda client: (contacts.list_for(client, customer), None),
-        columns=CONTACT_COLUMNS,
-        default=CONTACT_DEFAULT,
-        requested=columns,
-        json_=json_,
-        jsonl=jsonl,
-        csv_=csv_,
-        noun="contacts",
-        jq=jq,
-        jq_args=jq_arg,
-        template=template,
-    )
+    return contacts.list_for(client, customer), None
 
 
 CONTACT = Resource(
     "contact",
     ContactId,
     help={
+        "list": "List a customer's contacts, primary first, then newest.",
         "add": "Add a contact to a customer (--name and --email, or both in --data).",
         "get": "Show one contact.",
         "update": "Change some fields of a contact; the others stay as they are.",
@@ -72,9 +36,11 @@ CONTACT = Resource(
     created=lambda c: f"Added contact {c.get('display_id')} ({c.get('email')}).",
     updated=lambda c: f"Updated contact {c.get('display_id')} ({c.get('email')}).",
     describe=lambda c: f"contact {c['display_id']} '{c.get('name')}' <{c.get('email')}>",
+    rows=_rows,
+    list_filters=(("customer", CustomerRef, REQUIRED),),
     parent=("customer", CustomerRef),
 )
-commands = register(app, CONTACT, "add", "get", "update", "delete")
+commands = register(app, CONTACT, "list", "add", "get", "update", "delete")
 
 
 @app.command("import")
@@ -116,5 +82,5 @@ def import_(
 
 
 # Aliases as gh has them; hidden, so help and completion list each command once.
-app.command("ls", hidden=True)(list_)
+app.command("ls", hidden=True)(commands["list"])
 app.command("view", hidden=True)(commands["get"])

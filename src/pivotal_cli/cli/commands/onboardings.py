@@ -7,29 +7,10 @@ import typer
 
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
-from pivotal_cli.cli.flows import (
-    confirm_launch,
-    emit_record,
-    paged,
-    show_list,
-)
+from pivotal_cli.cli.flows import Paging, confirm_launch, emit_record, paged
 from pivotal_cli.cli.jq_flags import jq_flags
-from pivotal_cli.cli.options import (
-    AllOpt,
-    ColumnsOpt,
-    CsvOpt,
-    CursorOpt,
-    JqArgOpt,
-    JqOpt,
-    JsonlOpt,
-    JsonOpt,
-    LimitOpt,
-    TemplateOpt,
-    YesOpt,
-    group,
-)
+from pivotal_cli.cli.options import JsonOpt, YesOpt, group
 from pivotal_cli.cli.resource_commands import Resource, register
-from pivotal_cli.cli.web import WebOpt, open_or_print
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
 if TYPE_CHECKING:
@@ -43,79 +24,32 @@ app = group("List and change onboardings; move them through phases.")
 OnboardingId = Annotated[
     str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
 ]
+CustomerFilterOpt = Annotated[
+    str | None,
+    typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
+]
 
 
-@app.command("list")
-@handle_errors
-def list_(
-    ctx: typer.Context,
-    customer: Annotated[
-        str | None,
-        typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
-    ] = None,
-    state: StateOpt = None,
-    phase: PhaseOpt = None,
-    limit: LimitOpt = None,
-    cursor: CursorOpt = None,
-    all_: AllOpt = False,
-    columns: ColumnsOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    jq: JqOpt = None,
-    jq_arg: JqArgOpt = None,
-    template: TemplateOpt = None,
-    web: WebOpt = False,
-) -> None:
-    """List onboardings, newest first, filtered by customer, state and phase."""
-    if web:  # the app's list page: no request needed
-        from pivotal_cli.render.links import list_url
-
-        open_or_print(ctx.obj, list_url(ctx.obj.target().base_url, "onboardings"))
-        return
+def _rows(
+    client: Any, paging: Paging, *, customer: str | None, state: object, phase: object
+) -> tuple[Iterable[dict[str, Any]], Any]:
     from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
 
-    filters = {
-        "customer": customer,
-        "state": value_of(state),
-        "phase": value_of(phase),
-    }
-
-    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], Any]:
-        if customer and not (state or phase or cursor or limit):
-            # One customer's onboardings have their own, unpaginated endpoint; paging
-            # flags need the list endpoint's customer_id filter instead.
-            return onboardings.list_for_customer(client, customer), None
-        return paged(
-            all_,
-            limit,
-            cursor,
-            walk=lambda at: onboardings.iter_all(
-                client,
-                customer=filters["customer"],
-                state=filters["state"],
-                phase=filters["phase"],
-                cursor=at,
-            ),
-            page=lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
-        )
-
-    show_list(
-        ctx.obj,
-        fetch,
-        columns=ONBOARDING_COLUMNS,
-        default=ONBOARDING_DEFAULT,
-        requested=columns,
-        json_=json_,
-        jsonl=jsonl,
-        csv_=csv_,
-        noun="onboardings",
-        jq=jq,
-        jq_args=jq_arg,
-        template=template,
-        progress=all_,
-        humanise=_customer_names,
+    filters = {"customer": customer, "state": value_of(state), "phase": value_of(phase)}
+    if customer and not (state or phase or paging.cursor or paging.limit):
+        # One customer's onboardings have their own, unpaginated endpoint; paging
+        # flags need the list endpoint's customer_id filter instead.
+        return onboardings.list_for_customer(client, customer), None
+    return paged(
+        paging,
+        walk=lambda at: onboardings.iter_all(
+            client,
+            customer=filters["customer"],
+            state=filters["state"],
+            phase=filters["phase"],
+            cursor=at,
+        ),
+        page=lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
     )
 
 
@@ -131,6 +65,7 @@ ONBOARDING = Resource(
     "onboarding",
     OnboardingId,
     help={
+        "list": "List onboardings, newest first, filtered by customer, state and phase.",
         "get": "Show one onboarding.",
         "create": "Open an onboarding. Defaults: phase before_getting_started, state active.",
         "update": "Change some fields of an onboarding. To move phases, prefer `advance`.",
@@ -140,11 +75,18 @@ ONBOARDING = Resource(
     created=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
     updated=lambda o: f"Updated onboarding {o.get('display_id')}.",
     describe=lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
+    rows=_rows,
+    list_filters=(
+        ("customer", CustomerFilterOpt, None),
+        ("state", StateOpt, None),
+        ("phase", PhaseOpt, None),
+    ),
+    paginated=True,
     opens=True,
     launch=True,
     humanise=_customer_names,
 )
-commands = register(app, ONBOARDING, "get", "create", "update", "delete")
+commands = register(app, ONBOARDING, "list", "get", "create", "update", "delete")
 
 
 @app.command("advance")
@@ -310,5 +252,5 @@ register(app, ONBOARDING, "open")
 
 
 # Aliases as gh has them; hidden, so help and completion list each command once.
-app.command("ls", hidden=True)(list_)
+app.command("ls", hidden=True)(commands["list"])
 app.command("view", hidden=True)(commands["get"])
