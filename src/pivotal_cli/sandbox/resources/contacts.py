@@ -18,28 +18,16 @@ from typing import Any
 from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
-from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
+from pivotal_cli.sandbox.engine.errors import conflict
 from pivotal_cli.sandbox.engine.pagination import unpaginated
 from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import request_fields, validate
-from pivotal_cli.sandbox.resources import customers, records
+from pivotal_cli.sandbox.resources import customers, records, rows
 
 
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Contact object."""
     return records.render("contact", row)
-
-
-def find(
-    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
-) -> sqlite3.Row | None:
-    return customers.find_child(
-        tx, "contacts", workspace_id, id_like, include_deleted=include_deleted
-    )
-
-
-def missing(id_like: str) -> ApiError:
-    return not_found("contact_not_found", f"No contact found with id '{id_like}'.")
 
 
 def insert(
@@ -70,10 +58,7 @@ def insert(
         created_us=created_us,
         updated_us=created_us,
     )
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(columns.values()))
-    return tx.execute("SELECT * FROM contacts WHERE id = ?", (row_id,)).fetchone()
+    return rows.insert(tx, "contact", columns)
 
 
 def _check_email_free(
@@ -133,17 +118,12 @@ def create_customer_contact(ctx: Ctx) -> Reply:
 
 @handles("get-contact")
 def get_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
-    return 200, render(row)
+    return 200, render(rows.require_child(ctx.tx, "contact", ctx.workspace_id, ctx.params["id"]))
 
 
 @handles("update-contact")
 def update_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
+    row = rows.require_child(ctx.tx, "contact", ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, request_fields("contact", "update"))
     columns = records.columns("contact", values)
     if "email" in columns:
@@ -152,17 +132,8 @@ def update_contact(ctx: Ctx) -> Reply:
     if values.get("is_primary"):
         _demote_primary(ctx.tx, row["customer_id"], ctx.now_us)
     columns["updated_us"] = ctx.now_us
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    ctx.tx.execute(
-        f"UPDATE contacts SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
-    )
-    ctx.event(
-        "contact.updated",
-        customer_id=row["customer_id"],
-        contact_id=row["id"],
-        data={"fields": sorted(values)},
-    )
-    updated = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
+    updated = rows.update(ctx.tx, "contact", row["id"], columns)
+    ctx.event("contact.updated", **rows.event_ids("contact", row), data={"fields": sorted(values)})
     rendered = render(updated)
     ctx.fire("contact", "update", render(row), rendered)
     return 200, rendered
@@ -170,15 +141,7 @@ def update_contact(ctx: Ctx) -> Reply:
 
 @handles("delete-contact")
 def delete_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
-        raise missing(ctx.params["id"])
-    if row["deleted_us"] is None:
-        ctx.tx.execute(
-            "UPDATE contacts SET deleted_us = ?, updated_us = ? WHERE id = ?",
-            (ctx.now_us, ctx.now_us, row["id"]),
-        )
-        ctx.event("contact.deleted", customer_id=row["customer_id"], contact_id=row["id"])
-        deleted = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
-        ctx.fire("contact", "delete", render(row), render(deleted))
-    return 200, customers.render_deleted(row)
+    found = rows.find_child(
+        ctx.tx, "contact", ctx.workspace_id, ctx.params["id"], include_deleted=True
+    )
+    return rows.soft_delete(ctx, "contact", found, ctx.params["id"])

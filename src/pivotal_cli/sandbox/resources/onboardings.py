@@ -21,11 +21,11 @@ from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
-from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
+from pivotal_cli.sandbox.engine.errors import invalid
 from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
 from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
-from pivotal_cli.sandbox.resources import customers, records
+from pivotal_cli.sandbox.resources import customers, records, rows
 
 PHASES = schema.list_filter("list-onboardings", "phase")
 STATES = schema.list_filter("list-onboardings", "state")
@@ -34,18 +34,6 @@ STATES = schema.list_filter("list-onboardings", "state")
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Onboarding object."""
     return records.render("onboarding", row)
-
-
-def find(
-    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
-) -> sqlite3.Row | None:
-    return customers.find_child(
-        tx, "onboardings", workspace_id, id_like, include_deleted=include_deleted
-    )
-
-
-def missing(id_like: str) -> ApiError:
-    return not_found("onboarding_not_found", f"No onboarding found with id '{id_like}'.")
 
 
 def insert(
@@ -79,9 +67,7 @@ def insert(
         created_us=created_us,
         updated_us=created_us,
     )
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT INTO onboardings ({names}) VALUES ({marks})", tuple(columns.values()))
+    row = rows.insert(tx, "onboarding", columns)
     record_transition(
         tx,
         workspace_id=workspace_id,
@@ -92,7 +78,7 @@ def insert(
         at_us=created_us,
         actor=actor,
     )
-    return tx.execute("SELECT * FROM onboardings WHERE id = ?", (columns["id"],)).fetchone()
+    return row
 
 
 def resolve_waiting(row: sqlite3.Row, values: Mapping[str, Any]) -> tuple[str, bool]:
@@ -200,25 +186,16 @@ def create_onboarding(ctx: Ctx) -> Reply:
 
 @handles("get-onboarding")
 def get_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
-    return 200, render(row)
+    return 200, render(rows.require_child(ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"]))
 
 
 @handles("update-onboarding")
 def update_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
+    row = rows.require_child(ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, request_fields("onboarding", "update"))
     columns = update_columns(row, values, ctx.now_us)
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    ctx.tx.execute(
-        f"UPDATE onboardings SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
-    )
+    updated = rows.update(ctx.tx, "onboarding", row["id"], columns)
     _audit_update(ctx, row, columns, sorted(values))
-    updated = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
     rendered = render(updated)
     # Phase and state changes (advance, back, pause, …) are PATCHes: they fire here.
     ctx.fire("onboarding", "update", render(row), rendered)
@@ -228,7 +205,7 @@ def update_onboarding(ctx: Ctx) -> Reply:
 def _audit_update(
     ctx: Ctx, row: sqlite3.Row, columns: Mapping[str, Any], fields: list[str]
 ) -> None:
-    ids = {"customer_id": row["customer_id"], "onboarding_id": row["id"]}
+    ids = rows.event_ids("onboarding", row)
     ctx.event("onboarding.updated", **ids, data={"fields": fields})
     if columns["state"] != row["state"]:
         ctx.event(
@@ -251,15 +228,7 @@ def _audit_update(
 
 @handles("delete-onboarding")
 def delete_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
-        raise missing(ctx.params["id"])
-    if row["deleted_us"] is None:
-        ctx.tx.execute(
-            "UPDATE onboardings SET deleted_us = ?, updated_us = ? WHERE id = ?",
-            (ctx.now_us, ctx.now_us, row["id"]),
-        )
-        ctx.event("onboarding.deleted", customer_id=row["customer_id"], onboarding_id=row["id"])
-        deleted = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
-        ctx.fire("onboarding", "delete", render(row), render(deleted))
-    return 200, customers.render_deleted(row)
+    found = rows.find_child(
+        ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"], include_deleted=True
+    )
+    return rows.soft_delete(ctx, "onboarding", found, ctx.params["id"])
