@@ -95,12 +95,12 @@ def _demote_primary(tx: sqlite3.Connection, customer_id: str, now_us: int) -> No
 @handles("list-customer-contacts")
 def list_customer_contacts(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    rows = ctx.tx.execute(
+    found = ctx.tx.execute(
         "SELECT * FROM contacts WHERE customer_id = ? AND deleted_us IS NULL"
         " ORDER BY is_primary DESC, created_us DESC",
         (customer["id"],),
     ).fetchall()
-    return 200, unpaginated([render(row) for row in rows])
+    return 200, unpaginated([render(row) for row in found])
 
 
 @handles("create-customer-contact")
@@ -111,9 +111,7 @@ def create_customer_contact(ctx: Ctx) -> Reply:
         ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
     )
     ctx.event("contact.created", customer_id=customer["id"], contact_id=row["id"])
-    rendered = render(row)
-    ctx.fire("contact", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "contact", row)
 
 
 @handles("get-contact")
@@ -134,9 +132,7 @@ def update_contact(ctx: Ctx) -> Reply:
     columns["updated_us"] = ctx.now_us
     updated = rows.update(ctx.tx, "contact", row["id"], columns)
     ctx.event("contact.updated", **rows.event_ids("contact", row), data={"fields": sorted(values)})
-    rendered = render(updated)
-    ctx.fire("contact", "update", render(row), rendered)
-    return 200, rendered
+    return rows.updated(ctx, "contact", row, updated)
 
 
 @handles("delete-contact")

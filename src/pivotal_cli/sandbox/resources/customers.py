@@ -22,7 +22,7 @@ from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import conflict
-from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
+from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit
 from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
 from pivotal_cli.sandbox.resources import records, rows
@@ -129,12 +129,7 @@ def list_customers(ctx: Ctx) -> Reply:
     if "slug" in ctx.query:
         sql += " AND slug = ?"
         args.append(ctx.query["slug"])
-    if cursor is not None:
-        sql += " AND created_us < ?"
-        args.append(cursor)
-    sql += " ORDER BY created_us DESC LIMIT ?"
-    args.append(limit + 1)
-    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+    return rows.newest_first(ctx, "customer", sql, args, cursor=cursor, limit=limit)
 
 
 @handles("create-customer")
@@ -142,9 +137,7 @@ def create_customer(ctx: Ctx) -> Reply:
     values = validate(ctx.body, request_fields("customer", "create"))
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
     ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
-    rendered = render(row)
-    ctx.fire("customer", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "customer", row)
 
 
 @handles("get-customer")
@@ -161,9 +154,7 @@ def update_customer(ctx: Ctx) -> Reply:
     columns["updated_us"] = ctx.now_us
     updated = rows.update(ctx.tx, "customer", row["id"], columns)
     ctx.event("customer.updated", customer_id=row["id"], data={"fields": sorted(values)})
-    rendered = render(updated)
-    ctx.fire("customer", "update", render(row), rendered)
-    return 200, rendered
+    return rows.updated(ctx, "customer", row, updated)
 
 
 @handles("delete-customer")

@@ -22,7 +22,7 @@ from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
 from pivotal_cli.sandbox.engine.errors import invalid
-from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
+from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit, unpaginated
 from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, request_fields, validate
 from pivotal_cli.sandbox.resources import customers, records, rows
@@ -141,23 +141,18 @@ def list_onboardings(ctx: Ctx) -> Reply:
         if value is not None:
             sql += f" AND o.{column} = ?"
             args.append(value)
-    if cursor is not None:
-        sql += " AND o.created_us < ?"
-        args.append(cursor)
-    sql += " ORDER BY o.created_us DESC LIMIT ?"
-    args.append(limit + 1)
-    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+    return rows.newest_first(ctx, "onboarding", sql, args, cursor=cursor, limit=limit, alias="o.")
 
 
 @handles("list-customer-onboardings")
 def list_customer_onboardings(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    rows = ctx.tx.execute(
+    found = ctx.tx.execute(
         "SELECT * FROM onboardings WHERE customer_id = ? AND deleted_us IS NULL"
         " ORDER BY created_us DESC",
         (customer["id"],),
     ).fetchall()
-    return 200, unpaginated([render(row) for row in rows])
+    return 200, unpaginated([render(row) for row in found])
 
 
 @handles("create-onboarding")
@@ -179,9 +174,7 @@ def create_onboarding(ctx: Ctx) -> Reply:
         onboarding_id=row["id"],
         data={"phase": row["phase"], "state": row["state"]},
     )
-    rendered = render(row)
-    ctx.fire("onboarding", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "onboarding", row)
 
 
 @handles("get-onboarding")
@@ -196,10 +189,8 @@ def update_onboarding(ctx: Ctx) -> Reply:
     columns = update_columns(row, values, ctx.now_us)
     updated = rows.update(ctx.tx, "onboarding", row["id"], columns)
     _audit_update(ctx, row, columns, sorted(values))
-    rendered = render(updated)
     # Phase and state changes (advance, back, pause, …) are PATCHes: they fire here.
-    ctx.fire("onboarding", "update", render(row), rendered)
-    return 200, rendered
+    return rows.updated(ctx, "onboarding", row, updated)
 
 
 def _audit_update(

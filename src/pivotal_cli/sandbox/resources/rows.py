@@ -1,4 +1,4 @@
-"""What every resource does alike to its own table: insert, update, 404 and soft-delete.
+"""What every resource does alike to its own table: list, insert, update, 404, delete.
 
 Customers, contacts and onboardings differ in their rules (uniqueness, the primary
 contact, the waiting invariant), not in how a row is written, how a missing one is
@@ -15,6 +15,7 @@ from typing import Any
 from pivotal_cli.sandbox.data.ids import parse_id
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, not_found
+from pivotal_cli.sandbox.engine.pagination import page
 from pivotal_cli.sandbox.resources import records
 
 
@@ -78,6 +79,44 @@ def update(
     table = records.TABLES[resource]
     tx.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*columns.values(), row_id))
     return select(tx, resource, row_id)
+
+
+def newest_first(
+    ctx: Ctx,
+    resource: str,
+    sql: str,
+    args: list[Any],
+    *,
+    cursor: int | None,
+    limit: int,
+    alias: str = "",
+) -> Reply:
+    """A list page: `sql` (a SELECT with its WHERE) from the cursor on, newest first.
+
+    `alias` qualifies `created_us` when the query joins (`o.`).
+    """
+    if cursor is not None:
+        sql += f" AND {alias}created_us < ?"
+        args.append(cursor)
+    sql += f" ORDER BY {alias}created_us DESC LIMIT ?"
+    args.append(limit + 1)
+    return 200, page(
+        ctx.tx.execute(sql, args).fetchall(), limit, lambda row: records.render(resource, row)
+    )
+
+
+def created(ctx: Ctx, resource: str, row: sqlite3.Row) -> Reply:
+    """201 with the new record, its webhook events stored."""
+    rendered = records.render(resource, row)
+    ctx.fire(resource, "create", None, rendered)
+    return 201, rendered
+
+
+def updated(ctx: Ctx, resource: str, before: sqlite3.Row, after: sqlite3.Row) -> Reply:
+    """200 with the changed record, its webhook events stored."""
+    rendered = records.render(resource, after)
+    ctx.fire(resource, "update", records.render(resource, before), rendered)
+    return 200, rendered
 
 
 def event_ids(resource: str, row: sqlite3.Row) -> dict[str, Any]:
