@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import CuidFactory
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import conflict
 from pivotal_cli.sandbox.engine.pagination import unpaginated
@@ -47,17 +46,9 @@ def insert(
         primary = not _has_primary(tx, customer_id)
     if primary:
         _demote_primary(tx, customer_id, created_us)
-    created_us = unique_instant(tx, "contacts", workspace_id, created_us)
-    row_id = ids.new(created_us)
     columns = records.new_columns("contact", {**values, "email": email, "is_primary": primary})
-    columns.update(
-        id=row_id,
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "contacts"),
-        customer_id=customer_id,
-        created_us=created_us,
-        updated_us=created_us,
-    )
+    columns.update(rows.stamp(tx, "contact", workspace_id, created_us, ids))
+    columns["customer_id"] = customer_id
     return rows.insert(tx, "contact", columns)
 
 

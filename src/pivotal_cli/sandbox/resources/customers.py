@@ -19,7 +19,6 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import conflict
 from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit
@@ -67,17 +66,11 @@ def insert(
 ) -> sqlite3.Row:
     """Stores a new customer from validated values; also used by the demo seed."""
     check_unique(tx, workspace_id, values)
-    created_us = unique_instant(tx, "customers", workspace_id, created_us)
-    row_id = ids.new(created_us)
     columns = records.new_columns("customer", values)
     columns["status"] = values.get("status") or DEFAULT_STATUS
-    columns.update(
-        id=row_id,
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "customers"),
-        created_us=created_us,
-        updated_us=created_us if updated_us is None else updated_us,
-    )
+    columns.update(rows.stamp(tx, "customer", workspace_id, created_us, ids))
+    if updated_us is not None:
+        columns["updated_us"] = updated_us
     return rows.insert(tx, "customer", columns)
 
 

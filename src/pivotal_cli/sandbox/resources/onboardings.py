@@ -19,7 +19,6 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
 from pivotal_cli.sandbox.engine.errors import invalid
 from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit, unpaginated
@@ -47,14 +46,12 @@ def insert(
     actor: str,
 ) -> sqlite3.Row:
     """Stores a new onboarding with the documented defaults; also used by the demo seed."""
-    created_us = unique_instant(tx, "onboardings", workspace_id, created_us)
+    system = rows.stamp(tx, "onboarding", workspace_id, created_us, ids)
+    created_us = system["created_us"]
     phase = values.get("phase") or PHASES[0]
     state = values.get("state") or "active"
-    columns = records.new_columns("onboarding", values)
+    columns = {**records.new_columns("onboarding", values), **system}
     columns.update(
-        id=ids.new(created_us),
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "onboardings"),
         customer_id=customer_id,
         phase=phase,
         state=state,
@@ -64,8 +61,6 @@ def insert(
         waiting_on_customer_since=values.get(
             "waiting_on_customer_since", created_us if state == "waiting" else None
         ),
-        created_us=created_us,
-        updated_us=created_us,
     )
     row = rows.insert(tx, "onboarding", columns)
     record_transition(

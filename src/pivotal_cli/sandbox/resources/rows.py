@@ -12,7 +12,8 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from pivotal_cli.sandbox.data.ids import parse_id
+from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
+from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, not_found
 from pivotal_cli.sandbox.engine.pagination import page
@@ -60,6 +61,25 @@ def select(tx: sqlite3.Connection, resource: str, row_id: str) -> sqlite3.Row:
     """The stored row of a record, by its cuid, deleted or not."""
     table = records.TABLES[resource]
     return tx.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+
+
+def stamp(
+    tx: sqlite3.Connection, resource: str, workspace_id: str, created_us: int, ids: CuidFactory
+) -> dict[str, Any]:
+    """The system columns of a new row: id, workspace, next display_id, instants.
+
+    `created_us` moves on until no other row of the workspace has it, so list cursors
+    never tie; read the instant used from the result.
+    """
+    table = records.TABLES[resource]
+    created_us = unique_instant(tx, table, workspace_id, created_us)
+    return {
+        "id": ids.new(created_us),
+        "workspace_id": workspace_id,
+        "display_id": next_display_id(tx, workspace_id, table),
+        "created_us": created_us,
+        "updated_us": created_us,
+    }
 
 
 def insert(tx: sqlite3.Connection, resource: str, columns: Mapping[str, Any]) -> sqlite3.Row:
