@@ -1,6 +1,6 @@
 """`pivotal onboardings`: onboardings, their phase workflow and their state."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -107,26 +107,16 @@ def advance(
     """Move to the next phase, or with --to through every phase in between (one PATCH each)."""
     from pivotal_cli.domain.workflow import plan_advance
 
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        from pivotal_cli.client import onboardings
-
-        current = onboardings.get(client, onboarding)
-        label = f"Onboarding {current['display_id']}"
-        steps = plan_advance(
+    _move(
+        ctx,
+        onboarding,
+        lambda current, label: plan_advance(
             str(current["phase"]), value_of(to), label, display_id=current["display_id"]
-        )
-        if dry_run:
-            _print_plan(app_ctx, label, current, steps, as_json=json_)
-            return
-        app_ctx.mark_target(target)
-        if LAUNCH_PHASE in steps:
-            confirm_launch(app_ctx, target, label.lower(), yes)
-        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
-    _say_where(app_ctx, final)
-    if json_:
-        app_ctx.output.json(final)
+        ),
+        yes=yes,
+        json_=json_,
+        dry_run=dry_run,
+    )
 
 
 @app.command("back")
@@ -136,19 +126,44 @@ def back(
     ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:
     """Move one phase back."""
-    from pivotal_cli.client import onboardings
     from pivotal_cli.domain.workflow import plan_back
+
+    _move(
+        ctx,
+        onboarding,
+        lambda current, label: [
+            plan_back(str(current["phase"]), label, display_id=current["display_id"])
+        ],
+        yes=yes,
+        json_=json_,
+    )
+
+
+def _move(
+    ctx: typer.Context,
+    onboarding: str,
+    plan: Callable[["Record", str], list[str]],
+    *,
+    yes: bool,
+    json_: bool,
+    dry_run: bool = False,
+) -> None:
+    """Read the onboarding, plan its phases (`plan(current, label)`), walk them, report."""
+    from pivotal_cli.client import onboardings
 
     app_ctx = ctx.obj
     target = app_ctx.target()
     with app_ctx.client(target=target) as client:
         current = onboardings.get(client, onboarding)
         label = f"Onboarding {current['display_id']}"
-        step = plan_back(str(current["phase"]), label, display_id=current["display_id"])
+        steps = plan(current, label)
+        if dry_run:
+            _print_plan(app_ctx, label, current, steps, as_json=json_)
+            return
         app_ctx.mark_target(target)
-        if step == LAUNCH_PHASE:
+        if LAUNCH_PHASE in steps:
             confirm_launch(app_ctx, target, label.lower(), yes)
-        final = _walk(app_ctx, client, current, [step], quiet_stdout=json_)
+        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
     _say_where(app_ctx, final)
     if json_:
         app_ctx.output.json(final)
