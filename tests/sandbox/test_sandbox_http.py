@@ -8,9 +8,8 @@ import httpx
 import pytest
 from sandbox_helpers import CUSTOMER, assert_error, assert_shape, invalid
 
-from pivotal_cli.sandbox.engine import core
+from pivotal_cli.sandbox.engine import core, routes
 from pivotal_cli.sandbox.engine.core import Sandbox
-from pivotal_cli.sandbox.engine import routes
 from pivotal_cli.sandbox.engine.routes import ROUTES
 
 DOCUMENTED_OPERATIONS = {
