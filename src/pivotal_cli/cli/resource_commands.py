@@ -119,10 +119,14 @@ def register(app: typer.Typer, resource: Resource, *names: str) -> dict[str, Com
     return made
 
 
-def _function(run: Callable[..., None], parameters: Sequence[Param]) -> Command:
+def _function(
+    run: Callable[..., None], parameters: Sequence[Param], *, ref: str | None = None
+) -> Command:
     """A function Typer reads as `(name: annotation = default, ...)` that calls `run`.
 
-    Typer passes every parameter by name, so `run` gets them as keyword arguments.
+    Typer passes every parameter by name, so `run` gets them as keyword arguments; the
+    parameter named `ref` (the id argument, named after the resource for its help) as
+    `ref`.
     """
     signature = inspect.Signature(
         [
@@ -134,6 +138,8 @@ def _function(run: Callable[..., None], parameters: Sequence[Param]) -> Command:
     )
 
     def command(**kwargs: Any) -> None:
+        if ref is not None:
+            kwargs["ref"] = kwargs.pop(ref)
         run(**kwargs)
 
     command.__signature__ = signature  # type: ignore[attr-defined]
@@ -210,9 +216,18 @@ def _list(res: Resource) -> Command:
 
 
 def _get(res: Resource) -> Command:
-    def run(*, ctx: typer.Context, columns: str | None, json_: bool, **kwargs: Any) -> None:
-        ref = kwargs.pop(res.name)
-        if kwargs.pop("web", False):
+    def run(
+        *,
+        ctx: typer.Context,
+        ref: str,
+        columns: str | None,
+        json_: bool,
+        jq: str | None,
+        jq_arg: list[str] | None,
+        template: str | None,
+        web: bool = False,
+    ) -> None:
+        if web:
             return _open_page(res, ctx, ref)
         available = res.columns()
         if columns:  # a typo is exit 2 before any request
@@ -224,9 +239,9 @@ def _get(res: Resource) -> Command:
                 found,
                 res.humanise(client, available) if res.humanise else available,
                 json_,
-                jq=kwargs["jq"],
-                jq_args=kwargs["jq_arg"],
-                template=kwargs["template"],
+                jq=jq,
+                jq_args=jq_arg,
+                template=template,
                 requested=columns,
             )
 
@@ -243,6 +258,7 @@ def _get(res: Resource) -> Command:
             ("jq_arg", JqArgOpt, None),
             ("template", TemplateOpt, None),
         ],
+        ref=res.name,
     )
 
 
@@ -263,9 +279,10 @@ def _create(res: Resource) -> Command:
         idempotency_key: str | None,
         json_: bool,
         yes: bool = False,
+        ref: str | None = None,
         **fields: Any,
     ) -> None:
-        parent = [fields.pop(res.parent[0])] if res.parent else []
+        parent = [] if ref is None else [ref]  # the record it is created under
         body = build_body(res.name, "create", fields, data)
         api = res.client_module()
         write_record(
@@ -290,15 +307,21 @@ def _create(res: Resource) -> Command:
             *yes,
             ("json_", JsonOpt, False),
         ],
+        ref=res.parent[0] if res.parent else None,
     )
     return jq_flags(body_flags(res.name, "create")(command))
 
 
 def _update(res: Resource) -> Command:
     def run(
-        *, ctx: typer.Context, data: str | None, json_: bool, yes: bool = False, **fields: Any
+        *,
+        ctx: typer.Context,
+        ref: str,
+        data: str | None,
+        json_: bool,
+        yes: bool = False,
+        **fields: Any,
     ) -> None:
-        ref = fields.pop(res.name)
         body = build_body(res.name, "update", fields, data)
         api = res.client_module()
         write_record(
@@ -321,16 +344,17 @@ def _update(res: Resource) -> Command:
             *yes,
             ("json_", JsonOpt, False),
         ],
+        ref=res.name,
     )
     return jq_flags(body_flags(res.name, "update")(command))
 
 
 def _delete(res: Resource) -> Command:
-    def run(*, ctx: typer.Context, yes: bool, json_: bool, **kwargs: Any) -> None:
+    def run(*, ctx: typer.Context, ref: str, yes: bool, json_: bool) -> None:
         soft_delete(
             ctx.obj,
             res.client_module(),
-            kwargs[res.name],
+            ref,
             res.describe,
             yes=yes,
             json_=json_,
@@ -340,15 +364,18 @@ def _delete(res: Resource) -> Command:
     command = _function(
         run,
         [_CTX, (res.name, res.ref, REQUIRED), ("yes", YesOpt, False), ("json_", JsonOpt, False)],
+        ref=res.name,
     )
     return jq_flags(command)
 
 
 def _open(res: Resource) -> Command:
-    def run(*, ctx: typer.Context, print_only: bool, **kwargs: Any) -> None:
-        _open_page(res, ctx, kwargs[res.name], print_only=print_only)
+    def run(*, ctx: typer.Context, ref: str, print_only: bool) -> None:
+        _open_page(res, ctx, ref, print_only=print_only)
 
-    return _function(run, [_CTX, (res.name, res.ref, REQUIRED), ("print_only", PrintOpt, False)])
+    return _function(
+        run, [_CTX, (res.name, res.ref, REQUIRED), ("print_only", PrintOpt, False)], ref=res.name
+    )
 
 
 def _open_page(res: Resource, ctx: typer.Context, ref: str, *, print_only: bool = False) -> None:
