@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
@@ -58,9 +57,12 @@ REQUIRED = inspect.Parameter.empty  # the default of a parameter that has none
 PrintOpt = Annotated[bool, typer.Option("--print", help="Only print the URL.")]
 
 
-@dataclass(frozen=True)
-class Resource:
-    """What the shared commands of one resource group need to know about it."""
+class Resource(NamedTuple):
+    """What the shared commands of one resource group need to know about it.
+
+    A NamedTuple, as `schema.Field` is: it is defined on every start-up that shows a
+    group's help, where a dataclass costs several times as much.
+    """
 
     name: str  # the schema's resource name, singular: "customer"
     ref: Any  # the `Annotated` id argument of get, update, delete and open
