@@ -26,6 +26,18 @@ def test_all_18_documented_operations_are_routed() -> None:
     assert len(routed) == 18
 
 
+def test_the_routes_are_the_served_documents_paths() -> None:
+    document = core.load_openapi()
+    if document is None:
+        pytest.skip("src/pivotal_cli/domain/openapi.json is not there")
+    paths = json.loads(document)["paths"]
+    expected = {
+        path.removeprefix("/api/v1/"): {m.upper(): op["operationId"] for m, op in item.items()}
+        for path, item in paths.items()
+    }
+    assert dict(ROUTES) == expected
+
+
 def test_every_documented_operation_has_a_handler() -> None:
     documented = {op for _, methods in ROUTES for op in methods.values()}
     unhandled = documented - set(core.HANDLERS) - routes.PUBLIC_OPERATIONS
