@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sandbox_helpers import CUSTOMER, assert_error, assert_shape, invalid
 
-from pivotal_cli.sandbox.engine import core
+from pivotal_cli.sandbox.engine import core, routes
 from pivotal_cli.sandbox.engine.core import Sandbox
 from pivotal_cli.sandbox.engine.routes import ROUTES
 
@@ -24,6 +24,43 @@ def test_all_18_documented_operations_are_routed() -> None:
     routed = {op for _, methods in ROUTES for op in methods.values()} - {"get-openapi"}
     assert routed == DOCUMENTED_OPERATIONS
     assert len(routed) == 18
+
+
+def test_the_routes_are_the_served_documents_paths() -> None:
+    document = core.load_openapi()
+    if document is None:
+        pytest.skip("src/pivotal_cli/domain/openapi.json is not there")
+    paths = json.loads(document)["paths"]
+    expected = {
+        path.removeprefix("/api/v1/"): {m.upper(): op["operationId"] for m, op in item.items()}
+        for path, item in paths.items()
+    }
+    assert dict(ROUTES) == expected
+
+
+def test_every_documented_operation_has_a_handler() -> None:
+    documented = {op for _, methods in ROUTES for op in methods.values()}
+    unhandled = documented - set(core.HANDLERS) - routes.PUBLIC_OPERATIONS
+    assert not unhandled, f"documented operations without a handler: {sorted(unhandled)}"
+
+
+def test_every_handler_answers_a_routed_operation() -> None:
+    routed = {op for _, methods in (*ROUTES, *routes.EXTRA_ROUTES) for op in methods.values()}
+    unknown = set(core.HANDLERS) - routed
+    assert not unknown, f"handlers of operations no route has: {sorted(unknown)}"
+    assert not set(core.HANDLERS) & routes.PUBLIC_OPERATIONS
+
+
+def test_extra_routes_are_not_in_the_document() -> None:
+    documented = {template for template, _ in ROUTES}
+    assert not documented & {template for template, _ in routes.EXTRA_ROUTES}
+
+
+def test_a_handler_for_an_undocumented_operation_is_refused() -> None:
+    with pytest.raises(LookupError, match="list-tasks"):
+        routes.handles("list-tasks")
+    with pytest.raises(LookupError, match="get-me"):
+        routes.handles("get-me")(lambda ctx: (200, {}))
 
 
 def test_every_authenticated_operation_answers(api: httpx.Client) -> None:

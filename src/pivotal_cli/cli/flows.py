@@ -7,7 +7,7 @@ parse-call-render sequence.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from typing import Protocol
@@ -236,6 +236,36 @@ def one_page(page: Record) -> tuple[list[Record], str | None]:
     from pivotal_cli.client.pagination import items, next_cursor
 
     return items(page), next_cursor(page)
+
+
+class Paging(NamedTuple):
+    """What `--all`, `-L N` and `--cursor` ask of a paginated list."""
+
+    all_: bool = False
+    limit: int | None = None
+    cursor: str | None = None
+
+
+def paged(
+    paging: Paging,
+    *,
+    walk: Callable[[str | None], Iterable[Record]],
+    page: Callable[[int | None, str | None], Record],
+) -> tuple[Iterable[Record], str | Callable[[], str | None] | None]:
+    """A paginated list's rows as `paging` asks, and the next cursor, for `show_list`.
+
+    `walk(cursor)` streams every record from a cursor on; `page(limit, cursor)` fetches
+    one page.
+    """
+    if paging.all_:
+        # --all wins over -L: every record, as it did when -L was a page size.
+        return walk(paging.cursor), None
+    if paging.limit:
+        from pivotal_cli.client.pagination import Take
+
+        take = Take(page, paging.limit, paging.cursor)
+        return take, lambda: take.next_cursor
+    return one_page(page(paging.limit, paging.cursor))
 
 
 def write_record(

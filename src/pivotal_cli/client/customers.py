@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 
 from pivotal_cli.client.http import Client, Response
-from pivotal_cli.client.ids import is_id, segment
+from pivotal_cli.client.ids import is_id, record_path
 from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items, iter_items
 from pivotal_cli.domain.records import JSONValue, Record
@@ -41,7 +41,7 @@ def get(client: Client, ref: str) -> Record:
     """A customer by display_id, cuid or slug."""
     ref = ref.strip()
     if is_id(ref):
-        return checked(client.get(f"/customers/{segment(ref, 'customer id')}").record(), "customer")
+        return checked(client.get(record_path("customer", ref)).record(), "customer")
     return find_by_slug(client, ref)
 
 
@@ -105,9 +105,8 @@ def create(
 
 
 def update(client: Client, ref: str, body: Mapping[str, JSONValue]) -> Response:
-    cid = segment(resolve_id(client, ref), "customer id")
-    return client.patch(f"/customers/{cid}", body)
+    return client.patch(record_path("customer", resolve_id(client, ref)), body)
 
 
 def delete(client: Client, customer_id: str) -> Response:
-    return client.delete(f"/customers/{segment(customer_id, 'customer id')}")
+    return client.delete(record_path("customer", customer_id))

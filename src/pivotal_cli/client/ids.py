@@ -1,4 +1,4 @@
-"""Path segments from user-given ids, and telling a display_id or cuid from a slug."""
+"""Paths from user-given ids, and telling a display_id or cuid from a slug."""
 
 from __future__ import annotations
 
@@ -28,3 +28,8 @@ def segment(value: str, what: str = "id") -> str:
     if not value or not _SAFE.match(value):
         raise UsageError(f"'{value}' is not a valid {what}: use a numeric display_id or a cuid.")
     return quote(value, safe="")
+
+
+def record_path(resource: str, record_id: str) -> str:
+    """The path of one record: `/contacts/8421` for ("contact", "8421")."""
+    return f"/{resource}s/{segment(record_id, f'{resource} id')}"

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from pivotal_cli.client import customers
 from pivotal_cli.client.http import Client, QueryValue, Response
-from pivotal_cli.client.ids import segment
+from pivotal_cli.client.ids import record_path
 from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items, iter_items
 from pivotal_cli.domain.records import JSONValue, Record
@@ -48,14 +48,12 @@ def iter_all(
 
 def list_for_customer(client: Client, customer_ref: str) -> list[Record]:
     """One customer's onboardings, newest first (that endpoint is not paginated)."""
-    cid = segment(customers.resolve_id(client, customer_ref), "customer id")
-    return items(fetch_page(client, f"/customers/{cid}/onboardings", {}))
+    customer = record_path("customer", customers.resolve_id(client, customer_ref))
+    return items(fetch_page(client, f"{customer}/onboardings", {}))
 
 
 def get(client: Client, onboarding_id: str) -> Record:
-    return checked(
-        client.get(f"/onboardings/{segment(onboarding_id, 'onboarding id')}").record(), "onboarding"
-    )
+    return checked(client.get(record_path("onboarding", onboarding_id)).record(), "onboarding")
 
 
 def create(
@@ -68,8 +66,8 @@ def create(
 
 
 def update(client: Client, onboarding_id: str, body: Mapping[str, JSONValue]) -> Response:
-    return client.patch(f"/onboardings/{segment(onboarding_id, 'onboarding id')}", body)
+    return client.patch(record_path("onboarding", onboarding_id), body)
 
 
 def delete(client: Client, onboarding_id: str) -> Response:
-    return client.delete(f"/onboardings/{segment(onboarding_id, 'onboarding id')}")
+    return client.delete(record_path("onboarding", onboarding_id))

@@ -106,6 +106,11 @@ def list_filter(operation_id: str, name: str) -> tuple[str, ...]:
     return tuple(spec.LIST_FILTERS[operation_id][name]["enum"])
 
 
+def operations() -> dict[str, dict[str, str]]:
+    """Every documented path (`/api/v1/...`) with its operationIds by HTTP method."""
+    return spec.OPERATIONS
+
+
 def _enum(resource: str, name: str, operation: Operation) -> tuple[str, ...]:
     found = field(resource, name, operation)
     assert found is not None and found.enum, f"{resource}.{name} has no enum in the schema"

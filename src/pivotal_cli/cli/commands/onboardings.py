@@ -1,40 +1,16 @@
 """`pivotal onboardings`: onboardings, their phase workflow and their state."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
-from pivotal_cli.cli.flows import (
-    confirm_launch,
-    emit_record,
-    one_page,
-    select_columns,
-    show_list,
-    soft_delete,
-    write_record,
-)
+from pivotal_cli.cli.flows import Paging, confirm_launch, emit_record, paged
 from pivotal_cli.cli.jq_flags import jq_flags
-from pivotal_cli.cli.options import (
-    AllOpt,
-    ColumnsOpt,
-    CsvOpt,
-    CursorOpt,
-    DataOpt,
-    IdempotencyKeyOpt,
-    JqArgOpt,
-    JqOpt,
-    JsonlOpt,
-    JsonOpt,
-    LimitOpt,
-    TemplateOpt,
-    YesOpt,
-    group,
-)
-from pivotal_cli.cli.web import WebOpt, open_or_print
+from pivotal_cli.cli.options import JsonOpt, YesOpt, group
+from pivotal_cli.cli.resource_commands import Resource, register
 from pivotal_cli.domain.workflow import LAUNCH_PHASE
 
 if TYPE_CHECKING:
@@ -48,86 +24,32 @@ app = group("List and change onboardings; move them through phases.")
 OnboardingId = Annotated[
     str, typer.Argument(help="Onboarding display_id or cuid.", show_default=False)
 ]
+CustomerFilterOpt = Annotated[
+    str | None,
+    typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
+]
 
 
-@app.command("list")
-@handle_errors
-def list_(
-    ctx: typer.Context,
-    customer: Annotated[
-        str | None,
-        typer.Option("--customer", metavar="CUSTOMER", help="Only this customer's (id or slug)."),
-    ] = None,
-    state: StateOpt = None,
-    phase: PhaseOpt = None,
-    limit: LimitOpt = None,
-    cursor: CursorOpt = None,
-    all_: AllOpt = False,
-    columns: ColumnsOpt = None,
-    json_: JsonOpt = False,
-    jsonl: JsonlOpt = False,
-    csv_: CsvOpt = False,
-    jq: JqOpt = None,
-    jq_arg: JqArgOpt = None,
-    template: TemplateOpt = None,
-    web: WebOpt = False,
-) -> None:
-    """List onboardings, newest first, filtered by customer, state and phase."""
-    if web:  # the app's list page: no request needed
-        from pivotal_cli.render.links import list_url
-
-        open_or_print(ctx.obj, list_url(ctx.obj.target().base_url, "onboardings"))
-        return
+def _rows(
+    client: Any, paging: Paging, *, customer: str | None, state: object, phase: object
+) -> tuple[Iterable[dict[str, Any]], Any]:
     from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS, ONBOARDING_DEFAULT
 
-    filters = {
-        "customer": customer,
-        "state": value_of(state),
-        "phase": value_of(phase),
-    }
-
-    def fetch(client: Any) -> tuple[Iterable[dict[str, Any]], Any]:
-        if customer and not (state or phase or cursor or limit):
-            # One customer's onboardings have their own, unpaginated endpoint; paging
-            # flags need the list endpoint's customer_id filter instead.
-            return onboardings.list_for_customer(client, customer), None
-        if all_:
-            # --all wins over -L: every record, as it did when -L was a page size.
-            walk = onboardings.iter_all(
-                client,
-                customer=filters["customer"],
-                state=filters["state"],
-                phase=filters["phase"],
-                cursor=cursor,
-            )
-            return walk, None
-        if limit:
-            from pivotal_cli.client.pagination import Take
-
-            take = Take(
-                lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
-                limit,
-                cursor,
-            )
-            return take, lambda: take.next_cursor
-        return one_page(onboardings.list_page(client, **filters, limit=limit, cursor=cursor))
-
-    show_list(
-        ctx.obj,
-        fetch,
-        columns=ONBOARDING_COLUMNS,
-        default=ONBOARDING_DEFAULT,
-        requested=columns,
-        json_=json_,
-        jsonl=jsonl,
-        csv_=csv_,
-        noun="onboardings",
-        jq=jq,
-        jq_args=jq_arg,
-        template=template,
-        progress=all_,
-        humanise=_customer_names,
+    filters = {"customer": customer, "state": value_of(state), "phase": value_of(phase)}
+    if customer and not (state or phase or paging.cursor or paging.limit):
+        # One customer's onboardings have their own, unpaginated endpoint; paging
+        # flags need the list endpoint's customer_id filter instead.
+        return onboardings.list_for_customer(client, customer), None
+    return paged(
+        paging,
+        walk=lambda at: onboardings.iter_all(
+            client,
+            customer=filters["customer"],
+            state=filters["state"],
+            phase=filters["phase"],
+            cursor=at,
+        ),
+        page=lambda n, at: onboardings.list_page(client, **filters, limit=n, cursor=at),
     )
 
 
@@ -139,114 +61,32 @@ def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]"
     return with_customer_names(columns, name_lookup(client))
 
 
-@app.command("get")
-@handle_errors
-def get(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    columns: ColumnsOpt = None,
-    json_: JsonOpt = False,
-    web: WebOpt = False,
-    jq: JqOpt = None,
-    jq_arg: JqArgOpt = None,
-    template: TemplateOpt = None,
-) -> None:
-    """Show one onboarding."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    if web:
-        return open_(ctx, onboarding)
-
-    if columns:  # a typo is exit 2 before any request
-        select_columns(ONBOARDING_COLUMNS, (), columns)
-    with ctx.obj.client() as client:
-        found = onboardings.get(client, onboarding)
-        emit_record(
-            ctx.obj,
-            found,
-            _customer_names(client, ONBOARDING_COLUMNS),
-            json_,
-            jq=jq,
-            jq_args=jq_arg,
-            template=template,
-            requested=columns,
-        )
-
-
-@app.command("create")
-@handle_errors
-@jq_flags
-@body_flags("onboarding", "create")
-def create(
-    ctx: typer.Context,
-    data: DataOpt = None,
-    idempotency_key: IdempotencyKeyOpt = None,
-    yes: YesOpt = False,
-    json_: JsonOpt = False,
-    **fields: Any,
-) -> None:
-    """Open an onboarding. Defaults: phase before_getting_started, state active."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    body = build_body("onboarding", "create", fields, data)
-    write_record(
-        ctx.obj,
-        lambda client: onboardings.create(client, body, idempotency_key=idempotency_key),
-        columns=ONBOARDING_COLUMNS,
-        json_=json_,
-        done=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
-        launch="the new onboarding" if body.get("phase") == LAUNCH_PHASE else None,
-        yes=yes,
-    )
-
-
-@app.command("update")
-@handle_errors
-@jq_flags
-@body_flags("onboarding", "update")
-def update(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    data: DataOpt = None,
-    yes: YesOpt = False,
-    json_: JsonOpt = False,
-    **fields: Any,
-) -> None:
-    """Change some fields of an onboarding. To move phases, prefer `advance`."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.views import ONBOARDING_COLUMNS
-
-    body = build_body("onboarding", "update", fields, data)
-    write_record(
-        ctx.obj,
-        lambda client: onboardings.update(client, onboarding, body),
-        columns=ONBOARDING_COLUMNS,
-        json_=json_,
-        done=lambda o: f"Updated onboarding {o.get('display_id')}.",
-        launch=f"onboarding {onboarding}" if body.get("phase") == LAUNCH_PHASE else None,
-        yes=yes,
-    )
-
-
-@app.command("delete")
-@handle_errors
-@jq_flags
-def delete(
-    ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
-) -> None:
-    """Soft-delete an onboarding (hidden from reads, kept for audit). Asks first."""
-    from pivotal_cli.client import onboardings
-
-    soft_delete(
-        ctx.obj,
-        onboardings,
-        onboarding,
-        lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
-        yes=yes,
-        json_=json_,
-    )
+ONBOARDING = Resource(
+    "onboarding",
+    OnboardingId,
+    help={
+        "list": "List onboardings, newest first, filtered by customer, state and phase.",
+        "get": "Show one onboarding.",
+        "create": "Open an onboarding. Defaults: phase before_getting_started, state active.",
+        "update": "Change some fields of an onboarding. To move phases, prefer `advance`.",
+        "delete": "Soft-delete an onboarding (hidden from reads, kept for audit). Asks first.",
+        "open": "Open the onboarding's page in the Pivotal app (or print its URL).",
+    },
+    created=lambda o: f"Created onboarding {o.get('display_id')} in {o.get('phase')}.",
+    updated=lambda o: f"Updated onboarding {o.get('display_id')}.",
+    describe=lambda o: f"onboarding {o['display_id']} ({o.get('phase')})",
+    rows=_rows,
+    list_filters=(
+        ("customer", CustomerFilterOpt, None),
+        ("state", StateOpt, None),
+        ("phase", PhaseOpt, None),
+    ),
+    paginated=True,
+    opens=True,
+    launch=True,
+    humanise=_customer_names,
+)
+commands = register(app, ONBOARDING, "list", "get", "create", "update", "delete")
 
 
 @app.command("advance")
@@ -267,26 +107,16 @@ def advance(
     """Move to the next phase, or with --to through every phase in between (one PATCH each)."""
     from pivotal_cli.domain.workflow import plan_advance
 
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        from pivotal_cli.client import onboardings
-
-        current = onboardings.get(client, onboarding)
-        label = f"Onboarding {current['display_id']}"
-        steps = plan_advance(
+    _move(
+        ctx,
+        onboarding,
+        lambda current, label: plan_advance(
             str(current["phase"]), value_of(to), label, display_id=current["display_id"]
-        )
-        if dry_run:
-            _print_plan(app_ctx, label, current, steps, as_json=json_)
-            return
-        app_ctx.mark_target(target)
-        if LAUNCH_PHASE in steps:
-            confirm_launch(app_ctx, target, label.lower(), yes)
-        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
-    _say_where(app_ctx, final)
-    if json_:
-        app_ctx.output.json(final)
+        ),
+        yes=yes,
+        json_=json_,
+        dry_run=dry_run,
+    )
 
 
 @app.command("back")
@@ -296,19 +126,44 @@ def back(
     ctx: typer.Context, onboarding: OnboardingId, yes: YesOpt = False, json_: JsonOpt = False
 ) -> None:
     """Move one phase back."""
-    from pivotal_cli.client import onboardings
     from pivotal_cli.domain.workflow import plan_back
+
+    _move(
+        ctx,
+        onboarding,
+        lambda current, label: [
+            plan_back(str(current["phase"]), label, display_id=current["display_id"])
+        ],
+        yes=yes,
+        json_=json_,
+    )
+
+
+def _move(
+    ctx: typer.Context,
+    onboarding: str,
+    plan: Callable[["Record", str], list[str]],
+    *,
+    yes: bool,
+    json_: bool,
+    dry_run: bool = False,
+) -> None:
+    """Read the onboarding, plan its phases (`plan(current, label)`), walk them, report."""
+    from pivotal_cli.client import onboardings
 
     app_ctx = ctx.obj
     target = app_ctx.target()
     with app_ctx.client(target=target) as client:
         current = onboardings.get(client, onboarding)
         label = f"Onboarding {current['display_id']}"
-        step = plan_back(str(current["phase"]), label, display_id=current["display_id"])
+        steps = plan(current, label)
+        if dry_run:
+            _print_plan(app_ctx, label, current, steps, as_json=json_)
+            return
         app_ctx.mark_target(target)
-        if step == LAUNCH_PHASE:
+        if LAUNCH_PHASE in steps:
             confirm_launch(app_ctx, target, label.lower(), yes)
-        final = _walk(app_ctx, client, current, [step], quiet_stdout=json_)
+        final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
     _say_where(app_ctx, final)
     if json_:
         app_ctx.output.json(final)
@@ -408,24 +263,9 @@ _state_command("at-risk", "Set state at_risk (the phase stays).")
 _state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
 
 
-@app.command("open")
-@handle_errors
-def open_(
-    ctx: typer.Context,
-    onboarding: OnboardingId,
-    print_only: Annotated[bool, typer.Option("--print", help="Only print the URL.")] = False,
-) -> None:
-    """Open the onboarding's page in the Pivotal app (or print its URL)."""
-    from pivotal_cli.client import onboardings
-    from pivotal_cli.render.links import onboarding_url
-
-    app_ctx = ctx.obj
-    target = app_ctx.target()
-    with app_ctx.client(target=target) as client:
-        found = onboardings.get(client, onboarding)
-    open_or_print(app_ctx, onboarding_url(target.base_url, found), print_only=print_only)
+register(app, ONBOARDING, "open")
 
 
 # Aliases as gh has them; hidden, so help and completion list each command once.
-app.command("ls", hidden=True)(list_)
-app.command("view", hidden=True)(get)
+app.command("ls", hidden=True)(commands["list"])
+app.command("view", hidden=True)(commands["get"])

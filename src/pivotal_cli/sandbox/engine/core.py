@@ -31,16 +31,21 @@ from pivotal_cli.sandbox.data.keys import (
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, format_ms, to_us, utc_now
 from pivotal_cli.sandbox.engine.auth import authenticate
-from pivotal_cli.sandbox.engine.context import Caller, Ctx, Reply
+from pivotal_cli.sandbox.engine.context import Caller, Ctx
 from pivotal_cli.sandbox.engine.errors import ApiError, internal, not_found
 from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan
 from pivotal_cli.sandbox.engine.idempotency import Claim, Idempotency, record
 from pivotal_cli.sandbox.engine.protocol import JSON_CONTENT_TYPE, Request, Response, json_response
 from pivotal_cli.sandbox.engine.ratelimit import RateLimiter, RatePolicy
-from pivotal_cli.sandbox.engine.routes import PUBLIC_OPERATIONS, RAW_BODY_OPERATIONS, match
+from pivotal_cli.sandbox.engine.routes import (
+    HANDLERS,
+    PUBLIC_OPERATIONS,
+    RAW_BODY_OPERATIONS,
+    match,
+)
 from pivotal_cli.sandbox.engine.validation import parse_body
 from pivotal_cli.sandbox.fixtures.provision import provision
-from pivotal_cli.sandbox.resources import contacts, customers, onboardings
+from pivotal_cli.sandbox.resources import contacts, customers, me, onboardings
 from pivotal_cli.sandbox.webhooks import resend
 from pivotal_cli.sandbox.webhooks.schedule import time_scale_from
 from pivotal_cli.sandbox.webhooks.worker import Dispatcher
@@ -49,48 +54,9 @@ API_VERSION = "v1"
 
 logger = logging.getLogger("pivotal_cli.sandbox")
 
-
-def get_me(ctx: Ctx) -> Reply:
-    """The spec's `Me`, plus an additive `mode` the guides rely on."""
-    caller = ctx.caller
-    return 200, {
-        "object": "me",
-        "api_key": {
-            "id": caller.key_id,
-            "name": caller.key_name,
-            "prefix": caller.key_prefix,
-            "scopes": ["*"],
-            "rate_limit_tier": "default" if caller.mode == "live" else "test",
-        },
-        "organization": {
-            "id": caller.workspace_id,
-            "slug": caller.workspace_slug,
-            "name": caller.workspace_name,
-        },
-        "mode": caller.mode,
-    }
-
-
-HANDLERS: dict[str, Callable[[Ctx], Reply]] = {
-    "get-me": get_me,
-    "list-customers": customers.list_customers,
-    "create-customer": customers.create_customer,
-    "get-customer": customers.get_customer,
-    "update-customer": customers.update_customer,
-    "delete-customer": customers.delete_customer,
-    "list-customer-contacts": contacts.list_customer_contacts,
-    "create-customer-contact": contacts.create_customer_contact,
-    "get-contact": contacts.get_contact,
-    "update-contact": contacts.update_contact,
-    "delete-contact": contacts.delete_contact,
-    "list-onboardings": onboardings.list_onboardings,
-    "create-onboarding": onboardings.create_onboarding,
-    "list-customer-onboardings": onboardings.list_customer_onboardings,
-    "get-onboarding": onboardings.get_onboarding,
-    "update-onboarding": onboardings.update_onboarding,
-    "delete-onboarding": onboardings.delete_onboarding,
-    "resend-webhook-events": resend.resend_events,
-}
+# The modules whose `@handles` functions answer the routed operations: importing them
+# fills `HANDLERS`.
+HANDLER_MODULES = (me, customers, contacts, onboardings, resend)
 
 
 def load_openapi() -> bytes | None:

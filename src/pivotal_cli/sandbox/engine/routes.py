@@ -1,54 +1,84 @@
-"""The route table: path templates under `/api/v1` and the operationId for each method.
+"""The route table, from the OpenAPI document, and the handler of each operation.
 
-Operation names are the spec's operationIds, so a route, its handler and its docs
-section share one name. Unknown paths get 404 `route_not_found`; a known path with
-another method gets 405 `method_not_allowed` with an `Allow` header.
+The documented paths and their operationIds come from the document (`domain.schema`,
+Python literals: no file is read), so a route, its handler and its docs section share
+one name. The few routes the sandbox serves beyond the document are declared here, in
+`EXTRA_ROUTES`. Handlers register by operationId with `@handles`; the table is built
+once, at import. Unknown paths get 404 `route_not_found`; a known path with another
+method gets 405 `method_not_allowed` with an `Allow` header.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import unquote
 
+from pivotal_cli.domain import schema
+from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import ApiError, not_found
 
 API_PREFIX = "/api/v1"
 
-ROUTES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("health", {"GET": "get-health"}),
-    ("openapi.json", {"GET": "get-openapi"}),
-    ("me", {"GET": "get-me"}),
-    ("customers", {"GET": "list-customers", "POST": "create-customer"}),
-    (
-        "customers/{id}",
-        {"GET": "get-customer", "PATCH": "update-customer", "DELETE": "delete-customer"},
-    ),
-    (
-        "customers/{customerId}/contacts",
-        {"GET": "list-customer-contacts", "POST": "create-customer-contact"},
-    ),
-    ("customers/{customerId}/onboardings", {"GET": "list-customer-onboardings"}),
-    (
-        "contacts/{id}",
-        {"GET": "get-contact", "PATCH": "update-contact", "DELETE": "delete-contact"},
-    ),
-    ("onboardings", {"GET": "list-onboardings", "POST": "create-onboarding"}),
-    (
-        "onboardings/{id}",
-        {"GET": "get-onboarding", "PATCH": "update-onboarding", "DELETE": "delete-onboarding"},
-    ),
-)
+# The order `Allow` lists a path's methods in, whatever order the document has.
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
-# Routes the docs' OpenAPI blocks do not have, kept out of the served document (see
-# docs/api-choices.md, "The project's own additions"): matched after the documented ones.
-EXTENSION_ROUTES: tuple[tuple[str, dict[str, str]], ...] = (
+Route = tuple[str, dict[str, str]]  # a path template under /api/v1, operationIds by method
+
+
+def _documented() -> tuple[Route, ...]:
+    routes = []
+    for path, methods in schema.operations().items():
+        ordered = sorted(methods, key=_METHOD_ORDER.index)
+        routes.append((path.removeprefix(API_PREFIX + "/"), {m: methods[m] for m in ordered}))
+    return tuple(routes)
+
+
+ROUTES: tuple[Route, ...] = _documented()
+
+# Served, but not in the document: the document itself, and the project's own additions
+# (docs/api-choices.md, "The project's own additions"), matched after the documented ones.
+EXTRA_ROUTES: tuple[Route, ...] = (
+    ("openapi.json", {"GET": "get-openapi"}),
     ("webhook_endpoints/{id}/resend", {"POST": "resend-webhook-events"}),
 )
 
-# Operations that read the raw request body themselves (it may be a bare JSON array).
-RAW_BODY_OPERATIONS = frozenset({"resend-webhook-events"})
-
+# Answered without a key, outside the rate limit and any transaction (by the core).
 PUBLIC_OPERATIONS = frozenset({"get-health", "get-openapi"})
+
+OPERATIONS = frozenset(op for _, methods in (*ROUTES, *EXTRA_ROUTES) for op in methods.values())
+
+Handler = Callable[[Ctx], Reply]
+H = TypeVar("H", bound=Handler)
+
+# operationId -> the function that answers it; filled by `@handles` in the modules that
+# `engine.core` imports.
+HANDLERS: dict[str, Handler] = {}
+# Operations that read the raw request body themselves (it may be a bare JSON array).
+RAW_BODY_OPERATIONS: set[str] = set()
+
+
+def handles(operation: str, *, raw_body: bool = False) -> Callable[[H], H]:
+    """Register the decorated function as the handler of `operation` (an operationId)."""
+    if operation not in OPERATIONS or operation in PUBLIC_OPERATIONS:
+        raise LookupError(f"{operation!r} is no routed operation that takes a handler")
+
+    def register(handler: H) -> H:
+        if operation in HANDLERS:
+            raise LookupError(f"{operation!r} has a handler already")
+        HANDLERS[operation] = handler
+        if raw_body:
+            RAW_BODY_OPERATIONS.add(operation)
+        return handler
+
+    return register
+
+
+# Templates split once; a request is matched against these in order.
+_TABLE = tuple(
+    (tuple(template.split("/")), methods) for template, methods in (*ROUTES, *EXTRA_ROUTES)
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +93,8 @@ def match(method: str, raw_path: str) -> Match:
     """Resolves a request path (still percent-encoded) or raises the 404/405 error."""
     segments = _segments(raw_path)
     if segments is not None:
-        for template, methods in (*ROUTES, *EXTENSION_ROUTES):
-            params = _bind(template.split("/"), segments)
+        for template, methods in _TABLE:
+            params = _bind(template, segments)
             if params is None:
                 continue
             if method in methods:
@@ -89,7 +119,7 @@ def _segments(raw_path: str) -> list[str] | None:
     return None if "" in parts else parts
 
 
-def _bind(template: list[str], segments: list[str]) -> dict[str, str] | None:
+def _bind(template: tuple[str, ...], segments: list[str]) -> dict[str, str] | None:
     if len(template) != len(segments):
         return None
     params: dict[str, str] = {}

@@ -16,29 +16,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import CuidFactory
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
-from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
+from pivotal_cli.sandbox.engine.errors import conflict
 from pivotal_cli.sandbox.engine.pagination import unpaginated
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import validate
-from pivotal_cli.sandbox.resources import customers, records
+from pivotal_cli.sandbox.resources import customers, records, rows
 
 
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Contact object."""
     return records.render("contact", row)
-
-
-def find(
-    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
-) -> sqlite3.Row | None:
-    return customers.find_child(
-        tx, "contacts", workspace_id, id_like, include_deleted=include_deleted
-    )
-
-
-def missing(id_like: str) -> ApiError:
-    return not_found("contact_not_found", f"No contact found with id '{id_like}'.")
 
 
 def insert(
@@ -58,21 +46,10 @@ def insert(
         primary = not _has_primary(tx, customer_id)
     if primary:
         _demote_primary(tx, customer_id, created_us)
-    created_us = unique_instant(tx, "contacts", workspace_id, created_us)
-    row_id = ids.new(created_us)
     columns = records.new_columns("contact", {**values, "email": email, "is_primary": primary})
-    columns.update(
-        id=row_id,
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "contacts"),
-        customer_id=customer_id,
-        created_us=created_us,
-        updated_us=created_us,
-    )
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT INTO contacts ({names}) VALUES ({marks})", tuple(columns.values()))
-    return tx.execute("SELECT * FROM contacts WHERE id = ?", (row_id,)).fetchone()
+    columns.update(rows.stamp(tx, "contact", workspace_id, created_us, ids))
+    columns["customer_id"] = customer_id
+    return rows.insert(tx, "contact", columns)
 
 
 def _check_email_free(
@@ -106,16 +83,18 @@ def _demote_primary(tx: sqlite3.Connection, customer_id: str, now_us: int) -> No
     )
 
 
+@handles("list-customer-contacts")
 def list_customer_contacts(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    rows = ctx.tx.execute(
+    found = ctx.tx.execute(
         "SELECT * FROM contacts WHERE customer_id = ? AND deleted_us IS NULL"
         " ORDER BY is_primary DESC, created_us DESC",
         (customer["id"],),
     ).fetchall()
-    return 200, unpaginated([render(row) for row in rows])
+    return 200, unpaginated([render(row) for row in found])
 
 
+@handles("create-customer-contact")
 def create_customer_contact(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
     values = validate(ctx.body, "contact", "create")
@@ -123,22 +102,17 @@ def create_customer_contact(ctx: Ctx) -> Reply:
         ctx.tx, ctx.workspace_id, customer["id"], values, ids=ctx.ids, created_us=ctx.now_us
     )
     ctx.event("contact.created", customer_id=customer["id"], contact_id=row["id"])
-    rendered = render(row)
-    ctx.fire("contact", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "contact", row)
 
 
+@handles("get-contact")
 def get_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
-    return 200, render(row)
+    return 200, render(rows.require_child(ctx.tx, "contact", ctx.workspace_id, ctx.params["id"]))
 
 
+@handles("update-contact")
 def update_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
+    row = rows.require_child(ctx.tx, "contact", ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, "contact", "update")
     columns = records.columns("contact", values)
     if "email" in columns:
@@ -147,32 +121,14 @@ def update_contact(ctx: Ctx) -> Reply:
     if values.get("is_primary"):
         _demote_primary(ctx.tx, row["customer_id"], ctx.now_us)
     columns["updated_us"] = ctx.now_us
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    ctx.tx.execute(
-        f"UPDATE contacts SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
-    )
-    ctx.event(
-        "contact.updated",
-        customer_id=row["customer_id"],
-        contact_id=row["id"],
-        data={"fields": sorted(values)},
-    )
-    updated = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
-    rendered = render(updated)
-    ctx.fire("contact", "update", render(row), rendered)
-    return 200, rendered
+    updated = rows.update(ctx.tx, "contact", row["id"], columns)
+    ctx.event("contact.updated", **rows.event_ids("contact", row), data={"fields": sorted(values)})
+    return rows.updated(ctx, "contact", row, updated)
 
 
+@handles("delete-contact")
 def delete_contact(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
-        raise missing(ctx.params["id"])
-    if row["deleted_us"] is None:
-        ctx.tx.execute(
-            "UPDATE contacts SET deleted_us = ?, updated_us = ? WHERE id = ?",
-            (ctx.now_us, ctx.now_us, row["id"]),
-        )
-        ctx.event("contact.deleted", customer_id=row["customer_id"], contact_id=row["id"])
-        deleted = ctx.tx.execute("SELECT * FROM contacts WHERE id = ?", (row["id"],)).fetchone()
-        ctx.fire("contact", "delete", render(row), render(deleted))
-    return 200, customers.render_deleted(row)
+    found = rows.find_child(
+        ctx.tx, "contact", ctx.workspace_id, ctx.params["id"], include_deleted=True
+    )
+    return rows.soft_delete(ctx, "contact", found, ctx.params["id"])

@@ -19,12 +19,12 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
-from pivotal_cli.sandbox.engine.errors import ApiError, conflict, not_found
-from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit
+from pivotal_cli.sandbox.engine.errors import conflict
+from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, validate
-from pivotal_cli.sandbox.resources import records
+from pivotal_cli.sandbox.resources import records, rows
 
 STATUSES = schema.list_filter("list-customers", "status")
 DEFAULT_STATUS = "onboarding"
@@ -33,11 +33,6 @@ DEFAULT_STATUS = "onboarding"
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Customer object, plus the additive `metadata`."""
     return records.render("customer", row)
-
-
-def render_deleted(row: sqlite3.Row) -> dict[str, Any]:
-    """The `Deleted` object every delete returns (all three resources share its shape)."""
-    return {"object": "deleted", "id": row["id"], "display_id": row["display_id"], "deleted": True}
 
 
 def find(
@@ -52,39 +47,12 @@ def find(
     ).fetchone()
 
 
-def find_child(
-    tx: sqlite3.Connection,
-    table: str,
-    workspace_id: str,
-    id_like: str,
-    *,
-    include_deleted: bool = False,
-) -> sqlite3.Row | None:
-    """A contact or onboarding by display_id or cuid, whether or not its customer is deleted.
-
-    Only the row's own delete hides it here: a deleted customer's children survive it
-    and stay reachable by id (lists leave them out instead). `table` is one of our own
-    table names, never user input.
-    """
-    column, value = parse_id(id_like)
-    hidden = "" if include_deleted else " AND r.deleted_us IS NULL"
-    return tx.execute(
-        f"SELECT r.* FROM {table} r JOIN customers c ON c.id = r.customer_id"
-        f" WHERE r.workspace_id = ? AND r.{column} = ?{hidden}",
-        (workspace_id, value),
-    ).fetchone()
-
-
 def require(tx: sqlite3.Connection, workspace_id: str, id_like: str) -> sqlite3.Row:
     """Like `find`, but a missing customer is the documented 404."""
     row = find(tx, workspace_id, id_like)
     if row is None:
-        raise missing(id_like)
+        raise rows.missing("customer", id_like)
     return row
-
-
-def missing(id_like: str) -> ApiError:
-    return not_found("customer_not_found", f"No customer found with id '{id_like}'.")
 
 
 def insert(
@@ -98,21 +66,12 @@ def insert(
 ) -> sqlite3.Row:
     """Stores a new customer from validated values; also used by the demo seed."""
     check_unique(tx, workspace_id, values)
-    created_us = unique_instant(tx, "customers", workspace_id, created_us)
-    row_id = ids.new(created_us)
     columns = records.new_columns("customer", values)
     columns["status"] = values.get("status") or DEFAULT_STATUS
-    columns.update(
-        id=row_id,
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "customers"),
-        created_us=created_us,
-        updated_us=created_us if updated_us is None else updated_us,
-    )
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT INTO customers ({names}) VALUES ({marks})", tuple(columns.values()))
-    return tx.execute("SELECT * FROM customers WHERE id = ?", (row_id,)).fetchone()
+    columns.update(rows.stamp(tx, "customer", workspace_id, created_us, ids))
+    if updated_us is not None:
+        columns["updated_us"] = updated_us
+    return rows.insert(tx, "customer", columns)
 
 
 def check_unique(
@@ -150,6 +109,7 @@ def check_unique(
         )
 
 
+@handles("list-customers")
 def list_customers(ctx: Ctx) -> Reply:
     limit = parse_limit(ctx.query)
     cursor = parse_cursor(ctx.query)
@@ -162,54 +122,35 @@ def list_customers(ctx: Ctx) -> Reply:
     if "slug" in ctx.query:
         sql += " AND slug = ?"
         args.append(ctx.query["slug"])
-    if cursor is not None:
-        sql += " AND created_us < ?"
-        args.append(cursor)
-    sql += " ORDER BY created_us DESC LIMIT ?"
-    args.append(limit + 1)
-    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+    return rows.newest_first(ctx, "customer", sql, args, cursor=cursor, limit=limit)
 
 
+@handles("create-customer")
 def create_customer(ctx: Ctx) -> Reply:
     values = validate(ctx.body, "customer", "create")
     row = insert(ctx.tx, ctx.workspace_id, values, ids=ctx.ids, created_us=ctx.now_us)
     ctx.event("customer.created", customer_id=row["id"], data={"display_id": row["display_id"]})
-    rendered = render(row)
-    ctx.fire("customer", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "customer", row)
 
 
+@handles("get-customer")
 def get_customer(ctx: Ctx) -> Reply:
     return 200, render(require(ctx.tx, ctx.workspace_id, ctx.params["id"]))
 
 
+@handles("update-customer")
 def update_customer(ctx: Ctx) -> Reply:
     row = require(ctx.tx, ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, "customer", "update")
     check_unique(ctx.tx, ctx.workspace_id, values, exclude_id=row["id"])
     columns = records.columns("customer", values)
     columns["updated_us"] = ctx.now_us
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    ctx.tx.execute(
-        f"UPDATE customers SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
-    )
+    updated = rows.update(ctx.tx, "customer", row["id"], columns)
     ctx.event("customer.updated", customer_id=row["id"], data={"fields": sorted(values)})
-    rendered = render(require(ctx.tx, ctx.workspace_id, row["id"]))
-    ctx.fire("customer", "update", render(row), rendered)
-    return 200, rendered
+    return rows.updated(ctx, "customer", row, updated)
 
 
+@handles("delete-customer")
 def delete_customer(ctx: Ctx) -> Reply:
     row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
-        raise missing(ctx.params["id"])
-    if row["deleted_us"] is None:
-        ctx.tx.execute(
-            "UPDATE customers SET deleted_us = ?, updated_us = ? WHERE id = ?",
-            (ctx.now_us, ctx.now_us, row["id"]),
-        )
-        ctx.event("customer.deleted", customer_id=row["id"])
-        # The event carries the customer as it stands archived, not the `Deleted` stub.
-        archived = ctx.tx.execute("SELECT * FROM customers WHERE id = ?", (row["id"],)).fetchone()
-        ctx.fire("customer", "delete", render(row), render(archived))
-    return 200, render_deleted(row)
+    return rows.soft_delete(ctx, "customer", row, ctx.params["id"])

@@ -19,12 +19,12 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.sandbox.data.ids import CuidFactory
-from pivotal_cli.sandbox.data.store import next_display_id, unique_instant
 from pivotal_cli.sandbox.engine.context import Ctx, Reply, record_transition
-from pivotal_cli.sandbox.engine.errors import ApiError, invalid, not_found
-from pivotal_cli.sandbox.engine.pagination import page, parse_cursor, parse_limit, unpaginated
+from pivotal_cli.sandbox.engine.errors import invalid
+from pivotal_cli.sandbox.engine.pagination import parse_cursor, parse_limit, unpaginated
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import enum_param, validate
-from pivotal_cli.sandbox.resources import customers, records
+from pivotal_cli.sandbox.resources import customers, records, rows
 
 PHASES = schema.list_filter("list-onboardings", "phase")
 STATES = schema.list_filter("list-onboardings", "state")
@@ -33,18 +33,6 @@ STATES = schema.list_filter("list-onboardings", "state")
 def render(row: sqlite3.Row) -> dict[str, Any]:
     """The documented Onboarding object."""
     return records.render("onboarding", row)
-
-
-def find(
-    tx: sqlite3.Connection, workspace_id: str, id_like: str, *, include_deleted: bool = False
-) -> sqlite3.Row | None:
-    return customers.find_child(
-        tx, "onboardings", workspace_id, id_like, include_deleted=include_deleted
-    )
-
-
-def missing(id_like: str) -> ApiError:
-    return not_found("onboarding_not_found", f"No onboarding found with id '{id_like}'.")
 
 
 def insert(
@@ -58,14 +46,12 @@ def insert(
     actor: str,
 ) -> sqlite3.Row:
     """Stores a new onboarding with the documented defaults; also used by the demo seed."""
-    created_us = unique_instant(tx, "onboardings", workspace_id, created_us)
+    system = rows.stamp(tx, "onboarding", workspace_id, created_us, ids)
+    created_us = system["created_us"]
     phase = values.get("phase") or PHASES[0]
     state = values.get("state") or "active"
-    columns = records.new_columns("onboarding", values)
+    columns = {**records.new_columns("onboarding", values), **system}
     columns.update(
-        id=ids.new(created_us),
-        workspace_id=workspace_id,
-        display_id=next_display_id(tx, workspace_id, "onboardings"),
         customer_id=customer_id,
         phase=phase,
         state=state,
@@ -75,12 +61,8 @@ def insert(
         waiting_on_customer_since=values.get(
             "waiting_on_customer_since", created_us if state == "waiting" else None
         ),
-        created_us=created_us,
-        updated_us=created_us,
     )
-    names = ", ".join(columns)
-    marks = ", ".join("?" for _ in columns)
-    tx.execute(f"INSERT INTO onboardings ({names}) VALUES ({marks})", tuple(columns.values()))
+    row = rows.insert(tx, "onboarding", columns)
     record_transition(
         tx,
         workspace_id=workspace_id,
@@ -91,7 +73,7 @@ def insert(
         at_us=created_us,
         actor=actor,
     )
-    return tx.execute("SELECT * FROM onboardings WHERE id = ?", (columns["id"],)).fetchone()
+    return row
 
 
 def resolve_waiting(row: sqlite3.Row, values: Mapping[str, Any]) -> tuple[str, bool]:
@@ -133,6 +115,7 @@ def update_columns(row: sqlite3.Row, values: Mapping[str, Any], now_us: int) -> 
     return columns
 
 
+@handles("list-onboardings")
 def list_onboardings(ctx: Ctx) -> Reply:
     limit = parse_limit(ctx.query)
     cursor = parse_cursor(ctx.query)
@@ -153,24 +136,21 @@ def list_onboardings(ctx: Ctx) -> Reply:
         if value is not None:
             sql += f" AND o.{column} = ?"
             args.append(value)
-    if cursor is not None:
-        sql += " AND o.created_us < ?"
-        args.append(cursor)
-    sql += " ORDER BY o.created_us DESC LIMIT ?"
-    args.append(limit + 1)
-    return 200, page(ctx.tx.execute(sql, args).fetchall(), limit, render)
+    return rows.newest_first(ctx, "onboarding", sql, args, cursor=cursor, limit=limit, alias="o.")
 
 
+@handles("list-customer-onboardings")
 def list_customer_onboardings(ctx: Ctx) -> Reply:
     customer = customers.require(ctx.tx, ctx.workspace_id, ctx.params["customerId"])
-    rows = ctx.tx.execute(
+    found = ctx.tx.execute(
         "SELECT * FROM onboardings WHERE customer_id = ? AND deleted_us IS NULL"
         " ORDER BY created_us DESC",
         (customer["id"],),
     ).fetchall()
-    return 200, unpaginated([render(row) for row in rows])
+    return 200, unpaginated([render(row) for row in found])
 
 
+@handles("create-onboarding")
 def create_onboarding(ctx: Ctx) -> Reply:
     values = validate(ctx.body, "onboarding", "create")
     customer = customers.require(ctx.tx, ctx.workspace_id, values["customer_id"])
@@ -189,40 +169,29 @@ def create_onboarding(ctx: Ctx) -> Reply:
         onboarding_id=row["id"],
         data={"phase": row["phase"], "state": row["state"]},
     )
-    rendered = render(row)
-    ctx.fire("onboarding", "create", None, rendered)
-    return 201, rendered
+    return rows.created(ctx, "onboarding", row)
 
 
+@handles("get-onboarding")
 def get_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
-    return 200, render(row)
+    return 200, render(rows.require_child(ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"]))
 
 
+@handles("update-onboarding")
 def update_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"])
-    if row is None:
-        raise missing(ctx.params["id"])
+    row = rows.require_child(ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"])
     values = validate(ctx.body, "onboarding", "update")
     columns = update_columns(row, values, ctx.now_us)
-    assignments = ", ".join(f"{name} = ?" for name in columns)
-    ctx.tx.execute(
-        f"UPDATE onboardings SET {assignments} WHERE id = ?", (*columns.values(), row["id"])
-    )
+    updated = rows.update(ctx.tx, "onboarding", row["id"], columns)
     _audit_update(ctx, row, columns, sorted(values))
-    updated = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
-    rendered = render(updated)
     # Phase and state changes (advance, back, pause, …) are PATCHes: they fire here.
-    ctx.fire("onboarding", "update", render(row), rendered)
-    return 200, rendered
+    return rows.updated(ctx, "onboarding", row, updated)
 
 
 def _audit_update(
     ctx: Ctx, row: sqlite3.Row, columns: Mapping[str, Any], fields: list[str]
 ) -> None:
-    ids = {"customer_id": row["customer_id"], "onboarding_id": row["id"]}
+    ids = rows.event_ids("onboarding", row)
     ctx.event("onboarding.updated", **ids, data={"fields": fields})
     if columns["state"] != row["state"]:
         ctx.event(
@@ -243,16 +212,9 @@ def _audit_update(
         )
 
 
+@handles("delete-onboarding")
 def delete_onboarding(ctx: Ctx) -> Reply:
-    row = find(ctx.tx, ctx.workspace_id, ctx.params["id"], include_deleted=True)
-    if row is None:
-        raise missing(ctx.params["id"])
-    if row["deleted_us"] is None:
-        ctx.tx.execute(
-            "UPDATE onboardings SET deleted_us = ?, updated_us = ? WHERE id = ?",
-            (ctx.now_us, ctx.now_us, row["id"]),
-        )
-        ctx.event("onboarding.deleted", customer_id=row["customer_id"], onboarding_id=row["id"])
-        deleted = ctx.tx.execute("SELECT * FROM onboardings WHERE id = ?", (row["id"],)).fetchone()
-        ctx.fire("onboarding", "delete", render(row), render(deleted))
-    return 200, customers.render_deleted(row)
+    found = rows.find_child(
+        ctx.tx, "onboarding", ctx.workspace_id, ctx.params["id"], include_deleted=True
+    )
+    return rows.soft_delete(ctx, "onboarding", found, ctx.params["id"])

@@ -14,6 +14,7 @@ from typing import Any
 
 from pivotal_cli.sandbox.engine.context import Ctx, Reply
 from pivotal_cli.sandbox.engine.errors import invalid, not_found
+from pivotal_cli.sandbox.engine.routes import handles
 from pivotal_cli.sandbox.engine.validation import MAX_BODY_BYTES
 from pivotal_cli.sandbox.webhooks import deliveries, endpoints, outbox
 
@@ -37,6 +38,7 @@ def parse_event_ids(raw: bytes) -> list[str]:
     return list(dict.fromkeys(value))  # one delivery per event, even if named twice
 
 
+@handles("resend-webhook-events", raw_body=True)
 def resend_events(ctx: Ctx) -> Reply:
     event_ids = parse_event_ids(ctx.raw_body)
     endpoint = endpoints.find(ctx.tx, ctx.workspace_id, ctx.params["id"])
