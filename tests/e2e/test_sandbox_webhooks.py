@@ -260,3 +260,29 @@ def test_a_retry_left_pending_goes_out_with_the_next_process(cli: CLI, receiver:
     assert _run("--sandbox", "customers", "list", "-L", "1", env=scale).returncode == 0
     assert len(receiver.got) == 2
     assert receiver.got[0][0]["svix-id"] == receiver.got[1][0]["svix-id"]
+
+
+def test_deliver_says_what_a_timed_out_endpoint_left_for_later(
+    cli: CLI, receiver: Receiver, exit_passes: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pivotal_cli.sandbox.webhooks import worker
+    from pivotal_cli.sandbox.webhooks.sender import Attempt
+
+    hanging, _ = add(cli, "http://127.0.0.1:9/hangs")
+    add(cli, receiver.url)
+    for name in ("One", "Two", "Three"):
+        cli("--sandbox", "customers", "create", "--name", name, "--json")
+    real_post = worker.post
+
+    def post(client: Any, url: str, *args: Any) -> Attempt:
+        if url.endswith("/hangs"):
+            return Attempt(None, "timeout after 10 s", 10_000, None, timed_out=True)
+        return real_post(client, url, *args)
+
+    monkeypatch.setattr(worker, "post", post)
+
+    result = cli("sandbox", "webhooks", "deliver")
+
+    assert result.exit_code == 0, result.stderr
+    assert len(receiver.got) == 3
+    assert f"2 due deliveries left for later ({hanging} timed out)" in result.stderr

@@ -343,15 +343,23 @@ def deliver(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> No
     """Send every delivery that is due now (what a server's worker would send)."""
     with _sandbox(db) as sandbox:
         sent = sandbox.webhooks.run_due(SEND_BUDGET)
+        left, stalled = sandbox.webhooks.due_count(), sorted(sandbox.webhooks.stalled)
         waiting = sandbox.webhooks.next_due_us()
     output = output_of(ctx)
     if json_:
         output.json([_sent_json(s) for s in sent])
         return
-    if not sent:
+    if not sent and not left:
         output.info("Nothing is due.")
     else:
         _report(output, sent, len(sent))
+    if left:
+        why = f"{', '.join(stalled)} timed out" if stalled else "the pass's time ran out"
+        noun = "delivery" if left == 1 else "deliveries"
+        output.info(
+            f"{left} due {noun} left for later ({why}); they stay pending: run"
+            " `pivotal sandbox webhooks deliver` again once the receiver answers."
+        )
     if waiting is not None:
         from pivotal_cli.sandbox.data.timeutil import format_ms
 
