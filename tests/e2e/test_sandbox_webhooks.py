@@ -286,3 +286,50 @@ def test_deliver_says_what_a_timed_out_endpoint_left_for_later(
     assert result.exit_code == 0, result.stderr
     assert len(receiver.got) == 3
     assert f"2 due deliveries left for later ({hanging} timed out)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://169.254.169.254/latest/meta-data", "cloud metadata service"),
+        ("http://10.0.0.7/hooks", "private-network address"),
+        ("https://hooks.example.com/in", "another machine"),
+    ],
+)
+def test_add_refuses_an_endpoint_off_this_machine(
+    cli: CLI, error_line: Any, url: str, words: str
+) -> None:
+    result = cli("sandbox", "webhooks", "add", url)
+
+    line = error_line(result, 2)
+    assert words in line and "--allow-remote" in line
+    listed = cli("sandbox", "webhooks", "list", "--json")
+    assert json.loads(listed.stdout) == []  # nothing was added
+
+
+def test_add_with_allow_remote_says_where_records_will_go(cli: CLI) -> None:
+    result = cli("sandbox", "webhooks", "add", "--allow-remote", "http://10.0.0.7/hooks")
+
+    assert result.exit_code == 0, result.stderr
+    assert "Every record this sandbox writes will be POSTed to http://10.0.0.7/hooks" in (
+        result.stderr
+    )
+    assert "private-network address" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/hooks",
+        "http://127.0.0.1:8000/\r\nX-Evil: 1",
+        "http://127.0.0.1/\x00",
+    ],
+)
+def test_add_refuses_a_malformed_url_even_with_allow_remote(
+    cli: CLI, error_line: Any, url: str
+) -> None:
+    result = cli("sandbox", "webhooks", "add", "--allow-remote", url)
+
+    line = error_line(result, 2)
+    assert "\r" not in line and "\n" not in line.rstrip("\n")
+    assert json.loads(cli("sandbox", "webhooks", "list", "--json").stdout) == []

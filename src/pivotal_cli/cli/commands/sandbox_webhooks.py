@@ -126,21 +126,43 @@ def add(
         bool,
         typer.Option("--test-mode", help="Receive the events of test keys instead of live keys."),
     ] = False,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a URL off this machine: every record the sandbox writes is sent there.",
+        ),
+    ] = False,
     db: DbOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Add an endpoint; prints its id and its signing secret (shown once)."""
+    from pivotal_cli.domain.urls import RemoteRefused, UnsafeValue, check_url
     from pivotal_cli.sandbox.webhooks import endpoints
 
+    try:
+        checked = check_url(url, "the endpoint URL", allow_remote=allow_remote)
+    except RemoteRefused as refused:
+        raise UsageError(
+            f"{refused}. Every record the sandbox writes would be POSTed there;"
+            " pass --allow-remote to send them anyway."
+        ) from None
+    except UnsafeValue as error:
+        raise UsageError(f"{error}.") from None
     output = output_of(ctx)
     with _sandbox(db) as sandbox:
         created = endpoints.add(
             sandbox.store,
             _workspace(ctx),
-            url,
+            checked.url,
             events=events or (),
             test_mode=test_mode,
+            allow_remote=allow_remote,
             now_us=_now_us(),
+        )
+    if not checked.loopback:
+        output.warn(
+            f"Every record this sandbox writes will be POSTed to {checked.url} ({checked.where})."
         )
     if json_:
         output.json(created)
