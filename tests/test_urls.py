@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from pivotal_cli.domain.hosts import is_loopback
 from pivotal_cli.domain.urls import (
     RemoteRefused,
     UnsafeValue,
     check_header_value,
     check_url,
-    is_loopback,
 )
 
 

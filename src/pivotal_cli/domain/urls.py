@@ -1,21 +1,15 @@
 """URLs and header values a user gives, checked before anything is sent with them.
 
-Pure: no name is resolved. A host counts as this machine only when it says so
-literally (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`); any other name, and the
-numeric disguises of an address (`2130706433`, `0x7f.1`), count as another machine, so
-a check errs toward asking. What reaches another machine is described in words
-(`where`) for the line that says where records will be sent.
+Pure. Which hosts are this machine is `domain/hosts.py`'s rule; what reaches another
+machine is described in words (`where`) for the line that says where records go.
 """
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-LOOPBACK_NAMES = ("localhost",)
-# The address every major cloud answers instance credentials on.
-METADATA_ADDRESSES = ("169.254.169.254", "fd00:ec2::254")
+from pivotal_cli.domain.hosts import describe_remote, is_loopback
 
 
 class UnsafeValue(ValueError):
@@ -35,37 +29,6 @@ class CheckedURL:
     def where(self) -> str:
         """`HOST is this machine`, or what kind of other machine the host is."""
         return f"{self.host} is this machine" if self.loopback else describe_remote(self.host)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
-    host = host.strip("[]").lower()
-    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
-
-
-def describe_remote(host: str) -> str:
-    """`HOST is …`: a metadata service, a private network, the internet, another machine."""
-    bare = host.strip("[]").lower()
-    try:
-        address = ipaddress.ip_address(bare)
-    except ValueError:
-        return f"{host} is another machine"
-    if bare in METADATA_ADDRESSES:
-        return f"{host} is the cloud metadata service, which hands out this machine's credentials"
-    if address.is_link_local:
-        return f"{host} is a link-local address"
-    if address.is_unspecified:
-        return f"{host} is every interface of this machine"
-    if address.is_private:
-        return f"{host} is a private-network address"
-    return f"{host} is a public internet address"
 
 
 def check_header_value(value: str, name: str) -> str:

@@ -238,6 +238,8 @@ class Export:
         started = time.monotonic()
         try:
             manifest = self._run(resume)
+        except BrokenPipeError:
+            self.out.reader_gone()  # `export -o - | head`: stop as any filter does
         except OSError as exc:
             from pivotal_cli.errors import LocalFileError
 
