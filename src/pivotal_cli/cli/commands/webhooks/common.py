@@ -111,12 +111,14 @@ def source_label(found: FoundSecret, workspace: str) -> str:
 
 
 def check_url(url: str, flag: str) -> str:
-    from urllib.parse import urlsplit
+    """A URL to send a delivery to (your app: here or elsewhere), well formed."""
+    from pivotal_cli.domain.urls import UnsafeValue
+    from pivotal_cli.domain.urls import check_url as check_safe_url
 
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{flag} {url!r} is not an http:// or https:// URL with a host.")
-    return url.strip()
+    try:
+        return check_safe_url(url, flag, allow_remote=True).url
+    except UnsafeValue as error:
+        raise UsageError(f"{error}.") from None
 
 
 def read_body(source: str | None) -> bytes:
