@@ -845,6 +845,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks events'" -s 'h' -l 'help' -d 'Sho
 complete -c pivotal -n "__pivotal_at 'webhooks events'" -l 'json' -d 'Print JSON on stdout.'
 
 # pivotal webhooks listen
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'allow-remote' -d 'Allow a --host other machines can reach: they could send it deliveries.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -d 'One line per event, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'forward-to' -x -d 'Forward each delivery (raw body, original headers) to your app; the sender gets the app\'s status.'
