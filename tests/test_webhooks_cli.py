@@ -743,3 +743,23 @@ def test_forward_urls_are_checked_before_use(cli: CLI, url: str) -> None:
 
         assert result.exit_code == 2, result.stderr
         assert "--forward-to" in result.stderr and "\r" not in result.stderr
+
+
+def test_a_damaged_delivery_log_is_read_around_and_named(cli: CLI, tmp_path: Path) -> None:
+    from pivotal_cli.settings.paths import webhooks_dir
+
+    good = {"received_at": "2026-12-03T10:00:00Z", "msg_id": "msg_ok", "verdict": "verified",
+            "status": 200, "path": "/", "headers": [], "body": "{}"}  # fmt: skip
+    log = webhooks_dir() / "_default.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(
+        b"not json\n" + json.dumps(good).encode() + b"\n\xff\xfe\x00garbage\n"
+        b'{"truncated": \n{"msg_id": "no verdict"}\n{"received_at": "x", "verdict": "v",'
+        b' "status": "abc"}\n'
+    )
+
+    result = cli("webhooks", "log", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert [r["msg_id"] for r in json.loads(result.stdout)] == ["msg_ok"]
+    assert f"Skipped 5 damaged lines in {log}" in result.stderr

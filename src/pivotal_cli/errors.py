@@ -65,8 +65,12 @@ class PivotalError(Exception):
         return f"{self.message} {hint}" if hint else self.message
 
 
-class LocalFileError(PivotalError):
-    """A local file or directory that cannot be read or written (full, read-only, gone)."""
+class LocalFileError(PivotalError, OSError):
+    """A local file or directory that cannot be read or written (full, read-only, gone).
+
+    An OSError too, so code that treats a local write as best-effort (the id index, the
+    delivery log) still catches it as one.
+    """
 
     exit_code = ExitCode.ERROR
 

@@ -235,7 +235,7 @@ def test_a_filter_past_the_memory_ceiling_is_one_line(
 def test_an_endless_filter_stops_at_the_reader(sandbox_cli: Any) -> None:
     from pivotal_cli.cli import query
 
-    lines = query.run_jq(None, "repeat(1)")
+    lines = query.stream_jq(None, "repeat(1)")
     first = [next(lines) for _ in range(3)]
     lines.close()  # as `| head` closing the pipe does: the child is killed, not waited on
 

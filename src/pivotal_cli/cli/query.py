@@ -64,21 +64,33 @@ def check(expr: str, args: Mapping[str, str] | None = None) -> None:
 
 def run_jq(
     data: Any, expr: str, args: Mapping[str, str] | None = None, *, pretty: bool = False
-) -> Iterator[str]:
-    """The lines jq prints for `expr` over `data` (strings unquoted, as gh prints them),
-    as jq makes them.
+) -> list[str]:
+    """The lines jq prints for `expr` over `data` (strings unquoted, as gh prints them).
 
     `args` become `$NAME` variables (strings, as `jq --arg`). A bad expression raises
     `UsageError` (exit 2) with jq's message on one line; an error while running it
     (`.a + 1` on a string), or a filter past the memory ceiling, a `PivotalError`
     (exit 1), as nothing was wrong with the command line itself.
     """
+    return list(stream_jq(data, expr, args, pretty=pretty))
+
+
+def stream_jq(
+    data: Any, expr: str, args: Mapping[str, str] | None = None, *, pretty: bool = False
+) -> Iterator[str]:
+    """`run_jq`'s lines as jq makes them, for printing: an endless filter into `| head`
+    stops when the reader does. A bad expression raises here, before any line."""
     _compile(expr, args)  # a bad expression fails here, before a child is started
     if not hasattr(os, "fork"):
-        with _scrubbed_environ():
-            yield from _evaluate(_compile(expr, args), data, pretty)
-        return
-    yield from _in_child(data, expr, args, pretty)
+        return _in_process(data, expr, args, pretty)
+    return _in_child(data, expr, args, pretty)
+
+
+def _in_process(
+    data: Any, expr: str, args: Mapping[str, str] | None, pretty: bool
+) -> Iterator[str]:
+    with _scrubbed_environ():
+        yield from _evaluate(_compile(expr, args), data, pretty)
 
 
 def _evaluate(program: Any, data: Any, pretty: bool) -> Iterator[str]:

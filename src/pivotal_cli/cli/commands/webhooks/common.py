@@ -21,8 +21,10 @@ from pivotal_cli.errors import CredentialsError, UsageError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.render.output import Output
     from pivotal_cli.settings.webhook_secrets import FoundSecret
     from pivotal_cli.webhooks.forward import Sent
+    from pivotal_cli.webhooks.log import Log
 
 DEFAULT_PORT = 8787
 DEFAULT_RECEIVER = f"http://127.0.0.1:{DEFAULT_PORT}/"
@@ -138,3 +140,13 @@ def sent_line(sent: Sent) -> str:
     if sent.status is not None:
         return f"{sent.status} in {sent.latency_ms:.0f} ms"
     return f"no answer: {sent.error}"
+
+
+def warn_damaged(out: Output, log: Log, path: Path) -> None:
+    """One line when a delivery log had lines that are no delivery (they are skipped)."""
+    if log.damaged:
+        lines = "line" if log.damaged == 1 else "lines"
+        out.warn(
+            f"Skipped {log.damaged:,} damaged {lines} in {path}; the rest is shown."
+            " Remove the file to start a fresh log."
+        )
