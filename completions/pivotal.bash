@@ -204,7 +204,7 @@ _pivotal_node() {
         ;;
     export)
         _pivotal_subs=()
-        _pivotal_opts=(-f --format -h --help --json -o --output --resume)
+        _pivotal_opts=(-f --format -h --help --json -o --output --raw-cells --resume)
         _pivotal_vopts=' -f --format -o --output '
         _pivotal_args=(0:1)
         ;;
@@ -396,7 +396,7 @@ _pivotal_node() {
         ;;
     'sandbox webhooks add')
         _pivotal_subs=()
-        _pivotal_opts=(--db -e --events -h --help --json --test-mode)
+        _pivotal_opts=(--allow-remote --db -e --events -h --help --json --test-mode)
         _pivotal_vopts=' --db -e --events '
         _pivotal_args=(1:1)
         ;;
@@ -462,7 +462,7 @@ _pivotal_node() {
         ;;
     'webhooks listen')
         _pivotal_subs=()
-        _pivotal_opts=(--events --format --forward-to -h --help --host --port --print-secret --secret --secret-from-keyring)
+        _pivotal_opts=(--allow-remote --events --format --forward-to -h --help --host --port --print-secret --secret --secret-from-keyring)
         _pivotal_vopts=' --events --format --forward-to --host --port --secret '
         _pivotal_args=()
         ;;

@@ -467,6 +467,7 @@ complete -c pivotal -n "__pivotal_at 'export'" -s 'f' -l 'format' -x -k -a 'json
 complete -c pivotal -n "__pivotal_at 'export'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'export'" -l 'json' -d 'Print the manifest (counts, cursors) as JSON.'
 complete -c pivotal -n "__pivotal_at 'export'" -s 'o' -l 'output' -r -F -d 'The file to write (a directory for all: created if needed). An existing directory gets RESOURCE.EXT inside it.'
+complete -c pivotal -n "__pivotal_at 'export'" -l 'raw-cells' -d 'CSV: write every cell exactly as stored. By default a text cell starting with = + - @, a tab or a CR gets a leading \' so a spreadsheet shows it instead of running it as a formula.'
 complete -c pivotal -n "__pivotal_at 'export'" -l 'resume' -d 'Continue an export that stopped, from its last saved checkpoint.'
 complete -c pivotal -n "__pivotal_at 'export' 0 1" -x -k -a 'customers contacts onboardings all'
 
@@ -772,6 +773,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'show' -d 'Show 
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal sandbox webhooks add
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'allow-remote' -d 'Allow a URL off this machine: every record the sandbox writes is sent there.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'h' -l 'help' -d 'Show this message and exit.'
@@ -843,6 +845,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks events'" -s 'h' -l 'help' -d 'Sho
 complete -c pivotal -n "__pivotal_at 'webhooks events'" -l 'json' -d 'Print JSON on stdout.'
 
 # pivotal webhooks listen
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'allow-remote' -d 'Allow a --host other machines can reach: they could send it deliveries.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -d 'One line per event, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'forward-to' -x -d 'Forward each delivery (raw body, original headers) to your app; the sender gets the app\'s status.'

@@ -185,3 +185,25 @@ def test_a_value_above_the_schema_s_maximum_is_too_large() -> None:
     assert spec is not None and spec.maximum is not None
     got = plan("customer", {"name": "A", "mrr": str(spec.maximum + 1)})
     assert [(p.column, p.code) for p in got.problems] == [("mrr", "too_large")]
+
+
+def test_free_text_cells_are_taken_exactly_and_shaped_cells_without_spaces() -> None:
+    from pivotal_cli.domain import schema
+    from pivotal_cli.domain.import_cells import cell_value
+
+    fields = {f.name: f for f in schema.fields("customer", "create")}
+    assert cell_value(fields["name"], "  padded\t ") == "  padded\t "
+    assert cell_value(fields["mrr"], " 129900 ") == 129900
+    assert cell_value(fields["status"], " active ") == "active"
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "1" * 21, "-" + "9" * 30])
+def test_an_integer_cell_of_thousands_of_digits_is_a_row_problem_not_a_crash(text: str) -> None:
+    from pivotal_cli.domain import schema
+    from pivotal_cli.domain.bodies import BodyError
+    from pivotal_cli.domain.import_cells import cell_value
+
+    mrr = next(f for f in schema.fields("customer", "create") if f.name == "mrr")
+    with pytest.raises(BodyError, match="expected an integer") as raised:
+        cell_value(mrr, text)
+    assert len(str(raised.value)) < 200

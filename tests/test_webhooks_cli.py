@@ -715,3 +715,51 @@ def test_without_a_keyring_the_advice_is_the_environment_variable(cli: CLI) -> N
     assert "PIVOTAL_API_KEY" not in result.stderr
     # Commands that only read a secret carry on without one.
     assert cli("webhooks", "trigger", "customer.created", "--print").exit_code == 0
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "example.com"])
+def test_listen_refuses_a_reachable_host_without_allow_remote(cli: CLI, host: str) -> None:
+    result = cli("webhooks", "listen", "--host", host, "--port", "0", "--secret", SECRET)
+
+    assert result.exit_code == 2
+    assert f"refusing to listen on {host}" in result.stderr and "--allow-remote" in result.stderr
+
+
+@pytest.mark.parametrize("msg_id", ["msg_1\r\nX-Injected: 1", "msg_1\nx", "msg\x00"])
+def test_sign_refuses_an_id_that_would_break_its_header_line(cli: CLI, msg_id: str) -> None:
+    result = cli("webhooks", "sign", "--secret", SECRET, "--id", msg_id, "--body", "-", input="{}")
+
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "--id holds a control character" in result.stderr
+    assert "X-Injected" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:3000/\r\nHost: evil", "http://127.0.0.1:99999/", "ftp://x/"]
+)
+def test_forward_urls_are_checked_before_use(cli: CLI, url: str) -> None:
+    for args in (("listen", "--port", "0"), ("trigger", "customer.created")):
+        result = cli("webhooks", *args, "--forward-to", url, "--secret", SECRET)
+
+        assert result.exit_code == 2, result.stderr
+        assert "--forward-to" in result.stderr and "\r" not in result.stderr
+
+
+def test_a_damaged_delivery_log_is_read_around_and_named(cli: CLI, tmp_path: Path) -> None:
+    from pivotal_cli.settings.paths import webhooks_dir
+
+    good = {"received_at": "2026-12-03T10:00:00Z", "msg_id": "msg_ok", "verdict": "verified",
+            "status": 200, "path": "/", "headers": [], "body": "{}"}  # fmt: skip
+    log = webhooks_dir() / "_default.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(
+        b"not json\n" + json.dumps(good).encode() + b"\n\xff\xfe\x00garbage\n"
+        b'{"truncated": \n{"msg_id": "no verdict"}\n{"received_at": "x", "verdict": "v",'
+        b' "status": "abc"}\n'
+    )
+
+    result = cli("webhooks", "log", "--json")
+
+    assert result.exit_code == 0, result.stderr
+    assert [r["msg_id"] for r in json.loads(result.stdout)] == ["msg_ok"]
+    assert f"Skipped 5 damaged lines in {log}" in result.stderr

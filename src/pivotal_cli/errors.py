@@ -65,6 +65,27 @@ class PivotalError(Exception):
         return f"{self.message} {hint}" if hint else self.message
 
 
+class LocalFileError(PivotalError, OSError):
+    """A local file or directory that cannot be read or written (full, read-only, gone).
+
+    An OSError too, so code that treats a local write as best-effort (the id index, the
+    delivery log) still catches it as one.
+    """
+
+    exit_code = ExitCode.ERROR
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, fallback: object = None) -> LocalFileError:
+        """`Cannot write PATH: No space left on device.` from the OSError a write raised."""
+        path = exc.filename if exc.filename is not None else fallback
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        return cls(
+            f"Cannot write {path}: {reason}.",
+            reason="local_file",
+            details={"path": str(path), "errno": exc.errno},
+        )
+
+
 class UsageError(PivotalError):
     """Bad flags, values or files: nothing was sent."""
 

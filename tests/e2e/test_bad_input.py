@@ -226,3 +226,22 @@ def test_a_boolean_given_as_a_string_is_refused_before_sending(
     line = error_line(result, ExitCode.USAGE)
     assert "is_primary" in line
     assert requests_sent(result.stderr) == []
+
+
+@pytest.mark.parametrize("resource", ["customers", "onboardings", "contacts"])
+def test_an_id_of_thousands_of_characters_is_echoed_cut_short(
+    sandbox_cli: Callable[..., Result], error_line: Callable[[Result, int], str], resource: str
+) -> None:
+    line = error_line(sandbox_cli(resource, "get", "a" * 5000), 5)
+
+    assert "a" * 200 not in line and len(line) < 400
+    assert re.search(r"a…\(5,0\d\d characters\)", line)
+
+
+def test_control_characters_in_an_echoed_id_are_shown_escaped(
+    sandbox_cli: Callable[..., Result], error_line: Callable[[Result, int], str]
+) -> None:
+    line = error_line(sandbox_cli("customers", "get", "ab\x1b[2Jc\r\nd"), 5)
+
+    assert "\x1b" not in line and "\r" not in line
+    assert "ab\\x1b[2Jc\\r d" in line

@@ -326,3 +326,131 @@ def test_a_bundle_over_http_through_faults_is_complete(cli, tmp_path, small_page
     got = read_export(bundle / "customers.jsonl", "jsonl")
     assert [(c["slug"], c["name"]) for c in got] == [(c["slug"], c["name"]) for c in expected]
     assert json.loads(result.stdout)["counts"]["customers"] == len(expected)
+
+
+FORMULAS = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tindent", "\rreturn"]
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run(sandbox_cli, sandbox_json, tmp_path):
+    made = [
+        sandbox_json(
+            "customers",
+            "create",
+            "--name",
+            name,
+            "--data",
+            json.dumps({"metadata": {"note": name}}),
+        )
+        for name in FORMULAS
+    ]
+    target = tmp_path / "customers.csv"
+
+    result = sandbox_cli("export", "customers", "-o", str(target))
+
+    assert result.exit_code == 0, result.stderr
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    for record, name in zip(made, FORMULAS, strict=True):
+        assert rows[record["id"]]["name"] == "'" + name
+        assert rows[record["id"]]["metadata.note"] == "'" + name
+    plain = next(r for r in rows.values() if r["name"][0].isalpha())
+    assert not plain["name"].startswith("'")
+    assert not any(r["mrr"].startswith("'") for r in rows.values())  # numbers stay numbers
+
+
+AWKWARD = [
+    "  padded  ",
+    "\tleading tab",
+    "trailing tab\t",
+    "carriage\rreturn",
+    "two\nlines",
+    'quote "inside"',
+    "comma, inside",
+    "\r\n",
+    " ",
+]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_every_stored_value_survives_export_exactly(sandbox_cli, sandbox_json, tmp_path, fmt):
+    made = {
+        sandbox_json(
+            "customers",
+            "create",
+            "--name",
+            f"Awkward {n}",
+            "--data",
+            json.dumps({"metadata": {"note": value}}),
+        )["id"]: value
+        for n, value in enumerate(AWKWARD)
+    }
+    target = tmp_path / f"customers.{fmt}"
+
+    result = sandbox_cli("export", "customers", "-o", str(target), "--raw-cells")
+
+    assert result.exit_code == 0, result.stderr
+    if fmt == "csv":
+        with target.open(newline="", encoding="utf-8") as handle:
+            notes = {row["id"]: row["metadata.note"] for row in csv.DictReader(handle)}
+    else:
+        notes = {r["id"]: r["metadata"].get("note") for r in read_export(target, fmt)}
+    for record_id, value in made.items():
+        assert notes[record_id] == value
+
+
+def test_dash_o_dash_writes_one_resource_to_stdout(sandbox_cli, sandbox_json, tmp_path):
+    listed = sandbox_json("customers", "list", "--all")
+
+    result = sandbox_cli("export", "customers", "-o", "-")
+
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line) for line in result.stdout.splitlines()] == listed
+    assert "Exported" in result.stderr and "to stdout" in result.stderr
+    assert not list(tmp_path.glob(".*"))  # no state file, no spill beside anything
+
+
+@pytest.mark.parametrize("args", [("all", "-o", "-"), ("customers", "-o", "-", "--resume")])
+def test_dash_o_dash_refuses_a_bundle_and_resume(sandbox_cli, error_line, args):
+    assert "-o -" in error_line(sandbox_cli("export", *args), 2)
+
+
+def test_a_failed_write_is_an_error_never_exported(sandbox_cli, error_line, tmp_path):
+    full = Path("/dev/full")
+    if not full.exists() or full.is_file():
+        pytest.skip("no /dev/full character device here")
+
+    result = sandbox_cli("export", "customers", "-o", str(full))
+
+    line = error_line(result, 1)
+    assert "Cannot write /dev/full: No space left on device" in line
+    assert "Exported" not in result.stderr
+    assert not full.is_file()  # the device is written through, never replaced
+
+
+def test_a_full_disk_mid_export_is_one_line_and_resumable(
+    sandbox_cli, error_line, tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    from pivotal_cli.render import takeout
+
+    real_replace = os.replace
+
+    def full(src, dst):
+        if Path(dst) == target:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(takeout.os, "replace", full)
+    target = tmp_path / "customers.jsonl"
+
+    result = sandbox_cli("export", "customers", "-o", str(target))
+
+    line = error_line(result, 1)
+    assert f"Cannot write {target}: No space left on device" in line
+    assert not target.exists()
+    monkeypatch.setattr(takeout.os, "replace", real_replace)
+    resumed = sandbox_cli("export", "customers", "-o", str(target), "--resume")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert target.exists()

@@ -527,6 +527,41 @@ def test_an_export_imported_into_an_empty_sandbox_gives_equal_records(cli, tmp_p
     assert comparable(again, metadata_as_text=as_text) == reference
 
 
+AWKWARD = [
+    "  padded  ",
+    "\tleading tab",
+    "trailing tab\t",
+    "carriage\rreturn",
+    "two\nlines",
+    'quote "inside"',
+    "comma, inside",
+    "=1+1",
+    "+1 555 0100",
+    "\r\n",
+]
+
+
+@pytest.mark.parametrize(("fmt", "flags"), [("jsonl", ()), ("json", ()), ("csv", ("--raw-cells",))])
+def test_every_stored_value_survives_export_then_import_exactly(cli, tmp_path, fmt, flags):
+    export_file, again = tmp_path / f"first.{fmt}", tmp_path / "again.jsonl"
+    with running_server(rate_limit="off", seed="empty") as source:
+        env = env_for(source)
+        for n, value in enumerate(AWKWARD):
+            body = {"name": f"{value}{n}", "metadata": {"note": value}}
+            made = cli("customers", "create", "--data", json.dumps(body), "--json", env=env)
+            assert made.exit_code == 0, made.stderr
+        done = cli("export", "customers", "-o", str(export_file), *flags, env=env)
+        assert done.exit_code == 0, done.stderr
+    with running_server(rate_limit="off", seed="empty") as target:
+        env = env_for(target)
+        imported = cli("import", "customers", str(export_file), "--json", env=env)
+        assert imported.exit_code == 0, imported.stdout + imported.stderr
+        assert cli("export", "customers", "-o", str(again), env=env).exit_code == 0
+    records = [json.loads(line) for line in again.read_text(encoding="utf-8").splitlines()]
+    got = sorted((r["name"], r["metadata"]["note"]) for r in records)
+    assert got == sorted((f"{v}{n}", v) for n, v in enumerate(AWKWARD))
+
+
 # -- stdin and empty input ----------------------------------------------------------------
 
 

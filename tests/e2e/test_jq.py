@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 
 def test_jq_runs_once_over_every_page(sandbox_cli: Any, small_pages: Any) -> None:
     small_pages(5)
@@ -177,3 +179,118 @@ def test_jq_on_commands_that_need_no_api(cli: Any) -> None:
 
     assert result.exit_code == 0, result.stderr
     assert result.stdout == "json\n"
+
+
+FAKE_KEY = "pivotal_test_fakeKEYfakeKEY0123456789"
+FAKE_SECRET = "whsec_ZmFrZXNlY3JldGZha2VzZWNyZXQ="
+
+
+@pytest.mark.parametrize("expr", ["env", "$ENV", "env | tostring", '[$ENV[]] | join(" ")'])
+def test_jq_sees_no_secret_in_the_environment(sandbox_cli: Any, expr: str) -> None:
+    result = sandbox_cli(
+        "customers",
+        "get",
+        "1",
+        "--jq",
+        expr,
+        env={
+            "PIVOTAL_API_KEY": FAKE_KEY,
+            "PIVOTAL_WEBHOOK_SECRET": FAKE_SECRET,
+            "GITHUB_TOKEN": "ghp_notarealtoken",
+            "INNOCENT_LOOKING": FAKE_KEY,
+            "DATABASE_URL": "postgres://app:hunter2@db/app",
+            "PIVOTAL_JQ_VISIBLE": "yes",
+        },
+    )
+
+    assert result.exit_code == 0, result.stderr
+    for secret in (FAKE_KEY, FAKE_SECRET, "ghp_notarealtoken", "hunter2"):
+        assert secret not in result.stdout
+        assert secret not in result.stderr
+    if expr == "env":  # what is not a secret stays readable
+        assert json.loads(result.stdout)["PIVOTAL_JQ_VISIBLE"] == "yes"
+
+
+def test_the_environment_is_whole_again_after_jq(sandbox_cli: Any) -> None:
+    import os
+
+    sandbox_cli("customers", "get", "1", "--jq", "env", env={"PIVOTAL_API_KEY": FAKE_KEY})
+
+    assert os.environ.get("PIVOTAL_API_KEY") is None  # CliRunner put back what it set
+    assert "PIVOTAL_CONFIG_DIR" in os.environ
+
+
+def test_a_filter_past_the_memory_ceiling_is_one_line(
+    sandbox_cli: Any, error_line: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pivotal_cli.cli import query
+
+    monkeypatch.setattr(query, "JQ_MEMORY_HEADROOM", 100 * 1024**2)
+
+    result = sandbox_cli("customers", "get", "1", "--jq", "[range(1e9)]")
+
+    assert "ran out of memory" in error_line(result, 1)
+
+
+def test_an_endless_filter_stops_at_the_reader(sandbox_cli: Any) -> None:
+    from pivotal_cli.cli import query
+
+    lines = query.stream_jq(None, "repeat(1)")
+    first = [next(lines) for _ in range(3)]
+    lines.close()  # as `| head` closing the pipe does: the child is killed, not waited on
+
+    assert first == ["1", "1", "1"]
+
+
+def test_ctrl_c_ends_a_runaway_filter_at_once(tmp_path: Any) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pivotal_cli",
+            "--sandbox",
+            "customers",
+            "get",
+            "1",
+            "--jq",
+            "last(repeat(1))",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A shell's background job ignores SIGINT; a terminal's foreground one does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    try:
+        time.sleep(2.5)  # well into the endless loop
+        assert process.poll() is None
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        code = process.wait(timeout=10)
+        took = time.monotonic() - started
+    finally:
+        process.kill()
+        process.communicate()
+
+    assert code == 130
+    assert took < 5
+
+
+@pytest.mark.parametrize("template", ["{name:>1000000000}", "{name:.99999}", "{name:x^5000}"])
+def test_a_template_width_past_reason_is_refused_before_any_request(
+    sandbox_cli: Any, error_line: Any, requests_sent: Any, template: str
+) -> None:
+    result = sandbox_cli("--verbose", "customers", "list", "-t", template)
+
+    assert "over 1,000" in error_line(result, 2)
+    assert requests_sent(result.stderr) == []
+
+
+def test_a_width_filled_in_from_a_record_is_bounded_too(sandbox_cli: Any, error_line: Any) -> None:
+    result = sandbox_cli("customers", "get", "1", "-t", "{name:>{mrr}}")
+
+    assert "over 1,000" in error_line(result, 2)

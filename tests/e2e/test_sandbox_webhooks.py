@@ -260,3 +260,76 @@ def test_a_retry_left_pending_goes_out_with_the_next_process(cli: CLI, receiver:
     assert _run("--sandbox", "customers", "list", "-L", "1", env=scale).returncode == 0
     assert len(receiver.got) == 2
     assert receiver.got[0][0]["svix-id"] == receiver.got[1][0]["svix-id"]
+
+
+def test_deliver_says_what_a_timed_out_endpoint_left_for_later(
+    cli: CLI, receiver: Receiver, exit_passes: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pivotal_cli.sandbox.webhooks import worker
+    from pivotal_cli.sandbox.webhooks.sender import Attempt
+
+    hanging, _ = add(cli, "http://127.0.0.1:9/hangs")
+    add(cli, receiver.url)
+    for name in ("One", "Two", "Three"):
+        cli("--sandbox", "customers", "create", "--name", name, "--json")
+    real_post = worker.post
+
+    def post(client: Any, url: str, *args: Any) -> Attempt:
+        if url.endswith("/hangs"):
+            return Attempt(None, "timeout after 10 s", 10_000, None, timed_out=True)
+        return real_post(client, url, *args)
+
+    monkeypatch.setattr(worker, "post", post)
+
+    result = cli("sandbox", "webhooks", "deliver")
+
+    assert result.exit_code == 0, result.stderr
+    assert len(receiver.got) == 3
+    assert f"2 due deliveries left for later ({hanging} timed out)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://169.254.169.254/latest/meta-data", "cloud metadata service"),
+        ("http://10.0.0.7/hooks", "private-network address"),
+        ("https://hooks.example.com/in", "another machine"),
+    ],
+)
+def test_add_refuses_an_endpoint_off_this_machine(
+    cli: CLI, error_line: Any, url: str, words: str
+) -> None:
+    result = cli("sandbox", "webhooks", "add", url)
+
+    line = error_line(result, 2)
+    assert words in line and "--allow-remote" in line
+    listed = cli("sandbox", "webhooks", "list", "--json")
+    assert json.loads(listed.stdout) == []  # nothing was added
+
+
+def test_add_with_allow_remote_says_where_records_will_go(cli: CLI) -> None:
+    result = cli("sandbox", "webhooks", "add", "--allow-remote", "http://10.0.0.7/hooks")
+
+    assert result.exit_code == 0, result.stderr
+    assert "Every record this sandbox writes will be POSTed to http://10.0.0.7/hooks" in (
+        result.stderr
+    )
+    assert "private-network address" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:99999/hooks",
+        "http://127.0.0.1:8000/\r\nX-Evil: 1",
+        "http://127.0.0.1/\x00",
+    ],
+)
+def test_add_refuses_a_malformed_url_even_with_allow_remote(
+    cli: CLI, error_line: Any, url: str
+) -> None:
+    result = cli("sandbox", "webhooks", "add", "--allow-remote", url)
+
+    line = error_line(result, 2)
+    assert "\r" not in line and "\n" not in line.rstrip("\n")
+    assert json.loads(cli("sandbox", "webhooks", "list", "--json").stdout) == []

@@ -478,3 +478,110 @@ def to_us_now() -> int:
     from pivotal_cli.sandbox.data.timeutil import utc_now
 
     return to_us(utc_now())
+
+
+# -- bounded passes -----------------------------------------------------------------
+
+
+@pytest.fixture
+def hanging_url() -> Iterator[str]:
+    """A receiver that accepts connections and never answers."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    held: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.05)
+        while not stopping.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+    stopping.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+def _writes(sandbox: Sandbox, count: int) -> None:
+    with httpx.Client(
+        base_url="http://localhost/api/v1",
+        transport=_transport(sandbox),
+        headers={"Authorization": f"Bearer {sandbox.key('acme', 'live')}"},
+    ) as api:
+        for n in range(count):
+            api.post("/customers", json={"name": f"Customer {n}"})
+
+
+def test_a_hanging_receiver_costs_a_pass_one_timeout_and_holds_up_no_one(
+    make_sandbox: Callable[..., Sandbox], clock: FrozenClock, receiver: Receiver, hanging_url: str
+) -> None:
+    sandbox = make_sandbox()
+    sandbox.webhooks.timeout = 0.2
+    now = to_us(clock())
+    hanging = endpoints.add(sandbox.store, "acme", hanging_url, now_us=now)["id"]
+    healthy = endpoints.add(sandbox.store, "acme", receiver.url, now_us=now)["id"]
+    _writes(sandbox, 10)
+
+    sent = sandbox.webhooks.run_due()
+
+    rows = delivery_rows(sandbox)
+    tried = [r for r in rows if r["endpoint_id"] == hanging and r["attempts"]]
+    assert len(tried) == 1  # one timeout, then the endpoint waits for the next pass
+    assert tried[0]["last_error"].startswith("timeout")
+    assert [r["status"] for r in rows if r["endpoint_id"] == healthy] == ["succeeded"] * 10
+    assert len(sent) == 11
+    assert sandbox.webhooks.stalled == {hanging}
+    assert sandbox.webhooks.due_count() == 9  # left for later, still pending
+    assert {r["status"] for r in rows if r["endpoint_id"] == hanging} == {"pending"}
+
+
+def test_endpoints_are_served_at_once_each_in_order(
+    make_sandbox: Callable[..., Sandbox], clock: FrozenClock
+) -> None:
+    in_flight, most, order = [0], [0], []
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+            with lock:
+                in_flight[0] += 1
+                most[0] = max(most[0], in_flight[0])
+            time.sleep(0.1)
+            with lock:
+                in_flight[0] -= 1
+                order.append((self.path, body["data"]["object"]["name"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        sandbox = make_sandbox()
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for path in ("/a", "/b", "/c"):
+            endpoints.add(sandbox.store, "acme", base + path, now_us=to_us(clock()))
+        _writes(sandbox, 3)
+
+        sent = sandbox.webhooks.run_due()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert len(sent) == 9 and {s.status for s in sent} == {"succeeded"}
+    assert most[0] >= 2  # more than one endpoint was being served at the same moment
+    for path in ("/a", "/b", "/c"):  # and each endpoint got its deliveries in order
+        assert [name for p, name in order if p == path] == [f"Customer {n}" for n in range(3)]

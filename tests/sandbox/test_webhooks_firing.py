@@ -224,3 +224,16 @@ def test_reads_fire_nothing_and_the_worker_is_not_woken(
     endpoints.add(sandbox.store, "acme", "http://127.0.0.1:9/", now_us=0)
     api.post("/customers", json={"name": "Now one"})
     assert woken == [True]
+
+
+def test_an_endpoint_off_this_machine_needs_allow_remote(
+    make_sandbox: Callable[..., Sandbox],
+) -> None:
+    sandbox = make_sandbox()
+    with pytest.raises(endpoints.EndpointError, match="leaves this machine"):
+        endpoints.add(sandbox.store, "acme", "http://169.254.169.254/", now_us=0)
+    with pytest.raises(endpoints.EndpointError, match="port outside"):
+        endpoints.add(sandbox.store, "acme", "http://127.0.0.1:70000/", now_us=0, allow_remote=True)
+    added = endpoints.add(sandbox.store, "acme", "http://10.0.0.7/", now_us=0, allow_remote=True)
+    assert added["url"] == "http://10.0.0.7/"
+    assert [e["url"] for e in endpoints.list_endpoints(sandbox.store, "acme", 0)] == [added["url"]]

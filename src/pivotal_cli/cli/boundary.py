@@ -4,11 +4,17 @@
 and the next step from `hints.py`) and its exit code, and any other exception into a
 short crash line (full traceback only with `--debug`), so no secret held in a local
 variable is ever printed.
+
+Error lines often echo what the user gave (an id, a path, a file's cell), so the line
+is made safe to print first: a control character shows as its escape (`\x1b`, `\r`),
+never as a terminal command or a second line, and a word of thousands of characters
+is cut short with its length said.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -21,6 +27,12 @@ if TYPE_CHECKING:  # the context is built by the root callback; no import cost h
     from pivotal_cli.cli.context import AppContext
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A word in an error line longer than this is shown as its start, an ellipsis and its
+# length: enough to recognise an id, never a screenful.
+LONGEST_WORD = 120
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
 
 
 def handle_errors(func: F) -> F:
@@ -53,7 +65,16 @@ def handle_errors(func: F) -> F:
     return cast(F, wrapper)
 
 
+def printable(text: str) -> str:
+    """`text` safe for one error line: control characters escaped, huge words cut."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text).replace("\n", " ")
+    return _LONG_WORD.sub(
+        lambda m: f"{m.group()[: LONGEST_WORD - 40]}…({len(m.group()):,} characters)", text
+    )
+
+
 def _report(app_ctx: AppContext | None, text: str) -> None:
+    text = printable(text)
     if app_ctx is not None:
         app_ctx.output.error(text)
     else:

@@ -198,7 +198,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal sandbox webhooks add http://localhost:3000/hooks --events 'customer.*'"
         " --test-mode",
         "# In the globex workspace",
-        "$ pivotal -w globex sandbox webhooks add https://example.test/h -e onboarding.launched",
+        "$ pivotal -w globex sandbox webhooks add http://localhost:4000/h -e onboarding.launched",
     ),
     "sandbox webhooks list": (
         "$ pivotal sandbox webhooks list",

@@ -104,7 +104,7 @@ def print_jq(app_ctx: AppContext, data: object, jq: str, args: dict[str, str]) -
     from pivotal_cli.cli import query
 
     out = app_ctx.output
-    for line in query.run_jq(data, jq, args, pretty=out.is_tty):
+    for line in query.stream_jq(data, jq, args, pretty=out.is_tty):
         out.line(line)
 
 

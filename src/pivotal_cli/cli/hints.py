@@ -13,6 +13,7 @@ being reported, and it must not cost a command anything when none is.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 
 from pivotal_cli.errors import (
@@ -22,6 +23,7 @@ from pivotal_cli.errors import (
     CancelledError,
     CredentialsError,
     InsecureTransportError,
+    LocalFileError,
     NetworkError,
     NotFoundError,
     PivotalError,
@@ -199,6 +201,16 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     ),
     (PivotalError, "signature_invalid"): lambda e: WEBHOOK_VERDICT_HINTS.get(
         _detail(e, "reason"), ""
+    ),
+    # settings/paths.py and the sandbox's store: local files that cannot be written.
+    (LocalFileError, "local_file"): lambda e: (
+        ("Free some space, or p" if e.details.get("errno") == errno.ENOSPC else "P")
+        + "oint PIVOTAL_CONFIG_DIR, PIVOTAL_STATE_DIR or PIVOTAL_CACHE_DIR at a writable"
+        " directory."
+    ),
+    (LocalFileError, "sandbox_db_unusable"): (
+        "Point PIVOTAL_SANDBOX_DIR (or --db) at a writable directory, or remove the file"
+        " to start a fresh sandbox."
     ),
 }
 

@@ -35,10 +35,10 @@ def jq_flags(func: F) -> F:
 
         variables = check_jq(jq, jq_arg)
         if jq is not None:
-            from pivotal_cli.cli.query import run_jq
+            from pivotal_cli.cli.query import stream_jq
 
             out = kwargs["ctx"].obj.output
-            out.json_filter = lambda data: run_jq(data, jq, variables, pretty=out.is_tty)
+            out.json_filter = lambda data: stream_jq(data, jq, variables, pretty=out.is_tty)
             kwargs["json_"] = True
         return func(**kwargs)
 

@@ -3,11 +3,17 @@
 A CSV cell is always text; a JSON record's values already have their types and skip
 this. What cannot be typed raises `BodyError` with the cell's text, so the row's problem
 says what was there; the typed value is then checked by the import-row model.
+
+Free text is taken exactly as the cell holds it: a name with leading spaces or a tab
+is what the API stored, and an export's CSV must import back to the same value.
+Everything with a shape of its own (numbers, booleans, enums, dates, emails, JSON) is
+read without the spaces around it, which are never part of such a value.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from pivotal_cli.domain import schema
@@ -15,24 +21,31 @@ from pivotal_cli.domain.bodies import BodyError
 from pivotal_cli.domain.records import JSONValue
 
 _INTEGER = re.compile(r"^[+-]?\d+$")
+# More digits than any 64-bit integer has: past this a cell is refused, not parsed (a
+# 5,000-digit cell would otherwise reach Python's own limit on int() as a crash).
+MAX_INTEGER_DIGITS = 20
 _TRUE = ("true", "yes", "1", "t", "y")
 _FALSE = ("false", "no", "0", "f", "n")
 
 
 def cell_value(spec: schema.Field, text: str) -> JSONValue:
     """A CSV cell as the JSON value the schema's type wants (left as text if it cannot be)."""
+    if spec.type == "string" and not spec.enum and not spec.format:
+        return text
     text = text.strip()
     if spec.type == "integer":
-        if _INTEGER.match(text):
+        if _INTEGER.match(text) and len(text.lstrip("+-")) <= MAX_INTEGER_DIGITS:
             return int(text)
-        raise BodyError(spec.name, f"expected an integer, got '{text}'", code="invalid_type")
+        shown = text if len(text) <= 40 else f"{text[:20]}… ({len(text):,} characters)"
+        raise BodyError(spec.name, f"expected an integer, got '{shown}'", code="invalid_type")
     if spec.type == "number":
         try:
-            return float(text)
+            number = float(text)
         except ValueError:
-            raise BodyError(
-                spec.name, f"expected a number, got '{text}'", code="invalid_type"
-            ) from None
+            number = math.nan
+        if not math.isfinite(number):
+            raise BodyError(spec.name, f"expected a number, got '{text[:40]}'", code="invalid_type")
+        return number
     if spec.type == "boolean":
         lowered = text.lower()
         if lowered in _TRUE:

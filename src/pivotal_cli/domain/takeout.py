@@ -8,6 +8,12 @@ CSV has a header row with one column per schema field of the record (minus `obje
 in place of `metadata`; booleans are `true`/`false`, null is an empty cell, arrays and
 objects are JSON text, dates are as the API renders them.
 
+A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage
+return as a formula (CSV injection). By default such a text cell is neutralised the
+OWASP way, with a leading apostrophe, which spreadsheets hide; numbers are never
+touched. A raw export writes every cell exactly as stored, for a takeout that must
+round-trip byte for byte.
+
 Pure: columns and cells from the schema; the files themselves are written elsewhere.
 """
 
@@ -25,6 +31,8 @@ SCHEMA_OF = {"customers": "customer", "contacts": "contact", "onboardings": "onb
 SLUG_FIELD = "customer_slug"
 METADATA = "metadata"
 MANIFEST = "manifest.json"
+# What makes a spreadsheet read a text cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def file_name(resource: str, fmt: str) -> str:
@@ -58,18 +66,21 @@ def csv_columns(resource: str, keys: Iterable[str] = ()) -> list[str]:
     return columns
 
 
-def csv_cell(value: JSONValue) -> str:
-    """One value as a CSV cell: null empty, booleans true/false, containers as JSON."""
+def csv_cell(value: JSONValue, *, neutralise: bool = False) -> str:
+    """One value as a CSV cell: null empty, booleans true/false, containers as JSON;
+    with `neutralise`, a text a spreadsheet would run gets a leading apostrophe."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if neutralise and isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return str(value)
 
 
-def csv_row(record: Record, columns: Iterable[str]) -> list[str]:
+def csv_row(record: Record, columns: Iterable[str], *, neutralise: bool = False) -> list[str]:
     """A record's cells under `columns` (a `metadata.KEY` column reads that key)."""
     metadata = record.get(METADATA)
     cells = []
@@ -79,7 +90,7 @@ def csv_row(record: Record, columns: Iterable[str]) -> list[str]:
             value = metadata.get(key) if isinstance(metadata, dict) else None
         else:
             value = record.get(column)
-        cells.append(csv_cell(value))
+        cells.append(csv_cell(value, neutralise=neutralise))
     return cells
 
 

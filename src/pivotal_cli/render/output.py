@@ -31,7 +31,7 @@ class Output(Streams):
 
     # What `json()` prints instead of the value itself, when a command filters its
     # JSON (the CLI's --jq): the lines the filter makes of the value.
-    json_filter: Callable[[Any], list[str]] | None = None
+    json_filter: Callable[[Any], Iterable[str]] | None = None
 
     # -- data on stdout ---------------------------------------------------------------
 

@@ -12,15 +12,22 @@ half of one, and owner-only, as every file pivotal writes. JSONL is the spill fi
 itself; JSON streams it into an array a record a line; CSV reads it twice (first for the
 metadata keys, which become columns, then for the rows), so memory stays flat whatever
 the size. Temporary files live in the same directory as the final one, because a rename
-is atomic only within one file system."""
+is atomic only within one file system.
+
+A target that is not a regular file (stdout for `-o -`, a pipe, a device) cannot be
+renamed into: it gets the final content streamed into it at `finish()`, from a spill
+file in the system's temporary directory, and such an export cannot be resumed.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
+import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -34,19 +41,50 @@ def hidden_sibling(path: Path, suffix: str) -> Path:
     return path.with_name(f".{path.name}{suffix}")
 
 
-class ExportFile:
-    """One resource's file: a spill file while it is written, the final file at the end."""
+def is_stream_target(path: Path) -> bool:
+    """Whether `path` is written through rather than replaced: `-`, a pipe, a device."""
+    if str(path) == "-":
+        return True
+    try:
+        return path.exists() and not path.is_file() and not path.is_dir()
+    except OSError:
+        return False
 
-    def __init__(self, path: Path, resource: str, fmt: str) -> None:
+
+class ExportFile:
+    """One resource's file: a spill file while it is written, the final file at the end.
+
+    `sink`, for a stream target, opens where the final content goes (a text stream);
+    without it the final file is renamed into place at `path`. `neutralise` is the CSV
+    formula rule of `domain/takeout.py`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        resource: str,
+        fmt: str,
+        *,
+        neutralise: bool = True,
+        sink: Callable[[], contextlib.AbstractContextManager[IO[str]]] | None = None,
+    ) -> None:
         self.path = path
         self.resource = resource
         self.fmt = fmt
-        self.part = hidden_sibling(path, ".part")
+        self.neutralise = neutralise
+        self.sink = sink
+        if sink is None:
+            self.part = hidden_sibling(path, ".part")
+        else:
+            fd, spill = tempfile.mkstemp(prefix=f"pivotal-export-{resource}-", suffix=".part")
+            os.close(fd)
+            self.part = Path(spill)
         self._fh: IO[bytes] | None = None
 
     def open(self, resume_at: int | None = None) -> None:
         """Start the spill file, or reopen it at `resume_at` bytes (what was synced)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self.sink is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         if resume_at is None or not self.part.exists():
             write_private(self.part, "")  # owner-only from the start: customer data
             resume_at = 0
@@ -80,14 +118,19 @@ class ExportFile:
         """Turn the spill file into the final file, atomically."""
         self.sync()
         self.close()
+        if self.sink is not None:
+            try:
+                with self.sink() as out:
+                    self._write_final(out)
+                    out.flush()
+            finally:
+                self.part.unlink(missing_ok=True)
+            return
         if self.fmt == "jsonl":
             os.replace(self.part, self.path)  # the spill file is the final file already
         else:
             with private_replacement(self.path, newline="") as out:
-                if self.fmt == "json":
-                    self._write_json(out)
-                else:
-                    self._write_csv(out)
+                self._write_final(out)
             self.part.unlink()
         sync_dir(self.path.parent)
 
@@ -103,6 +146,15 @@ class ExportFile:
                 if line:
                     yield line
 
+    def _write_final(self, out: IO[str]) -> None:
+        if self.fmt == "jsonl":
+            for line in self._lines():
+                out.write(line + "\n")
+        elif self.fmt == "json":
+            self._write_json(out)
+        else:
+            self._write_csv(out)
+
     def _write_json(self, out: IO[str]) -> None:
         # The spill lines are the records' compact JSON already: no need to parse them.
         first = True
@@ -116,10 +168,13 @@ class ExportFile:
         for line in self._lines():
             keys.update(dict.fromkeys(takeout.metadata_keys(json.loads(line))))
         columns = takeout.csv_columns(self.resource, keys)
-        writer = csv.writer(out, lineterminator="\n")
+        # CRLF, as RFC 4180 has it: Python's writer quotes a cell holding any character of
+        # the line terminator, so with "\n" alone a bare CR in a value went out unquoted
+        # and read back as the end of the row.
+        writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(columns)
         for line in self._lines():
-            writer.writerow(takeout.csv_row(json.loads(line), columns))
+            writer.writerow(takeout.csv_row(json.loads(line), columns, neutralise=self.neutralise))
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -78,6 +78,19 @@ def safe_name(text: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in text).lstrip(".") or "_"
 
 
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An OSError of the block as one `LocalFileError` naming `path` (exit 1)."""
+    from pivotal_cli.errors import LocalFileError
+
+    try:
+        yield
+    except LocalFileError:
+        raise
+    except OSError as exc:
+        raise LocalFileError.from_os_error(exc, path) from None
+
+
 def private_dir(directory: Path, *, tighten: bool = False) -> Path:
     """Create `directory` (and its parents) owner-only; return it.
 
@@ -85,9 +98,10 @@ def private_dir(directory: Path, *, tighten: bool = False) -> Path:
     files, or a directory the user chose, is not pivotal's to lock down. Only a
     directory that holds nothing but pivotal's secrets (the key file's) is tightened.
     """
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if tighten:
-        os.chmod(directory, 0o700)
+    with _naming(directory):
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if tighten:
+            os.chmod(directory, 0o700)
     return directory
 
 
@@ -100,15 +114,17 @@ def private_replacement(path: Path, *, newline: str | None = "\n") -> Iterator[I
     """
     private_dir(path.parent)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with _naming(path):
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        # Exactly 0600 whatever the umask took away: the owner must be able to rewrite it.
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
+        with _naming(path):
+            with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            # Exactly 0600 whatever the umask took away: the owner must be able to rewrite it.
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
@@ -123,9 +139,10 @@ def write_private(path: Path, text: str) -> None:
 def append_private(path: Path, text: str) -> None:
     """Add `text` to the end of `path`, creating it owner-only."""
     private_dir(path.parent)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    with _naming(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
 
 
 def sync_dir(directory: Path) -> None:

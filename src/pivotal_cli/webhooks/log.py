@@ -15,6 +15,7 @@ recorded. A failure to record never fails a delivery: `Recorder.add` swallows it
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import threading
 from collections.abc import Iterable
@@ -119,23 +120,43 @@ class Recorder:
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        with path.open(encoding="utf-8") as handle:
+        # A byte that is not UTF-8 (a damaged line) must not stop the rest being read.
+        with path.open(encoding="utf-8", errors="replace") as handle:
             return [line for line in handle if line.strip()]
     except FileNotFoundError:
         return []
+    except OSError as error:
+        from pivotal_cli.errors import LocalFileError
+
+        raise LocalFileError.from_os_error(error, path) from None
+
+
+@dataclass(frozen=True)
+class Log:
+    """What a delivery log holds: its records, oldest first, and how many lines were
+    damaged (not JSON, or not a delivery) and skipped."""
+
+    records: list[Recorded]
+    damaged: int
 
 
 def read(path: Path) -> list[Recorded]:
-    """Every recorded delivery, oldest first; lines that do not parse are skipped."""
-    found = []
+    """Every recorded delivery, oldest first; lines that are not one are skipped."""
+    return read_log(path).records
+
+
+def read_log(path: Path) -> Log:
+    """Every recorded delivery, oldest first; lines that are not one are counted."""
+    found, damaged = [], 0
     for line in _read_lines(path):
         try:
             data = json.loads(line)
-            if isinstance(data, dict):
-                found.append(Recorded.from_json(data))
-        except (ValueError, TypeError):
-            continue
-    return found
+            if not isinstance(data, dict) or not data.get("received_at") or not data.get("verdict"):
+                raise ValueError("not a recorded delivery")
+            found.append(Recorded.from_json(data))
+        except (ValueError, TypeError, binascii.Error):
+            damaged += 1
+    return Log(found, damaged)
 
 
 def choose(

@@ -286,7 +286,7 @@ def _emit(
     if jq_expr is not None:
         from pivotal_cli.cli import query
 
-        for line in query.run_jq(result, jq_expr, query.parse_args(jq_args), pretty=out.is_tty):
+        for line in query.stream_jq(result, jq_expr, query.parse_args(jq_args), pretty=out.is_tty):
             out.line(line)
         return
     if result is None and not paginate:

@@ -11,6 +11,11 @@ after each resource: per resource the checkpoint (cursor and rows of that page d
 the records written and the spill file's synced length. `--resume` truncates each
 spill file to that length and walks on from the checkpoint, so a record is never
 written twice nor skipped.
+
+`-o -` (stdout), a pipe or a device is written through, not replaced: it gets the
+final content at the end, and such an export keeps no resume state. A file that
+cannot be written (a full disk, a read-only directory) stops the export with one line
+naming it; nothing is reported exported that is not.
 """
 
 from __future__ import annotations
@@ -90,6 +95,15 @@ def export(
             "--resume", help="Continue an export that stopped, from its last saved checkpoint."
         ),
     ] = False,
+    raw_cells: Annotated[
+        bool,
+        typer.Option(
+            "--raw-cells",
+            help="CSV: write every cell exactly as stored. By default a text cell starting"
+            " with = + - @, a tab or a CR gets a leading ' so a spreadsheet shows it"
+            " instead of running it as a formula.",
+        ),
+    ] = False,
     json_: Annotated[
         bool, typer.Option("--json", help="Print the manifest (counts, cursors) as JSON.")
     ] = False,
@@ -98,15 +112,26 @@ def export(
 
     Records stream to disk a page at a time (memory stays flat) and appear under
     their final names only when complete. Contacts are walked customer by customer,
-    as the API lists them. CSV has a column per field and one per metadata key.
-    Soft-deleted records are not exported: the API does not list them.
+    as the API lists them. CSV has a column per field and one per metadata key, with
+    formula-like cells neutralised unless --raw-cells. -o - writes one resource to
+    stdout. Soft-deleted records are not exported: the API does not list them.
     """
     from pivotal_cli.errors import UsageError
+    from pivotal_cli.render.takeout import is_stream_target
 
     if output is None:
         raise UsageError("Name where to write with -o PATH (a directory for `export all`).")
     resources = ("customers", "contacts", "onboardings") if what is What.all else (what.value,)
     chosen = _format(fmt, output, what is What.all)
+    options = (chosen, not raw_cells)
+    if is_stream_target(output):
+        if what is What.all:
+            raise UsageError(f"-o {output}: `export all` writes a directory; name one resource.")
+        if resume:
+            raise UsageError(f"-o {output} is written through, so there is nothing to resume.")
+        paths = {what.value: output}
+        Export(ctx.obj, what.value, options, paths, None, output).run(False, json_)
+        return
     if what is What.all:
         if output.exists() and not output.is_dir():
             raise UsageError(f"-o {output}: `export all` writes a directory, and this is a file.")
@@ -121,7 +146,7 @@ def export(
     for path in paths.values():
         if not path.parent.exists() and what is not What.all:
             raise UsageError(f"-o {path}: the directory {path.parent} does not exist.")
-    Export(ctx.obj, what.value, chosen, paths, state_path, output).run(resume, json_)
+    Export(ctx.obj, what.value, options, paths, state_path, output).run(resume, json_)
 
 
 def _format(fmt: Fmt | None, output: Path, bundle: bool) -> str:
@@ -140,15 +165,16 @@ class Export:
         self,
         app_ctx: AppContext,
         what: str,
-        fmt: str,
+        options: tuple[str, bool],
         paths: dict[str, Path],
-        state_path: Path,
+        state_path: Path | None,
         output: Path,
     ) -> None:
         self.app_ctx = app_ctx
         self.out = app_ctx.output
         self.what = what
-        self.fmt = fmt
+        # The format, and whether CSV cells a spreadsheet would run are neutralised.
+        self.fmt, self.neutralise = options
         self.paths = paths
         self.state_path = state_path
         self.output = output
@@ -175,7 +201,7 @@ class Export:
         from pivotal_cli.errors import UsageError
         from pivotal_cli.render.takeout import read_json
 
-        saved = read_json(self.state_path)
+        saved = None if self.state_path is None else read_json(self.state_path)
         valid = isinstance(saved, dict) and saved.get("kind") == STATE_KIND
         if resume and valid:
             assert isinstance(saved, dict)
@@ -200,6 +226,8 @@ class Export:
     def _save_state(self) -> None:
         from pivotal_cli.render.takeout import write_json_atomic
 
+        if self.state_path is None:
+            return
         self.state_path.parent.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.state_path, self.state)
         self._saved_at = time.monotonic()
@@ -207,13 +235,31 @@ class Export:
     # -- the run --------------------------------------------------------------------
 
     def run(self, resume: bool, json_: bool) -> None:
+        started = time.monotonic()
+        try:
+            manifest = self._run(resume)
+        except BrokenPipeError:
+            self.out.reader_gone()  # `export -o - | head`: stop as any filter does
+        except OSError as exc:
+            from pivotal_cli.errors import LocalFileError
+
+            raise LocalFileError.from_os_error(exc, self.output) from None
+        if json_:
+            self.out.json(manifest)
+        seconds = time.monotonic() - started
+        counts = ", ".join(f"{n:,} {r}" for r, n in manifest["counts"].items())
+        path = self.output if self.what == "all" else self.paths[self.what]
+        where = "stdout" if str(path) == "-" else str(path)
+        self.out.success(f"Exported {counts} to {where} ({self.fmt}) in {seconds:.1f} s.")
+
+    def _run(self, resume: bool) -> dict[str, Any]:
+        """Walk and write every resource; the manifest of what was written."""
         from pivotal_cli.cli import hints
         from pivotal_cli.errors import PivotalError
-        from pivotal_cli.render.takeout import ExportFile, Progress
+        from pivotal_cli.render.takeout import Progress
 
-        started = time.monotonic()
         resumed = self._load_state(resume)
-        files = {r: ExportFile(p, r, self.fmt) for r, p in self.paths.items()}
+        files = self._files()
         if not resumed:
             for file in files.values():
                 file.discard()
@@ -222,10 +268,11 @@ class Export:
         try:
             with self.app_ctx.client(waiting=False) as client:
                 self._walk_all(client, files, progress)
-        except (PivotalError, KeyboardInterrupt):
+        except (PivotalError, OSError, KeyboardInterrupt):
             progress.clear()
-            written = sum(r["written"] for r in self.state["resources"].values())
-            self.out.info(hints.export_stopped(written))
+            if self.state_path is not None:
+                written = sum(r["written"] for r in self.state["resources"].values())
+                self.out.info(hints.export_stopped(written))
             raise
         finally:
             for file in files.values():
@@ -237,13 +284,28 @@ class Export:
             from pivotal_cli.render.takeout import write_json_atomic
 
             write_json_atomic(self.output / MANIFEST, manifest)
-        self.state_path.unlink(missing_ok=True)
-        if json_:
-            self.out.json(manifest)
-        seconds = time.monotonic() - started
-        counts = ", ".join(f"{n:,} {r}" for r, n in manifest["counts"].items())
-        where = self.output if self.what == "all" else self.paths[self.what]
-        self.out.success(f"Exported {counts} to {where} ({self.fmt}) in {seconds:.1f} s.")
+        if self.state_path is not None:
+            self.state_path.unlink(missing_ok=True)
+        return manifest
+
+    def _files(self) -> dict[str, ExportFile]:
+        from pivotal_cli.render.takeout import ExportFile, is_stream_target
+
+        files = {}
+        for resource, path in self.paths.items():
+            sink = self._sink(path) if is_stream_target(path) else None
+            files[resource] = ExportFile(
+                path, resource, self.fmt, neutralise=self.neutralise, sink=sink
+            )
+        return files
+
+    def _sink(self, path: Path) -> Any:
+        """Opens a stream target: stdout for `-`, else the pipe or device itself."""
+        import contextlib
+
+        if str(path) == "-":
+            return lambda: contextlib.nullcontext(self.out.stdout)
+        return lambda: open(path, "w", encoding="utf-8", newline="")
 
     def _walk_all(self, client: Client, files: dict[str, ExportFile], progress: Progress) -> None:
         from pivotal_cli.client.takeout import SlugIndex

@@ -77,7 +77,8 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the sandbox over HTTP until Ctrl-C (prints its URL and keys)."""
-    from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, is_loopback, make_server
+    from pivotal_cli.domain.hosts import is_loopback
+    from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, make_server
     from pivotal_cli.sandbox.engine.faults import FaultPlan, FaultSpecError
     from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 

@@ -126,21 +126,43 @@ def add(
         bool,
         typer.Option("--test-mode", help="Receive the events of test keys instead of live keys."),
     ] = False,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a URL off this machine: every record the sandbox writes is sent there.",
+        ),
+    ] = False,
     db: DbOpt = None,
     json_: JsonFlag = False,
 ) -> None:
     """Add an endpoint; prints its id and its signing secret (shown once)."""
+    from pivotal_cli.domain.urls import RemoteRefused, UnsafeValue, check_url
     from pivotal_cli.sandbox.webhooks import endpoints
 
+    try:
+        checked = check_url(url, "the endpoint URL", allow_remote=allow_remote)
+    except RemoteRefused as refused:
+        raise UsageError(
+            f"{refused}. Every record the sandbox writes would be POSTed there;"
+            " pass --allow-remote to send them anyway."
+        ) from None
+    except UnsafeValue as error:
+        raise UsageError(f"{error}.") from None
     output = output_of(ctx)
     with _sandbox(db) as sandbox:
         created = endpoints.add(
             sandbox.store,
             _workspace(ctx),
-            url,
+            checked.url,
             events=events or (),
             test_mode=test_mode,
+            allow_remote=allow_remote,
             now_us=_now_us(),
+        )
+    if not checked.loopback:
+        output.warn(
+            f"Every record this sandbox writes will be POSTed to {checked.url} ({checked.where})."
         )
     if json_:
         output.json(created)
@@ -343,15 +365,23 @@ def deliver(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> No
     """Send every delivery that is due now (what a server's worker would send)."""
     with _sandbox(db) as sandbox:
         sent = sandbox.webhooks.run_due(SEND_BUDGET)
+        left, stalled = sandbox.webhooks.due_count(), sorted(sandbox.webhooks.stalled)
         waiting = sandbox.webhooks.next_due_us()
     output = output_of(ctx)
     if json_:
         output.json([_sent_json(s) for s in sent])
         return
-    if not sent:
+    if not sent and not left:
         output.info("Nothing is due.")
     else:
         _report(output, sent, len(sent))
+    if left:
+        why = f"{', '.join(stalled)} timed out" if stalled else "the pass's time ran out"
+        noun = "delivery" if left == 1 else "deliveries"
+        output.info(
+            f"{left} due {noun} left for later ({why}); they stay pending: run"
+            " `pivotal sandbox webhooks deliver` again once the receiver answers."
+        )
     if waiting is not None:
         from pivotal_cli.sandbox.data.timeutil import format_ms
 

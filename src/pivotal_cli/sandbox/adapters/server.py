@@ -6,7 +6,6 @@ server starts, and the printed URL is never a guess.
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 
 import h11
@@ -17,8 +16,6 @@ from pivotal_cli.sandbox.adapters.asgi import RequestLog, SandboxApp
 from pivotal_cli.sandbox.engine.core import Sandbox
 from pivotal_cli.sandbox.engine.errors import invalid
 from pivotal_cli.sandbox.engine.protocol import encode_json
-
-LOOPBACK_NAMES = ("localhost",)
 
 MALFORMED_REQUEST = invalid(
     "malformed_request",
@@ -55,16 +52,6 @@ class EnvelopeH11Protocol(H11Protocol):
             # closing with no more bytes is the only honest answer left.
             pass
         self.transport.close()
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

@@ -210,15 +210,26 @@ class Store:
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            self.path, check_same_thread=False, isolation_level=None, timeout=30.0
-        )
-        self._conn.row_factory = sqlite3.Row
-        if self.is_file:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._create_schema()
+        try:
+            self._conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=30.0
+            )
+            self._conn.row_factory = sqlite3.Row
+            if self.is_file:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._create_schema()
+        except sqlite3.Error as error:
+            # A read-only or full directory, or a file that is no sandbox database: one
+            # line naming it (the command line says to reset or remove it), not a crash.
+            from pivotal_cli.errors import LocalFileError
+
+            raise LocalFileError(
+                f"Cannot open the sandbox database {self.path}: {error}.",
+                reason="sandbox_db_unusable",
+                details={"path": self.path},
+            ) from None
 
     @property
     def is_file(self) -> bool:

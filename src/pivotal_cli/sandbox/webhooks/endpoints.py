@@ -14,8 +14,9 @@ import secrets
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
+from pivotal_cli.domain.urls import UnsafeValue
+from pivotal_cli.domain.urls import check_url as check_safe_url
 from pivotal_cli.domain.webhook_events import unknown_pattern
 from pivotal_cli.domain.webhook_signing import mask_secret, new_secret
 from pivotal_cli.sandbox.data.store import Store
@@ -41,12 +42,13 @@ def new_endpoint_id() -> str:
     return ID_PREFIX + secrets.token_hex(12)
 
 
-def check_url(url: str) -> str:
-    """An http(s) URL with a host, as given; anything else is refused."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EndpointError(f"{url!r} is not an http:// or https:// URL with a host")
-    return url.strip()
+def check_url(url: str, *, allow_remote: bool = False) -> str:
+    """An http(s) URL with a host and a valid port, on this machine unless
+    `allow_remote`: every write the sandbox takes is POSTed to it."""
+    try:
+        return check_safe_url(url, "the endpoint URL", allow_remote=allow_remote).url
+    except UnsafeValue as error:
+        raise EndpointError(str(error)) from None
 
 
 def check_patterns(patterns: Sequence[str]) -> list[str]:
@@ -75,10 +77,11 @@ def add(
     *,
     events: Sequence[str] = (),
     test_mode: bool = False,
+    allow_remote: bool = False,
     now_us: int,
 ) -> dict[str, Any]:
     """Creates an endpoint; the result holds the full secret (the one time it is shown)."""
-    url = check_url(url)
+    url = check_url(url, allow_remote=allow_remote)
     patterns = check_patterns(events)
     with store.write() as tx:
         ws = workspace_id(tx, workspace)

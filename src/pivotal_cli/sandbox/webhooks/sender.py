@@ -29,6 +29,7 @@ class Attempt:
     error: str | None
     duration_ms: int
     snippet: str | None
+    timed_out: bool = False
 
     @property
     def ok(self) -> bool:
@@ -54,7 +55,7 @@ def post(
     try:
         response = client.post(url, content=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
-        return Attempt(None, f"timeout after {timeout:g} s", _ms(started), None)
+        return Attempt(None, f"timeout after {timeout:g} s", _ms(started), None, timed_out=True)
     except httpx.HTTPError as error:
         return Attempt(None, _describe(error), _ms(started), None)
     except Exception as error:  # a bad URL, say: a failed attempt, never a crash

@@ -2,10 +2,15 @@
 
 `Dispatcher.run_due(budget)` sends every delivery due now (a bounded pass: the
 embedded sandbox runs one before its process exits, `pivotal sandbox webhooks deliver`
-runs one on demand). `start()` runs the same passes in a background thread for a
-server's life: it sleeps until the next delivery is due, at most `POLL_SECONDS` (to see
-deliveries queued by other processes sharing the file), and `wake()` after a write that
-queued deliveries sends them at once. API answers never wait for a delivery, and a
+runs one on demand). A pass serves endpoints concurrently, each one's deliveries in
+order, and skips an endpoint for the rest of the pass once an attempt to it times out:
+a receiver that hangs costs a pass one timeout, not one per delivery queued for it,
+and never holds up the others. What a pass leaves due stays pending for the next.
+
+`start()` runs the same passes in a background thread for a server's life: it sleeps
+until the next delivery is due, at most `POLL_SECONDS` (to see deliveries queued by
+other processes sharing the file), and `wake()` after a write that queued deliveries
+sends them at once. API answers never wait for a delivery, and a
 delivery's failure never reaches the API. With no pending delivery the worker never
 reads the clock, so a stepping clock's instants stay those of the requests alone.
 
@@ -20,6 +25,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -39,6 +45,8 @@ logger = logging.getLogger("pivotal_cli.sandbox.webhooks")
 POLL_SECONDS = 1.0
 LEASE_US = 60 * 1_000_000
 _BATCH = 50
+# Endpoints served at once in a pass (each endpoint's own deliveries go one at a time).
+MAX_PARALLEL_ENDPOINTS = 8
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,8 @@ class Dispatcher:
         self._pass_lock = threading.Lock()
         # Called on every `wake()`: the embedded sandbox arranges its exit pass here.
         self.listeners: list[Callable[[], None]] = []
+        # The endpoints the last pass stopped sending to because an attempt timed out.
+        self.stalled: set[str] = set()
 
     # -- the background thread ------------------------------------------------------
 
@@ -136,48 +146,96 @@ class Dispatcher:
         only: Collection[str] | None = None,
         stop: threading.Event | None = None,
     ) -> list[Sent]:
-        """Sends every delivery due now (or only those in `only`), within `budget` seconds."""
+        """Sends every delivery due now (or only those in `only`), within `budget` seconds.
+
+        "Now" is when the pass starts: a retry that falls due during the pass (a 5 s retry
+        on a fast time scale) waits for the next one, as it would on a real schedule.
+        """
         deadline = None if budget is None else time.monotonic() + budget
         sent: list[Sent] = []
+        due_by_us: int | None = None
         with self._pass_lock:
+            self.stalled = set()
             while stop is None or not stop.is_set():
                 if self.next_due_us() is None:
                     break
-                claimed = self._claim(only)
+                if due_by_us is None:
+                    due_by_us = self._now_us()
+                claimed = self._claim(only, due_by_us)
                 if not claimed:
                     break
-                for delivery_id in claimed:
-                    left = None if deadline is None else deadline - time.monotonic()
-                    if (left is not None and left <= 0) or (stop is not None and stop.is_set()):
-                        self._release(delivery_id)
-                        continue
-                    timeout = self.timeout if left is None else min(self.timeout, left)
-                    result = self._attempt(delivery_id, timeout)
-                    if result is not None:
-                        sent.append(result)
+                queues: dict[str, list[str]] = {}
+                for delivery_id, endpoint_id in claimed:
+                    queues.setdefault(endpoint_id, []).append(delivery_id)
+                workers = min(MAX_PARALLEL_ENDPOINTS, len(queues))
+                with ThreadPoolExecutor(workers, thread_name_prefix="pivotal-delivery") as pool:
+                    for results in pool.map(
+                        lambda item: self._send_queue(item[0], item[1], deadline, stop),
+                        queues.items(),
+                    ):
+                        sent.extend(results)
                 if deadline is not None and time.monotonic() >= deadline:
                     break
         return sent
 
+    def _send_queue(
+        self,
+        endpoint_id: str,
+        delivery_ids: list[str],
+        deadline: float | None,
+        stop: threading.Event | None,
+    ) -> list[Sent]:
+        """One endpoint's claimed deliveries, in order, until one times out."""
+        sent: list[Sent] = []
+        for delivery_id in delivery_ids:
+            left = None if deadline is None else deadline - time.monotonic()
+            out_of_time = left is not None and left <= 0
+            if out_of_time or endpoint_id in self.stalled or (stop is not None and stop.is_set()):
+                self._release(delivery_id)
+                continue
+            timeout = self.timeout if left is None else min(self.timeout, left)
+            result = self._attempt(delivery_id, timeout)
+            if result is not None:
+                sent.append(result)
+                if result.attempt.timed_out:
+                    self.stalled.add(endpoint_id)
+        return sent
+
+    def due_count(self, only: Collection[str] | None = None) -> int:
+        """How many pending deliveries are due now (those a pass left for later)."""
+        now_us = self._now_us()
+        with self.store.read() as tx:
+            rows = tx.execute(
+                "SELECT id FROM webhook_deliveries WHERE status = 'pending'"
+                " AND next_attempt_us <= ?",
+                (now_us,),
+            ).fetchall()
+        return sum(1 for row in rows if only is None or row["id"] in only)
+
     def _now_us(self) -> int:
         return to_us(self.clock())
 
-    def _claim(self, only: Collection[str] | None) -> list[str]:
-        now_us = self._now_us()
+    def _claim(self, only: Collection[str] | None, due_by_us: int) -> list[tuple[str, str]]:
+        """Leases the next deliveries due by then (not a stalled endpoint's): (id, endpoint)."""
+        now_us = max(due_by_us, self._now_us())
+        stalled = sorted(self.stalled)
         with self.store.write() as tx:
             rows = tx.execute(
-                "SELECT id FROM webhook_deliveries WHERE status = 'pending'"
+                "SELECT id, endpoint_id FROM webhook_deliveries WHERE status = 'pending'"
                 " AND next_attempt_us <= ? AND (lease_until_us IS NULL OR lease_until_us < ?)"
+                f" AND endpoint_id NOT IN ({','.join('?' * len(stalled))})"
                 " ORDER BY next_attempt_us, created_us LIMIT ?",
-                (now_us, now_us, _BATCH if only is None else 10_000),
+                (due_by_us, now_us, *stalled, _BATCH if only is None else 10_000),
             ).fetchall()
-            ids = [row["id"] for row in rows if only is None or row["id"] in only]
-            for delivery_id in ids:
+            claimed = [
+                (row["id"], row["endpoint_id"]) for row in rows if only is None or row["id"] in only
+            ]
+            for delivery_id, _endpoint in claimed:
                 tx.execute(
                     "UPDATE webhook_deliveries SET lease_until_us = ? WHERE id = ?",
                     (now_us + LEASE_US, delivery_id),
                 )
-        return ids
+        return claimed
 
     def _release(self, delivery_id: str) -> None:
         with self.store.write() as tx:

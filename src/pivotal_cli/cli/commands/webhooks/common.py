@@ -21,8 +21,10 @@ from pivotal_cli.errors import CredentialsError, UsageError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.render.output import Output
     from pivotal_cli.settings.webhook_secrets import FoundSecret
     from pivotal_cli.webhooks.forward import Sent
+    from pivotal_cli.webhooks.log import Log
 
 DEFAULT_PORT = 8787
 DEFAULT_RECEIVER = f"http://127.0.0.1:{DEFAULT_PORT}/"
@@ -111,12 +113,14 @@ def source_label(found: FoundSecret, workspace: str) -> str:
 
 
 def check_url(url: str, flag: str) -> str:
-    from urllib.parse import urlsplit
+    """A URL to send a delivery to (your app: here or elsewhere), well formed."""
+    from pivotal_cli.domain.urls import UnsafeValue
+    from pivotal_cli.domain.urls import check_url as check_safe_url
 
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{flag} {url!r} is not an http:// or https:// URL with a host.")
-    return url.strip()
+    try:
+        return check_safe_url(url, flag, allow_remote=True).url
+    except UnsafeValue as error:
+        raise UsageError(f"{error}.") from None
 
 
 def read_body(source: str | None) -> bytes:
@@ -136,3 +140,13 @@ def sent_line(sent: Sent) -> str:
     if sent.status is not None:
         return f"{sent.status} in {sent.latency_ms:.0f} ms"
     return f"no answer: {sent.error}"
+
+
+def warn_damaged(out: Output, log: Log, path: Path) -> None:
+    """One line when a delivery log had lines that are no delivery (they are skipped)."""
+    if log.damaged:
+        lines = "line" if log.damaged == 1 else "lines"
+        out.warn(
+            f"Skipped {log.damaged:,} damaged {lines} in {path}; the rest is shown."
+            " Remove the file to start a fresh log."
+        )

@@ -34,6 +34,19 @@ def _check_patterns(values: list[str] | None) -> list[str]:
     return patterns
 
 
+def _check_host(host: str, allow_remote: bool, forwarding: bool) -> None:
+    """Loopback only, unless --allow-remote: like `sandbox serve`, say what opens up."""
+    from pivotal_cli.domain.hosts import describe_remote, is_loopback
+
+    if is_loopback(host) or allow_remote:
+        return
+    reach = " and have them forwarded to your app" if forwarding else ""
+    raise UsageError(
+        f"refusing to listen on {host} ({describe_remote(host)}): other machines could send"
+        f" deliveries to it{reach}. Pass --allow-remote if you mean it."
+    )
+
+
 @handle_errors
 def listen(
     ctx: typer.Context,
@@ -41,6 +54,13 @@ def listen(
         int, typer.Option("--port", help="Port to listen on; 0 picks a free one.")
     ] = DEFAULT_PORT,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote",
+            help="Allow a --host other machines can reach: they could send it deliveries.",
+        ),
+    ] = False,
     forward_to: Annotated[
         str | None,
         typer.Option(
@@ -90,6 +110,7 @@ def listen(
         raise UsageError(f"--format {fmt!r}: use text or json.")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port}: use 0-65535.")
+    _check_host(host, allow_remote, bool(forward_to))
     if forward_to:
         forward_to = check_url(forward_to, "--forward-to")
     patterns = _check_patterns(events)
@@ -105,6 +126,7 @@ def listen(
         out.line(found.secret)
         return
 
+    from pivotal_cli.domain.hosts import is_loopback
     from pivotal_cli.domain.webhook_signing import mask_secret
     from pivotal_cli.webhooks.listener import Listener
     from pivotal_cli.webhooks.log import Recorder, log_path
@@ -135,6 +157,8 @@ def listen(
         ) from None
     shown = receiver.url.replace("0.0.0.0", "127.0.0.1").replace("[::]", "[::1]")
     out.info(f"Listening on {receiver.url} (POST to any path).")
+    if not is_loopback(host):
+        out.warn(f"{host} is reachable from other machines: anyone who can reach it can POST here.")
     if found:
         source = source_label(found, where)
         out.info(f"Verifying signatures with {mask_secret(found.secret)} (from {source}).")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.commands.webhooks.common import JsonFlag, app_ctx, workspace
+from pivotal_cli.cli.commands.webhooks.common import JsonFlag, app_ctx, warn_damaged, workspace
 
 
 @handle_errors
@@ -19,12 +19,14 @@ def log(
     as_json: JsonFlag = False,
 ) -> None:
     """List the deliveries `listen` recorded, oldest first (with --json: bodies and headers)."""
-    from pivotal_cli.webhooks.log import log_path, read
+    from pivotal_cli.webhooks.log import log_path, read_log
 
     context = app_ctx(ctx)
     out = context.output
     where = workspace(context)
-    records = read(log_path(where))[-limit:]
+    log = read_log(log_path(where))
+    warn_damaged(out, log, log_path(where))
+    records = log.records[-limit:]
     if as_json:
         out.json([record.to_json() for record in records])
         return

@@ -17,6 +17,7 @@ from pivotal_cli.cli.commands.webhooks.common import (
     check_url,
     need_secret,
     sent_line,
+    warn_damaged,
     workspace,
 )
 from pivotal_cli.errors import NetworkError, PivotalError, UsageError
@@ -45,7 +46,7 @@ def replay(
     import time
 
     from pivotal_cli.webhooks.forward import Poster
-    from pivotal_cli.webhooks.log import choose, log_path, read
+    from pivotal_cli.webhooks.log import choose, log_path, read_log
     from pivotal_cli.webhooks.outgoing import resigned
 
     context = app_ctx(ctx)
@@ -57,7 +58,9 @@ def replay(
         raise UsageError("Name the deliveries to resend (evt_… or msg_… ids), or pass --last N.")
     signing = need_secret(context, secret, "re-sign the deliveries")
     where = workspace(context)
-    chosen = choose(read(log_path(where)), ids or (), last, where)
+    log = read_log(log_path(where))
+    warn_damaged(out, log, log_path(where))
+    chosen = choose(log.records, ids or (), last, where)
     poster = Poster()
     failed: list[Sent] = []
     try:

@@ -60,7 +60,7 @@ def sign(
     headers = sign_headers(
         key,
         raw,
-        msg_id=msg_id or new_message_id(),
+        msg_id=_header_safe(msg_id, "--id") if msg_id else new_message_id(),
         timestamp=int(time.time()) if timestamp is None else timestamp,
     )
     if fmt == "json":
@@ -81,3 +81,14 @@ def sign(
             except UnicodeDecodeError:
                 raise UsageError("The body is not UTF-8 text: pass it with --body FILE.") from None
         out.line(" ".join(parts))
+
+
+def _header_safe(value: str, flag: str) -> str:
+    """`value` for a header line: a CR, LF or other control character would start a
+    header of its own in what `sign` prints."""
+    from pivotal_cli.domain.urls import UnsafeValue, check_header_value
+
+    try:
+        return check_header_value(value, flag)
+    except UnsafeValue as error:
+        raise UsageError(f"{error}.") from None
