@@ -7,8 +7,10 @@ the place to read deletes.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import parse_id
@@ -20,72 +22,70 @@ class TimelineLookupError(LookupError):
     """An unknown workspace, customer or onboarding; the message names it."""
 
 
-def list_events(
+def _event(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "at": format_ms(row["at_us"]),
+        "kind": row["kind"],
+        "actor": row["actor"],
+        "mode": row["mode"],
+        "customer_id": row["customer_id"],
+        "customer_display_id": row["customer_display_id"],
+        "contact_id": row["contact_id"],
+        "onboarding_id": row["onboarding_id"],
+        "onboarding_display_id": row["onboarding_display_id"],
+        "data": json.loads(row["data"]),
+    }
+
+
+def _transition(row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "at": format_ms(row["at_us"]),
+        "onboarding_id": row["onboarding_id"],
+        "onboarding_display_id": row["onboarding_display_id"],
+        "customer_id": row["customer_id"],
+        "from": row["from_phase"],
+        "to": row["to_phase"],
+        "actor": row["actor"],
+    }
+
+
+# What each timeline reads, and how a row of it is shown.
+_TIMELINES: dict[str, tuple[str, Callable[[sqlite3.Row], dict[str, Any]]]] = {
+    "events": (
+        "SELECT e.*, c.display_id AS customer_display_id, o.display_id AS onboarding_display_id"
+        " FROM events e LEFT JOIN customers c ON c.id = e.customer_id"
+        " LEFT JOIN onboardings o ON o.id = e.onboarding_id",
+        _event,
+    ),
+    "transitions": (
+        "SELECT e.*, o.display_id AS onboarding_display_id FROM phase_transitions e"
+        " JOIN onboardings o ON o.id = e.onboarding_id",
+        _transition,
+    ),
+}
+
+
+def timeline(
     store: Store,
+    kind: str,
     *,
     workspace: str,
     customer: str | None = None,
     onboarding: str | None = None,
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Timeline events, oldest first (the last `limit` when given)."""
+    """A workspace's timeline `kind` ("events" or "transitions"), oldest first (the last
+    `limit` when given), narrowed to a customer or an onboarding."""
+    sql, shown = _TIMELINES[kind]
     with store.read() as tx:
         where, args = _filters(tx, workspace, customer, onboarding)
-        rows = _tail(
-            tx,
-            "SELECT e.*, c.display_id AS customer_display_id, o.display_id AS onboarding_display_id"
-            " FROM events e LEFT JOIN customers c ON c.id = e.customer_id"
-            " LEFT JOIN onboardings o ON o.id = e.onboarding_id" + where,
-            args,
-            limit,
-        )
-    return [
-        {
-            "at": format_ms(row["at_us"]),
-            "kind": row["kind"],
-            "actor": row["actor"],
-            "mode": row["mode"],
-            "customer_id": row["customer_id"],
-            "customer_display_id": row["customer_display_id"],
-            "contact_id": row["contact_id"],
-            "onboarding_id": row["onboarding_id"],
-            "onboarding_display_id": row["onboarding_display_id"],
-            "data": json.loads(row["data"]),
-        }
-        for row in rows
-    ]
+        rows = _tail(tx, sql + where, args, limit)
+    return [shown(row) for row in rows]
 
 
-def list_transitions(
-    store: Store,
-    *,
-    workspace: str,
-    customer: str | None = None,
-    onboarding: str | None = None,
-    limit: int | None = None,
-) -> list[dict[str, Any]]:
-    """Phase-transition rows, oldest first (the last `limit` when given)."""
-    with store.read() as tx:
-        where, args = _filters(tx, workspace, customer, onboarding)
-        rows = _tail(
-            tx,
-            "SELECT e.*, o.display_id AS onboarding_display_id FROM phase_transitions e"
-            " JOIN onboardings o ON o.id = e.onboarding_id" + where,
-            args,
-            limit,
-        )
-    return [
-        {
-            "at": format_ms(row["at_us"]),
-            "onboarding_id": row["onboarding_id"],
-            "onboarding_display_id": row["onboarding_display_id"],
-            "customer_id": row["customer_id"],
-            "from": row["from_phase"],
-            "to": row["to_phase"],
-            "actor": row["actor"],
-        }
-        for row in rows
-    ]
+# Timeline events (writes, state changes) and phase-transition rows.
+list_events = functools.partial(timeline, kind="events")
+list_transitions = functools.partial(timeline, kind="transitions")
 
 
 def _filters(
