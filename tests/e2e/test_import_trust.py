@@ -185,6 +185,34 @@ def test_resume_of_only_damaged_jobs_names_each(sandbox_cli, tmp_path) -> None:
     assert_names_the_way_out(errors[1], "two", second)
 
 
+def test_a_journal_that_stops_being_writable_while_sending_stops_the_job_resumably(
+    sandbox_cli, error_line, tmp_path, monkeypatch
+) -> None:
+    # A disk that fills exactly between two rows cannot be arranged on a real mount.
+    import errno
+
+    from pivotal_cli.jobs.journal import Journal
+
+    path = unfinished_job(tmp_path, "filling", count=5)
+    original = Journal.mark_sending
+    calls = []
+
+    def fill_up(self: Journal, n: int, idem_key: str, now: float) -> None:
+        calls.append(n)
+        if len(calls) > 2:
+            error = OSError(errno.ENOSPC, "No space left on device", str(self.path))
+            raise LocalFileError.from_os_error(error)
+        original(self, n, idem_key, now)
+
+    monkeypatch.setattr(Journal, "mark_sending", fill_up)
+    line = error_line(sandbox_cli("import", "resume", "filling", "--yes", "--concurrency", "1"), 1)
+    assert line == f"Error: Cannot write {path}: No space left on device."
+    monkeypatch.setattr(Journal, "mark_sending", original)
+    resumed = sandbox_cli("import", "resume", "filling", "--yes", "--json")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["created"] == 5
+
+
 # -- import forget ------------------------------------------------------------------------
 
 
@@ -348,3 +376,13 @@ def test_a_journal_that_cannot_be_created_or_written_is_a_local_file_error(tmp_p
         with pytest.raises(LocalFileError) as read_only:
             Journal(small / "other.sqlite")
         assert "Read-only file system" in read_only.value.message
+
+
+def test_a_journal_that_cannot_be_made_leaves_no_file(tmp_path) -> None:
+    from pivotal_cli.jobs.journal import Journal
+
+    with tmpfs(tmp_path / "tiny", "size=16k") as tiny:
+        with pytest.raises(LocalFileError) as full:
+            Journal(tiny / "job.sqlite")
+        assert "No space left on device" in full.value.message
+        assert list(tiny.iterdir()) == []

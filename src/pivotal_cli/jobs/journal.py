@@ -112,9 +112,8 @@ class Journal:
         self.path = Path(path) if str(path) != ":memory:" else path
         self._lock = threading.RLock()
         memory = str(path) == ":memory:"
-        if not memory and create:
-            _touch(Path(path))
-        elif not memory:
+        made = not memory and create and _touch(Path(path))
+        if not memory and not create:
             check_file(Path(path))
         # On a read-only mount nobody can change the file, and SQLite could not make
         # the WAL index beside it: it is read as immutable (a write then fails, EROFS).
@@ -128,7 +127,9 @@ class Journal:
                 uri=not create,
             )
         except sqlite3.Error as exc:
-            raise failure(exc, path) from None
+            error = failure(exc, path)  # before the removal frees what was full
+            _remove_new(Path(path), made)
+            raise error from None
         with self._locked():
             try:
                 if not create:
@@ -140,8 +141,16 @@ class Journal:
                 if create:
                     self._conn.executescript(_SCHEMA)
                     self._conn.execute(f"PRAGMA user_version = {VERSION}")
+            except sqlite3.Error as exc:
+                self._conn.close()
+                # A file this call created and could not make a journal of goes again,
+                # once the error is told (its removal frees what was full).
+                error = failure(exc, path)
+                _remove_new(Path(path), made)
+                raise error from None
             except BaseException:
                 self._conn.close()
+                _remove_new(Path(path), made)
                 raise
 
     @classmethod
@@ -383,9 +392,20 @@ def _uri(path: Path, frozen: bool) -> str:
     return path.absolute().as_uri() + ("?mode=ro&immutable=1" if frozen else "?mode=rw")
 
 
-def _touch(path: Path) -> None:
-    """Create the file owner-only (it holds customer data); an OSError says why not."""
+def _touch(path: Path) -> bool:
+    """Create the file owner-only (it holds customer data); whether it is new. An
+    OSError says why it cannot be."""
     try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        return True
+    except FileExistsError:
+        return False
     except OSError as exc:
         raise LocalFileError.from_os_error(exc, path) from None
+
+
+def _remove_new(path: Path, made: bool) -> None:
+    if made:
+        for suffix in ("-wal", "-shm", ""):
+            with suppress(OSError):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)

@@ -213,7 +213,8 @@ class Runner:
                 self._update(row, existing)
             else:
                 self._create(row, customer_id)
-        except Fatal:
+        except (Fatal, LocalFileError):
+            # A journal that cannot be written is no fault of the row's: the job stops.
             raise
         except APIError as error:
             self._api_error(row, error)
