@@ -54,7 +54,7 @@ def run(
 ) -> None:
     from pivotal_cli.client import contacts, customers
     from pivotal_cli.domain.contact_paste import parse
-    from pivotal_cli.errors import UsageError
+    from pivotal_cli.errors import LocalFileError, UsageError
     from pivotal_cli.jobs import paste
     from pivotal_cli.jobs.journal import Journal
     from pivotal_cli.jobs.results import finish_if_done
@@ -96,7 +96,10 @@ def run(
             return
         app_ctx.mark_target(target)
         out.confirm(f"Add {_count(good)} to {label}?", assume_yes=yes)
-        path = paste.journal_path(spec)
+        try:
+            path = paste.journal_path(spec)
+        except OSError as exc:
+            raise LocalFileError.from_os_error(exc) from None
         with Journal(path) as journal:
             paste.load_paste(journal, spec, lines, cid, primary_email)
             sent = paste.send_paste(journal, client, skipped)

@@ -312,6 +312,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "# The failed rows with their errors: fix them and import this file again",
         "$ pivotal import results 20261201-143012-customers-a3f9 --failed -o fix-me.csv",
     ),
+    "import forget": (
+        "# A journal that cannot be used, or a job not to keep: its journal and results go",
+        "$ pivotal import forget 20261201-143012-customers-a3f9",
+        "$ pivotal import forget 20261201-143012-customers-a3f9 --yes",
+    ),
     # housekeeping
     "cache": ("$ pivotal cache clear",),
     "cache clear": ("$ pivotal cache clear",),

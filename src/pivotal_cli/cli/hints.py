@@ -258,6 +258,11 @@ def _job(exc: PivotalError) -> str:
     return _detail(exc, "job") or "JOB"
 
 
+def forget_damaged(job: str) -> str:
+    """What to do about a journal that cannot be used: forget the job (or delete it)."""
+    return f"Remove it with `pivotal import forget {job}`, or delete the file."
+
+
 # jobs/: an import job that stopped before every row had an outcome, and its inputs.
 BY_REASON.update(
     {
@@ -274,6 +279,7 @@ BY_REASON.update(
         ),
         (UsageError, "import_format_unknown"): "Pass --format csv, jsonl or json.",
         (UsageError, "import_no_job"): "See the jobs with `pivotal import list`.",
+        (LocalFileError, "import_journal_damaged"): lambda e: forget_damaged(_job(e)),
         (UsageError, "import_other_workspace"): (
             "Use the key of the job's workspace (--workspace, or PIVOTAL_API_KEY)."
         ),

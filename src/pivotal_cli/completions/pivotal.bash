@@ -221,7 +221,7 @@ _pivotal_node() {
         _pivotal_args=(0:-1)
         ;;
     import)
-        _pivotal_subs=(bundle contacts customers list onboardings results resume status)
+        _pivotal_subs=(bundle contacts customers forget list onboardings results resume status)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -242,6 +242,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(--concurrency --customer-key --dry-run --errors --format -h --help --json --key --map --mode --remote -y --yes)
         _pivotal_vopts=' --concurrency --customer-key --errors --format --key --map --mode '
+        _pivotal_args=(1:1)
+        ;;
+    'import forget')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help -y --yes)
+        _pivotal_vopts='  '
         _pivotal_args=(1:1)
         ;;
     'import list')

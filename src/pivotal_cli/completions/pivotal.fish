@@ -62,7 +62,7 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
-            case 'import|bundle' 'import|contacts' 'import|customers' 'import|list' 'import|onboardings' 'import|results' 'import|resume' 'import|status'
+            case 'import|bundle' 'import|contacts' 'import|customers' 'import|forget' 'import|list' 'import|onboardings' 'import|results' 'import|resume' 'import|status'
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
@@ -484,7 +484,8 @@ complete -c pivotal -n "__pivotal_at 'help'" -s 'h' -l 'help' -d 'Show this mess
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'bundle' -d 'Import an export bundle: customers, then contacts, then onboardings.'
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'contacts' -d 'Create (or upsert) contacts from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'customers' -d 'Create (or upsert) customers from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
-complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'list' -d 'Every import job on this machine, oldest first, unfinished ones marked.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'forget' -d 'Remove a job\'s journal and result files (a damaged journal too); asks first.'
+complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'list' -d 'Every import job on this machine, oldest first, unfinished and damaged ones marked.'
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'onboardings' -d 'Create (or upsert) onboardings from FILE: one row per record, columns named after the fields. Journaled: `pivotal import resume` finishes a stopped job.'
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'results' -d 'A job\'s rows with their outcomes (id, action, error), in the input\'s format.'
 complete -c pivotal -n "__pivotal_at 'import' 0 1" -a 'resume' -d 'Finish a stopped job (killed, Ctrl-C, network down): no row is sent twice.'
@@ -531,6 +532,10 @@ complete -c pivotal -n "__pivotal_at 'import customers'" -l 'map' -x -d 'Read CO
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
+
+# pivotal import forget
+complete -c pivotal -n "__pivotal_at 'import forget'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'import forget'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import list
 complete -c pivotal -n "__pivotal_at 'import list'" -s 'h' -l 'help' -d 'Show this message and exit.'

@@ -19,12 +19,23 @@ connection, shared by the sender's threads under a lock.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pivotal_cli.errors import LocalFileError
+from pivotal_cli.jobs.journal_health import (
+    VERSION,
+    check_file,
+    check_open,
+    failure,
+    on_read_only_mount,
+)
 
 PENDING = "pending"
 SENDING = "sending"
@@ -90,17 +101,75 @@ class Outcome:
 
 
 class Journal:
-    """One job's journal file."""
+    """One job's journal file: `Journal(path)` creates it (or opens one being loaded),
+    `Journal.open(path)` opens a finished load after checking it can be trusted.
 
-    def __init__(self, path: Path | str) -> None:
+    Every SQLite failure leaves as a `LocalFileError` (a full or read-only disk) or a
+    `DamagedJournalError` (`jobs/journal_health.py`), never as SQLite's own error.
+    """
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = Path(path) if str(path) != ":memory:" else path
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(
-            str(path), check_same_thread=False, isolation_level=None, timeout=30.0
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(_SCHEMA)
+        memory = str(path) == ":memory:"
+        made = not memory and create and _touch(Path(path))
+        if not memory and not create:
+            check_file(Path(path))
+        # On a read-only mount nobody can change the file, and SQLite could not make
+        # the WAL index beside it: it is read as immutable (a write then fails, EROFS).
+        frozen = not memory and not create and on_read_only_mount(path)
+        try:
+            self._conn = sqlite3.connect(
+                str(path) if create else _uri(Path(path), frozen),
+                check_same_thread=False,
+                isolation_level=None,
+                timeout=30.0,
+                uri=not create,
+            )
+        except sqlite3.Error as exc:
+            error = failure(exc, path)  # before the removal frees what was full
+            _remove_new(Path(path), made)
+            raise error from None
+        with self._locked():
+            try:
+                if not create:
+                    # Before any pragma: another program's database stays as it is.
+                    check_open(self._conn, Path(path))
+                if not frozen:
+                    self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                if create:
+                    self._conn.executescript(_SCHEMA)
+                    self._conn.execute(f"PRAGMA user_version = {VERSION}")
+            except sqlite3.Error as exc:
+                self._conn.close()
+                # A file this call created and could not make a journal of goes again,
+                # once the error is told (its removal frees what was full).
+                error = failure(exc, path)
+                _remove_new(Path(path), made)
+                raise error from None
+            except BaseException:
+                self._conn.close()
+                _remove_new(Path(path), made)
+                raise
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """An existing job's journal, checked (`DamagedJournalError` if it cannot be used)."""
+        return cls(path, create=False)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The connection to oneself, with SQLite's errors told as this file's."""
+        with self._lock:
+            try:
+                yield
+            except sqlite3.Error as exc:
+                # SQLite may have rolled back already (a full disk does), or be closed.
+                with suppress(sqlite3.Error):
+                    if self._conn.in_transaction:
+                        self._conn.execute("ROLLBACK")
+                raise failure(exc, self.path) from None
 
     def close(self) -> None:
         with self._lock:
@@ -115,14 +184,14 @@ class Journal:
     # -- the job's own facts ---------------------------------------------------------
 
     def set_meta(self, values: Mapping[str, Any]) -> None:
-        with self._lock:
+        with self._locked():
             self._conn.executemany(
                 "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)",
                 [(name, json.dumps(value)) for name, value in values.items()],
             )
 
     def meta(self) -> dict[str, Any]:
-        with self._lock:
+        with self._locked():
             rows = self._conn.execute("SELECT name, value FROM meta").fetchall()
         return {name: json.loads(value) for name, value in rows}
 
@@ -135,7 +204,7 @@ class Journal:
         ],
     ) -> None:
         """(n, status, row_key, plan, data, outcome) rows, in one transaction."""
-        with self._lock:
+        with self._locked():
             self._conn.execute("BEGIN")
             self._conn.executemany(
                 "INSERT OR REPLACE INTO rows (n, status, row_key, plan, data, action, "
@@ -161,7 +230,7 @@ class Journal:
 
     def duplicates(self) -> list[tuple[int, str, int]]:
         """(row, key, first row with that key) for every later row sharing a key."""
-        with self._lock:
+        with self._locked():
             found = self._conn.execute(
                 "SELECT r.n, r.row_key, f.first FROM rows r JOIN "
                 "(SELECT row_key, min(n) AS first FROM rows WHERE row_key IS NOT NULL "
@@ -177,7 +246,7 @@ class Journal:
         last = 0
         marks = ",".join("?" * len(statuses))
         while True:
-            with self._lock:
+            with self._locked():
                 found = self._conn.execute(
                     "SELECT n, status, attempts, row_key, idem_key, first_sent_at, plan, data, "
                     f"action, record_id, display_id FROM rows WHERE status IN ({marks}) "
@@ -204,7 +273,7 @@ class Journal:
 
     def mark_sending(self, n: int, idem_key: str, now: float) -> None:
         """Committed before the request leaves: the row may reach the server from now on."""
-        with self._lock:
+        with self._locked():
             self._conn.execute(
                 "UPDATE rows SET status = ?, idem_key = ?, attempts = attempts + 1, "
                 "first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
@@ -212,7 +281,7 @@ class Journal:
             )
 
     def mark_patching(self, n: int, record_id: str, display_id: int | None, now: float) -> None:
-        with self._lock:
+        with self._locked():
             self._conn.execute(
                 "UPDATE rows SET status = ?, record_id = ?, display_id = ?, "
                 "attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
@@ -221,11 +290,11 @@ class Journal:
 
     def set_plan(self, n: int, plan: dict[str, Any]) -> None:
         """Replace a row's plan before it is sent (a choice made once every row is read)."""
-        with self._lock:
+        with self._locked():
             self._conn.execute("UPDATE rows SET plan = ? WHERE n = ?", (json.dumps(plan), n))
 
     def finish(self, n: int, status: str, outcome: Outcome) -> None:
-        with self._lock:
+        with self._locked():
             self._conn.execute(
                 "UPDATE rows SET status = ?, action = ?, record_id = coalesce(?, record_id), "
                 "display_id = coalesce(?, display_id), http_status = ?, error_type = ?, "
@@ -248,7 +317,7 @@ class Journal:
 
     def counts(self) -> dict[str, int]:
         """Rows by status, and done rows by action (`action:created`, …)."""
-        with self._lock:
+        with self._locked():
             by_status = self._conn.execute(
                 "SELECT status, count(*) FROM rows GROUP BY status"
             ).fetchall()
@@ -262,7 +331,7 @@ class Journal:
 
     def failures(self) -> list[tuple[int, str | None, str | None]]:
         """(row, error code, message) of every row without a good outcome yet, in order."""
-        with self._lock:
+        with self._locked():
             found = self._conn.execute(
                 "SELECT n, error_code, error_message FROM rows WHERE status IN (?, ?) ORDER BY n",
                 (FAILED, RETRY),
@@ -270,7 +339,7 @@ class Journal:
         return [(n, code, message) for n, code, message in found]
 
     def claimed_ids(self) -> set[str]:
-        with self._lock:
+        with self._locked():
             found = self._conn.execute(
                 "SELECT record_id FROM rows WHERE record_id IS NOT NULL"
             ).fetchall()
@@ -285,7 +354,7 @@ class Journal:
             where = f"WHERE status = '{DONE}'"
         last = 0
         while True:
-            with self._lock:
+            with self._locked():
                 found = self._conn.execute(
                     "SELECT n, data, record_id, display_id, action, http_status, error_type, "
                     "error_code, error_field, error_message, status FROM rows "
@@ -316,3 +385,27 @@ class Journal:
                 )
                 yield record
             last = found[-1][0]
+
+
+def _uri(path: Path, frozen: bool) -> str:
+    """An existing file's URI: never created by opening it; read-only when `frozen`."""
+    return path.absolute().as_uri() + ("?mode=ro&immutable=1" if frozen else "?mode=rw")
+
+
+def _touch(path: Path) -> bool:
+    """Create the file owner-only (it holds customer data); whether it is new. An
+    OSError says why it cannot be."""
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+        return True
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise LocalFileError.from_os_error(exc, path) from None
+
+
+def _remove_new(path: Path, made: bool) -> None:
+    if made:
+        for suffix in ("-wal", "-shm", ""):
+            with suppress(OSError):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)

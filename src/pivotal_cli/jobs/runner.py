@@ -31,6 +31,7 @@ from pivotal_cli.domain.records import Record
 from pivotal_cli.errors import (
     APIError,
     AuthenticationError,
+    LocalFileError,
     NetworkError,
     PermissionDeniedError,
     PivotalError,
@@ -180,6 +181,10 @@ class Runner:
                 if self._fatal is None:
                     self._fatal = fatal
             self._stop.set()
+        except LocalFileError:
+            # The journal cannot be written (a full or read-only disk): start no row more.
+            self._stop.set()
+            raise
         finally:
             self.on_row()
 
@@ -208,7 +213,8 @@ class Runner:
                 self._update(row, existing)
             else:
                 self._create(row, customer_id)
-        except Fatal:
+        except (Fatal, LocalFileError):
+            # A journal that cannot be written is no fault of the row's: the job stops.
             raise
         except APIError as error:
             self._api_error(row, error)

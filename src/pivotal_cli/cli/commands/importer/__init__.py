@@ -11,7 +11,15 @@ them.
 
 from __future__ import annotations
 
-from pivotal_cli.cli.commands.importer import bundle, listing, records, results, resume, status
+from pivotal_cli.cli.commands.importer import (
+    bundle,
+    forget,
+    listing,
+    records,
+    results,
+    resume,
+    status,
+)
 from pivotal_cli.cli.options import group
 from pivotal_cli.jobs.plan import BUNDLE_ORDER
 
@@ -24,3 +32,4 @@ app.command("resume")(resume.resume)
 app.command("status")(status.status)
 app.command("list")(listing.list_)
 app.command("results")(results.results)
+app.command("forget")(forget.forget)

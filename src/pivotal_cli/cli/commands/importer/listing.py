@@ -1,4 +1,10 @@
-"""`pivotal import list`: every import job on this machine, one a line."""
+"""`pivotal import list`: every import job on this machine, one a line.
+
+A job whose journal cannot be used is listed too, as `damaged: …` (in `--json`, an
+entry with `job`, `journal` and `error`), with a warning naming what to do. The list
+itself is whole and true, so it exits 0 (the README's exit codes say so); `import
+status JOB` of that job exits 1.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +17,18 @@ from pivotal_cli.cli.options import JsonOpt
 
 @handle_errors
 def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
-    """Every import job on this machine, oldest first, unfinished ones marked."""
+    """Every import job on this machine, oldest first, unfinished and damaged ones marked."""
+    from pivotal_cli.cli.hints import forget_damaged
     from pivotal_cli.jobs import catalog
 
     found = catalog.summaries()
     out = ctx.obj.output
+    damaged = [row for row in found if "error" in row]
+    for row in damaged:
+        out.warn(
+            f"Job {row['job']}: its journal {row['journal']} cannot be used. "
+            + forget_damaged(row["job"])
+        )
     if json_:
         out.json(found)
         return
@@ -23,6 +36,9 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
         out.info("No import jobs.")
         return
     for row in found:
+        if "error" in row:
+            out.line(f"{row['job']}\tdamaged: {row['error']}")
+            continue
         state = "finished" if row["finished"] else "UNFINISHED"
         out.line(
             f"{row['job']}\t{row['resource']}\t{row['mode']}\t{rows(row['rows'])}\t"

@@ -26,6 +26,9 @@ def results(
 
     journal, _ = catalog.open_job(job)
     with journal:
-        count = write_results(journal, failed=failed or None, path=output)
+        try:
+            count = write_results(journal, failed=failed or None, path=output)
+        except BrokenPipeError:
+            ctx.obj.output.reader_gone()  # `import results JOB | head`: as any filter
     if output != "-":
         ctx.obj.output.success(f"Wrote {rows(count)} to {output}.")

@@ -1,4 +1,8 @@
-"""`pivotal import resume [JOB]`: finish stopped jobs, every row sent at most once."""
+"""`pivotal import resume [JOB]`: finish stopped jobs, every row sent at most once.
+
+A journal that cannot be used is named with what to do, and never stops the others:
+the healthy jobs are resumed, then the command exits 1 for the damaged ones.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ def resume(
 ) -> None:
     """Finish a stopped job (killed, Ctrl-C, network down): no row is sent twice."""
     from pivotal_cli.cli.commands.importer.send import send
+    from pivotal_cli.cli.hints import line
     from pivotal_cli.errors import UsageError
     from pivotal_cli.jobs import catalog
 
@@ -41,4 +46,12 @@ def resume(
     if not names:
         out.success("No unfinished import jobs.")
         return
-    send(ctx.obj, catalog.open_unfinished(names), resume_options(concurrency, yes, json_))
+    journals, damaged = catalog.open_unfinished(names)
+    for error in damaged[: None if journals else -1]:
+        out.error(line(error))
+    if not journals:
+        raise damaged[-1]
+    send(ctx.obj, journals, resume_options(concurrency, yes, json_))
+    if damaged:
+        out.warn(f"Skipped {len(damaged)} damaged journal{'s' if len(damaged) > 1 else ''}.")
+        raise typer.Exit(damaged[0].exit_code)

@@ -3,15 +3,20 @@ finish a dry run or send (`send.py`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from pivotal_cli.cli.commands.importer.options import ImportOptions, rows
+from pivotal_cli.errors import LocalFileError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
     from pivotal_cli.jobs.plan import Part, PlannedJob
+
+T = TypeVar("T")
 
 
 def start(
@@ -28,23 +33,45 @@ def start(
     from pivotal_cli.jobs.plan import plan_jobs
 
     out = app_ctx.output
-    jobs = plan_jobs(parts, options.request(renames), bundle=bundle)
-    loaded = load_jobs(
-        jobs,
-        errors_path=options.errors,
-        dry_run=options.dry_run,
-        bundle=bundle,
-        on_problem=lambda name, problem: out.error(f"{name}: {problem.line()}"),
-        on_unknown_column=lambda name, column: out.warn(
-            f"{name}: column '{column}' matches no field and is ignored (--map it)."
-        ),
-    )
+    jobs = _local(lambda: plan_jobs(parts, options.request(renames), bundle=bundle))
+    try:
+        loaded = _local(
+            lambda: load_jobs(
+                jobs,
+                errors_path=options.errors,
+                dry_run=options.dry_run,
+                bundle=bundle,
+                on_problem=lambda name, problem: out.error(f"{name}: {problem.line()}"),
+                on_unknown_column=lambda name, column: out.warn(
+                    f"{name}: column '{column}' matches no field and is ignored (--map it)."
+                ),
+            )
+        )
+    except LocalFileError:
+        from pivotal_cli.jobs.catalog import remove_journal
+
+        # Nothing was sent: a journal half loaded is dropped, not left to be resumed.
+        for job in jobs:
+            with contextlib.suppress(LocalFileError):
+                remove_journal(job.path)
+        raise
     if loaded.errors_path and loaded.problems:
         out.info(f"Problems written to {loaded.errors_path}.")
     if options.dry_run:
         _finish_dry_run(app_ctx, jobs, options, loaded.problems)
         return
-    send(app_ctx, [(Journal(job.path), job.path) for job in jobs], options)
+    send(app_ctx, [(Journal.open(job.path), job.path) for job in jobs], options)
+
+
+def _local(step: Callable[[], T]) -> T:
+    """Run `step`; a directory or file of the state directory that cannot be written
+    (read-only, full) is one line with its path."""
+    try:
+        return step()
+    except OSError as exc:
+        from pivotal_cli.jobs.paths import imports_dir
+
+        raise LocalFileError.from_os_error(exc, imports_dir()) from None
 
 
 def _finish_dry_run(
