@@ -206,7 +206,7 @@ def test_a_journal_that_stops_being_writable_while_sending_stops_the_job_resumab
 
     monkeypatch.setattr(Journal, "mark_sending", fill_up)
     line = error_line(sandbox_cli("import", "resume", "filling", "--yes", "--concurrency", "1"), 1)
-    assert line == f"Error: Cannot write {path}: No space left on device."
+    assert line.startswith(f"Error: Cannot write {path}: No space left on device. Free some space")
     monkeypatch.setattr(Journal, "mark_sending", original)
     resumed = sandbox_cli("import", "resume", "filling", "--yes", "--json")
     assert resumed.exit_code == 0, resumed.stderr
