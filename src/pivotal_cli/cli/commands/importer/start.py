@@ -22,6 +22,7 @@ def start(
     *,
     bundle: bool = False,
 ) -> None:
+    from pivotal_cli.cli.capped import Capped
     from pivotal_cli.cli.commands.importer.send import send
     from pivotal_cli.jobs.journal import Journal
     from pivotal_cli.jobs.loader import load_jobs
@@ -29,16 +30,27 @@ def start(
 
     out = app_ctx.output
     jobs = plan_jobs(parts, options.request(renames), bundle=bundle)
-    loaded = load_jobs(
-        jobs,
-        errors_path=options.errors,
-        dry_run=options.dry_run,
-        bundle=bundle,
-        on_problem=lambda name, problem: out.error(f"{name}: {problem.line()}"),
-        on_unknown_column=lambda name, column: out.warn(
+    problems = Capped(out.error, "problems")
+
+    def unknown(name: str, columns: list[str]) -> None:
+        warned = Capped(out.warn, "unknown columns")
+        warned.extend(
             f"{name}: column '{column}' matches no field and is ignored (--map it)."
-        ),
-    )
+            for column in columns
+        )
+        warned.finish(f"{name}: ")
+
+    try:
+        loaded = load_jobs(
+            jobs,
+            errors_path=options.errors,
+            dry_run=options.dry_run,
+            bundle=bundle,
+            on_problem=lambda name, problem: problems(f"{name}: {problem.line()}"),
+            on_unknown_columns=unknown,
+        )
+    finally:
+        problems.finish()
     if loaded.errors_path and loaded.problems:
         out.info(f"Problems written to {loaded.errors_path}.")
     if options.dry_run:
