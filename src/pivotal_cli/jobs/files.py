@@ -67,13 +67,20 @@ def detect_format(path: str, forced: str | None) -> str:
 def _sniff_stdin() -> str | None:
     """A piped stdin's format from its first non-blank byte, without consuming it: `[`
     a JSON array, `{` JSON lines, anything else CSV. None for a terminal, or a stream
-    that cannot be peeked at."""
+    that can be neither peeked at nor rewound."""
     if sys.stdin is None or sys.stdin.isatty():
         return None
-    peek = getattr(sys.stdin.buffer, "peek", None)
-    if peek is None:
+    stream = sys.stdin.buffer
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(4096)
+    elif stream.seekable():  # a file or buffer standing in for a pipe
+        start = stream.tell()
+        head = stream.read(4096)
+        stream.seek(start)
+    else:
         return None
-    head = peek(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
         # Nothing piped (or only blank lines): no rows, in any format.
         return "csv"
