@@ -462,7 +462,7 @@ _pivotal_node() {
         ;;
     'webhooks listen')
         _pivotal_subs=()
-        _pivotal_opts=(--events --format --forward-to -h --help --host --port --print-secret --secret --secret-from-keyring)
+        _pivotal_opts=(--allow-remote --events --format --forward-to -h --help --host --port --print-secret --secret --secret-from-keyring)
         _pivotal_vopts=' --events --format --forward-to --host --port --secret '
         _pivotal_args=()
         ;;

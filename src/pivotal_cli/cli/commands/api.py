@@ -43,7 +43,7 @@ def api(
         str,
         typer.Argument(
             metavar="PATH",
-            help="Path under the base URL, e.g. /customers or customers/245.",
+            help="Path under the base URL, e.g. /customers or customers/245 (never above it).",
             show_default=False,
         ),
     ],
@@ -74,7 +74,9 @@ def api(
     input_: Annotated[
         str | None,
         typer.Option(
-            "--input", metavar="FILE|-", help="Request body (JSON) from a file or - for stdin."
+            "--input",
+            metavar="FILE|-",
+            help="Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).",
         ),
     ] = None,
     headers: Annotated[
