@@ -320,3 +320,9 @@ def test_a_path_under_the_base_path_is_sent(
     result = cli("api", path, env={"PIVOTAL_API_KEY": KEY, "PIVOTAL_BASE_URL": base})
     assert result.exit_code == 0, result.stderr
     assert seen == [reached]
+
+
+def test_a_metadata_value_nested_deep_is_refused(sandbox_cli: CLI) -> None:
+    result = sandbox_cli("--verbose", "customers", "create", "--name", "A", "-m", "k=" + DEEP)
+    assert "--metadata k: nested deeper than 500 levels." in _one_error(result)
+    assert "> POST" not in result.stderr

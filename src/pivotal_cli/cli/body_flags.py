@@ -276,7 +276,7 @@ def _json_error(exc: ValueError) -> str:
 def parse_key_values(pairs: list[str], *, flag: str) -> Record:
     """`KEY=VALUE` pairs -> dict. A value that parses as JSON keeps its type
     (`count=3` is a number, `vip=true` a boolean); anything else is a string."""
-    import json
+    from pivotal_cli.domain import bounded
 
     result: Record = {}
     for pair in pairs:
@@ -284,7 +284,7 @@ def parse_key_values(pairs: list[str], *, flag: str) -> Record:
         if not sep or not key:
             raise UsageError(f"{flag}: '{pair}' is not KEY=VALUE.")
         try:
-            result[key] = json.loads(raw)
-        except json.JSONDecodeError:
+            result[key] = bounded.loads(raw, f"{flag} {key}")
+        except ValueError:
             result[key] = raw
     return result
