@@ -210,7 +210,7 @@ complete -c pivotal -n "__pivotal_at 'api'" -s 'H' -l 'header' -x -d 'An extra r
 complete -c pivotal -n "__pivotal_at 'api'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'idempotency-key' -x -d 'Send this Idempotency-Key instead of a generated one.'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'i' -l 'include' -d 'Print the status line and headers first.'
-complete -c pivotal -n "__pivotal_at 'api'" -l 'input' -x -d 'Request body (JSON) from a file or - for stdin.'
+complete -c pivotal -n "__pivotal_at 'api'" -l 'input' -x -d 'Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'q' -l 'jq' -x -d 'Filter the result with a jq expression.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'jsonl' -d 'Print the items one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -d 'HTTP method (default: GET, or POST with fields or --input).'

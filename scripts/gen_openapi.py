@@ -1162,7 +1162,7 @@ def build() -> dict[str, Any]:
         ],
         "paths": paths(),
         "components": {
-            "schemas": schemas(),
+            "schemas": without_control_characters(schemas()),
             "parameters": components_parameters(),
             "headers": components_headers(),
             "securitySchemes": {
@@ -1174,6 +1174,34 @@ def build() -> dict[str, Any]:
             },
         },
     }
+
+
+# The request bodies whose free text refuses control characters (docs/api-choices.md).
+REQUEST_BODIES = tuple(
+    f"{resource}{body}"
+    for resource in ("Customer", "Contact", "Onboarding")
+    for body in ("Create", "Update")
+)
+# C0 controls but tab, LF and CR, and DEL; ECMA-262 syntax, as JSON Schema's patterns.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def without_control_characters(found: dict[str, Any]) -> dict[str, Any]:
+    """Every free-text string of a request body (and of a list of strings) gets the
+    pattern the sandbox enforces: no NUL, escape or other control character."""
+
+    def text(node: dict[str, Any]) -> None:
+        types = node.get("type")
+        is_string = types == "string" or (isinstance(types, list) and "string" in types)
+        if is_string and "enum" not in node and "pattern" not in node:
+            node["pattern"] = TEXT_PATTERN
+        if isinstance(node.get("items"), dict):
+            text(node["items"])
+
+    for name in REQUEST_BODIES:
+        for node in found[name]["properties"].values():
+            text(node)
+    return found
 
 
 def render(doc: dict[str, Any]) -> str:

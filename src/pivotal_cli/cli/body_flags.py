@@ -236,29 +236,16 @@ def _object_fields() -> frozenset[str]:
 
 
 def load_json_body(source: str, *, flag: str = "--data") -> Record:
-    """Read a JSON object from `--data`: inline JSON, `@file`, or `-` for stdin."""
-    import json
-    import sys
-    from pathlib import Path
+    """Read a JSON object from `--data`: inline JSON, `@file`, or `-` for stdin.
 
-    if source == "-":
-        where = "standard input"
-        try:
-            text = sys.stdin.read()
-        except UnicodeDecodeError:
-            raise UsageError(f"{flag}: {where} is not UTF-8 text.") from None
-    elif source.startswith("@"):
-        path = Path(source[1:]).expanduser()
-        try:
-            text, where = path.read_text(encoding="utf-8"), str(path)
-        except OSError as exc:
-            raise UsageError(f"{flag}: cannot read {path}: {exc.strerror or exc}.") from None
-        except UnicodeDecodeError as exc:
-            # Binary data or another encoding (Latin-1, UTF-16): JSON here is UTF-8.
-            raise UsageError(
-                f"{flag}: {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-                f"at offset {exc.start}); save it as UTF-8 JSON."
-            ) from None
+    Read within `domain.bounded`'s limits (64 MiB, 500 levels deep): exit 2 past them.
+    """
+    from pivotal_cli.cli.input_source import read_text
+    from pivotal_cli.domain import bounded
+
+    if source == "-" or source.startswith("@"):
+        path = source if source == "-" else source[1:]
+        text, where = read_text(path, flag), "stdin" if source == "-" else path
     else:
         text, where = source, "the argument"
     try:
@@ -267,25 +254,29 @@ def load_json_body(source: str, *, flag: str = "--data") -> Record:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise UsageError(f"{flag}: {where} is not UTF-8 text.") from None
+    if len(text) > bounded.MAX_DOCUMENT_BYTES:
+        raise bounded.too_large(f"{flag}: {where}", bounded.MAX_DOCUMENT_BYTES)
     try:
-        body = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{flag}: {where} is not valid JSON ({exc.msg} at line {exc.lineno}, "
-            f"column {exc.colno})."
-        ) from None
-    except RecursionError:
-        # json.loads recurses once per level; no request body is nested this deep.
-        raise UsageError(f"{flag}: {where} is nested too deeply to be a request body.") from None
+        body = bounded.loads(text, f"{flag}: {where}")
+    except ValueError as exc:  # JSONDecodeError, or a number past Python's digit limit
+        raise UsageError(f"{flag}: {where} is not valid JSON ({_json_error(exc)}).") from None
     if not isinstance(body, dict):
         raise UsageError(f"{flag}: {where} must hold a JSON object, not {type(body).__name__}.")
     return body
 
 
+def _json_error(exc: ValueError) -> str:
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    return str(exc)
+
+
 def parse_key_values(pairs: list[str], *, flag: str) -> Record:
     """`KEY=VALUE` pairs -> dict. A value that parses as JSON keeps its type
     (`count=3` is a number, `vip=true` a boolean); anything else is a string."""
-    import json
+    from pivotal_cli.domain import bounded
 
     result: Record = {}
     for pair in pairs:
@@ -293,7 +284,7 @@ def parse_key_values(pairs: list[str], *, flag: str) -> Record:
         if not sep or not key:
             raise UsageError(f"{flag}: '{pair}' is not KEY=VALUE.")
         try:
-            result[key] = json.loads(raw)
-        except json.JSONDecodeError:
+            result[key] = bounded.loads(raw, f"{flag} {key}")
+        except ValueError:
             result[key] = raw
     return result

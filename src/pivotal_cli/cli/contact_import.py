@@ -27,16 +27,18 @@ _FIELD_ORDER = ("", "name", "email", "title")
 
 
 def read_paste(app_ctx: AppContext, source: str | None) -> list[str]:
-    """The lines of FILE, or of stdin for `-` or no FILE."""
+    """The lines of FILE, or of stdin for `-` or no FILE (at most 64 MiB in all)."""
+    from pivotal_cli.domain import bounded
     from pivotal_cli.errors import UsageError
 
     out = app_ctx.output
     if source is None or source == "-":
         if source is None and out.interactive:
             out.info("Paste the contacts, one a line: name, email, title. End with Ctrl-D.")
-        return out.stdin.read().splitlines()
+        return str(bounded.read_limited(out.stdin, "stdin")).splitlines()
     try:
-        return Path(source).read_text(encoding="utf-8-sig").splitlines()
+        with Path(source).open(encoding="utf-8-sig") as handle:
+            return str(bounded.read_limited(handle, source)).splitlines()
     except FileNotFoundError:
         raise UsageError(f"No such file: {source}.") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -60,7 +62,7 @@ def run(
     from pivotal_cli.jobs.results import finish_if_done
 
     out = app_ctx.output
-    lines = parse(read_paste(app_ctx, source))
+    lines = parse(read_paste(app_ctx, source), source if source not in (None, "-") else "stdin")
     if not lines:
         raise UsageError("The paste holds no contacts: one a line, as name, email, title.")
     target = app_ctx.target()

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import unquote, urlsplit
 
+from pivotal_cli.domain.bounded import MAX_DEPTH, too_deep
 from pivotal_cli.domain.records import JSONValue
 from pivotal_cli.errors import UsageError
 
@@ -31,6 +34,8 @@ def split_field(item: str, flag: str) -> tuple[str, list[str], str]:
     if not sep or not match:
         raise UsageError(f"{flag} takes key=value, key[sub]=value or key[]=value, not '{item}'.")
     subs = re.findall(r"\[([^\[\]]*)\]", match.group(2))
+    if len(subs) >= MAX_DEPTH:
+        raise too_deep(f"{flag} {match.group(1)}")
     return match.group(1), subs, value
 
 
@@ -142,7 +147,15 @@ def _query_text(value: JSONValue) -> str:
 
 
 def relative_path(path: str, base_url: str) -> str:
-    """PATH under the base URL; a full URL must be on that base URL itself."""
+    """PATH under the base URL, dot segments resolved; never a path outside it.
+
+    A full URL must be on the base URL itself; a path starting with the base URL's own
+    path (`/api/v1/…`) is read from the host's root. Backslashes count as slashes and
+    repeated slashes as one, and `.`/`..` count percent-encoded too (`%2e%2e`, and
+    inside a segment with an encoded slash), as a server or proxy in between may
+    decode them: a path that would climb above the base path is refused before the
+    key is sent anywhere. What is sent keeps each remaining segment as it was given.
+    """
     base = base_url.rstrip("/")
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", path):
         if path != base and not path.startswith(base + "/"):
@@ -152,7 +165,43 @@ def relative_path(path: str, base_url: str) -> str:
                 reason="foreign_url",
             )
         path = path[len(base) :]
-    return "/" + path.lstrip("/")
+    text, sep, query = path.partition("?")
+    root = _segments(urlsplit(base).path)
+    given = _segments(text)
+    # `/api/v1/…` names the base path itself; anything else is relative to it.
+    absolute = bool(root) and text[:1] in "/\\" and given[: len(root)] == root
+    segments = given if absolute else root + given
+    sent = _resolve(segments, unquote)
+    decoded = _resolve([p for s in segments for p in _segments(unquote(s)) or [s]], str)
+    if any(found is None or found[: len(root)] != root for found in (sent, decoded)):
+        raise UsageError(
+            f"Refusing to send the key to '{text}': the path leaves the API's base path "
+            f"({urlsplit(base).path or '/'}).",
+            reason="path_outside_base",
+        )
+    assert sent is not None
+    sent = sent[len(root) :]
+    trailing = "/" if sent and text.endswith(("/", "\\")) else ""
+    return "/" + "/".join(sent) + trailing + sep + query
+
+
+def _segments(text: str) -> list[str]:
+    return [segment for segment in text.replace("\\", "/").split("/") if segment]
+
+
+def _resolve(segments: list[str], decode: Callable[[str], str]) -> list[str] | None:
+    """`segments` from the host's root, `.` and `..` applied (as `decode` reads each);
+    None if a `..` climbs above the root."""
+    resolved: list[str] = []
+    for segment in segments:
+        word = decode(segment)
+        if word == "..":
+            if not resolved:
+                return None
+            resolved.pop()
+        elif word != ".":
+            resolved.append(segment)
+    return resolved
 
 
 def answer_items(data: JSONValue) -> list[JSONValue]:

@@ -8,9 +8,10 @@ as any imported contact is (`domain/importing.py`), by the import job they feed.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pivotal_cli.domain import bounded
 
 HEADER = ("name", "email", "title")
 MAX_VALUES = len(HEADER)
@@ -44,12 +45,14 @@ class PastedLine:
         return len(self.values) > MAX_VALUES
 
 
-def parse(lines: Iterable[str]) -> list[PastedLine]:
-    """The lines of a paste that hold a contact, in order, values stripped."""
+def parse(lines: Iterable[str], source: str = "the paste") -> list[PastedLine]:
+    """The lines of a paste that hold a contact, in order, values stripped; a line or
+    value past `domain.bounded`'s limits is refused naming `source`."""
     found: list[PastedLine] = []
-    reader = csv.reader(lines, skipinitialspace=True)
+    reader = bounded.CsvRows(bounded.LineStream(lines), source, skipinitialspace=True)
+    reader.columns = list(HEADER)
     seen_content = False
-    for cells in reader:
+    for line, cells in reader:
         values = tuple(cell.strip() for cell in cells)
         if not any(values):
             continue
@@ -57,5 +60,5 @@ def parse(lines: Iterable[str]) -> list[PastedLine]:
             seen_content = True
             continue
         seen_content = True
-        found.append(PastedLine(reader.line_num, values))
+        found.append(PastedLine(line, values))
     return found

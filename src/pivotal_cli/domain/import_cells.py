@@ -12,11 +12,10 @@ read without the spaces around it, which are never part of such a value.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 
-from pivotal_cli.domain import schema
+from pivotal_cli.domain import bounded, schema
 from pivotal_cli.domain.bodies import BodyError
 from pivotal_cli.domain.records import JSONValue
 
@@ -63,8 +62,9 @@ def cell_value(spec: schema.Field, text: str) -> JSONValue:
 
 
 def json_text(text: str) -> JSONValue:
+    """A cell's JSON, or None when it is not JSON (or nests past the reader's limit)."""
     try:
-        value: JSONValue = json.loads(text)
-    except ValueError:
+        value: JSONValue = bounded.loads(text, "cell")
+    except (ValueError, bounded.InputTooLarge):
         return None
     return value

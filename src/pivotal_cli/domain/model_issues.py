@@ -114,6 +114,14 @@ TRANSLATIONS: dict[str, Translation] = {
         "invalid_email",
         lambda e, s: f"'{e['input']}' is not an email address",
     ),
+    # Zod words a string that breaks a pattern as `invalid_string` ("Invalid"); the
+    # API's own rule for control characters is not documented (docs/api-choices.md).
+    "control_character": Translation(
+        "invalid_string",
+        lambda e, s: "String must not contain control characters",
+        "control_character",
+        lambda e, s: str(e["msg"]),
+    ),
     "date_time_format": Translation(
         "invalid_string",
         lambda e, s: "Invalid datetime",

@@ -35,13 +35,20 @@ from typing import Any, Literal
 from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, ValidationError
 
 from pivotal_cli.domain import schema
-from pivotal_cli.domain.validate import is_api_email, is_email, iso_datetime
+from pivotal_cli.domain.validate import (
+    TEXT_PATTERN,
+    control_character,
+    is_api_email,
+    is_email,
+    iso_datetime,
+)
 
 Side = Literal["api", "cli", "import"]
 Body = Literal["create", "update", "row"]
 MAX_SAFE_INTEGER = 2**53 - 1  # Larger numbers lose precision in a JavaScript client.
 EMAIL_ERROR = "email_format"
 DATE_ERROR = "date_time_format"
+CONTROL_ERROR = "control_character"
 
 _SCHEMA_NAMES = {"customer": "Customer", "contact": "Contact", "onboarding": "Onboarding"}
 CoreSchema = dict[str, Any]
@@ -152,8 +159,8 @@ def _kind(spec: schema.Field, side: Side) -> CoreSchema:
         return _after(_formatted("date-time"), _instant, info=True)
     if spec.type == "string":
         if side == "api" and spec.min_length:
-            return {**_STRING, "min_length": spec.min_length}
-        return _STRING
+            return _text({"min_length": spec.min_length})
+        return _text()
     if spec.type == "integer":
         return _integer(spec, side)
     if spec.type == "number":
@@ -161,7 +168,7 @@ def _kind(spec: schema.Field, side: Side) -> CoreSchema:
     if spec.type == "boolean":
         return {"type": "bool", "strict": True}
     if spec.type == "array" and spec.items == "string":
-        return {"type": "list", "items_schema": _STRING, "strict": True}
+        return {"type": "list", "items_schema": _text(), "strict": True}
     if spec.type == "object":
         return {"type": "dict", "strict": True}
     raise ValueError(f"no model for field {spec.name!r} of type {spec.type}")
@@ -171,13 +178,38 @@ _STRING: CoreSchema = {"type": "str", "strict": True}
 _INTEGER: CoreSchema = {"type": "int", "strict": True}
 
 
+def _text(extra: CoreSchema | None = None, *, pattern: bool = True) -> CoreSchema:
+    """A string with no control character in it (and any other str constraints); its
+    JSON Schema gives the rule as a pattern unless the string has a pattern of its own."""
+
+    def json_schema(core: CoreSchema, handler: Callable[[CoreSchema], dict[str, Any]]) -> Any:
+        return {**handler(core), **({"pattern": TEXT_PATTERN} if pattern else {})}
+
+    return {
+        **_after({**_STRING, **(extra or {})}, _no_control),
+        "metadata": {"pydantic_js_functions": [json_schema]},
+    }
+
+
+def _no_control(value: str) -> str:
+    found = control_character(value)
+    if found:
+        raise PydanticCustomError(
+            CONTROL_ERROR,
+            "contains the control character {char} at character {position}",
+            {"char": found[1], "position": found[0]},
+        )
+    return value
+
+
 def _formatted(name: str) -> CoreSchema:
     """A string whose JSON Schema names its format, as the OpenAPI document does."""
 
     def json_schema(core: CoreSchema, handler: Callable[[CoreSchema], dict[str, Any]]) -> Any:
         return {**handler(core), "format": name}
 
-    return {**_STRING, "metadata": {"pydantic_js_functions": [json_schema]}}
+    # An email's own pattern (the API's) already leaves control characters out.
+    return _text({"metadata": {"pydantic_js_functions": [json_schema]}}, pattern=name != "email")
 
 
 def _integer(spec: schema.Field, side: Side) -> CoreSchema:

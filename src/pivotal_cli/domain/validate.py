@@ -1,4 +1,4 @@
-"""Checks of user input that need nothing heavy: emails and dates.
+"""Checks of user input that need nothing heavy: emails, dates and control characters.
 
 Used by flag callbacks (so a bad value fails before any request, naming the flag)
 and by the models' email and date-time checks (`models`).
@@ -20,6 +20,20 @@ _API_EMAIL = re.compile(
     # ASCII: without it, IGNORECASE lets "ſ" and the Kelvin sign match s and k.
     re.IGNORECASE | re.ASCII,
 )
+
+
+# C0 controls but tab, LF and CR (text keeps those: an export imports back exactly),
+# and DEL: a NUL or an escape in a name is never meant, and a SQL text column refuses
+# NUL. `TEXT_PATTERN` is the same rule in JSON Schema's (ECMA-262) syntax, as the
+# OpenAPI document's request bodies give it (docs/api-choices.md).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+def control_character(value: str) -> tuple[int, str] | None:
+    """The first control character text may not hold: its 1-based position and U+ name."""
+    found = _CONTROL.search(value)
+    return (found.start() + 1, f"U+{ord(found.group()):04X}") if found else None
 
 
 def is_email(value: str) -> bool:

@@ -14,7 +14,6 @@ Pure: the random generator and the instant are passed in.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from datetime import datetime, timedelta, timezone
@@ -274,8 +273,14 @@ def fake_event(
 
 def parse_value(text: str) -> Any:
     """A typed override value: JSON when it parses (numbers, true, null, objects), else text."""
+    from pivotal_cli.domain import bounded
+
     try:
-        return json.loads(text)
+        return bounded.loads(text, "value")
+    except bounded.InputTooLarge:
+        raise OverrideError(
+            f"'{text[:20]}…': the value is nested deeper than {bounded.MAX_DEPTH} levels"
+        ) from None
     except ValueError:
         return text
 

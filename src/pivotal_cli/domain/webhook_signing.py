@@ -286,9 +286,11 @@ def _json_variants(body: bytes) -> list[bytes]:
 
     Empty when the body is not JSON.
     """
+    from pivotal_cli.domain import bounded
+
     try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        value = bounded.loads(body, "body")
+    except (ValueError, UnicodeDecodeError, bounded.InputTooLarge):
         return []
     variants = {
         json.dumps(value).encode(),

@@ -15,11 +15,13 @@ import csv
 import io
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from pivotal_cli.domain import bounded
 from pivotal_cli.domain.takeout import csv_cell
 from pivotal_cli.errors import UsageError
 
@@ -65,16 +67,37 @@ def detect_format(path: str, forced: str | None) -> str:
 def _sniff_stdin() -> str | None:
     """A piped stdin's format from its first non-blank byte, without consuming it: `[`
     a JSON array, `{` JSON lines, anything else CSV. None for a terminal, or a stream
-    that cannot be peeked at."""
+    that can be neither peeked at nor rewound."""
     if sys.stdin is None or sys.stdin.isatty():
         return None
-    peek = getattr(sys.stdin.buffer, "peek", None)
-    if peek is None:
+    stream = sys.stdin.buffer
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        head = peek(4096)
+    elif stream.seekable():  # a file or buffer standing in for a pipe
+        start = stream.tell()
+        head = stream.read(4096)
+        stream.seek(start)
+    else:
         return None
-    head = peek(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not head:
-        return None
+        # Nothing piped (or only blank lines): no rows, in any format.
+        return "csv"
     return {ord("["): "json", ord("{"): "jsonl"}.get(head[0], "csv")
+
+
+def check_header(source: str, columns: Sequence[str]) -> None:
+    """A header that names a column twice is refused: which cell would feed the field?"""
+    # Blank names (a trailing comma) feed nothing, however many there are.
+    repeated = [name for name, count in Counter(columns).items() if count > 1 and name]
+    if repeated:
+        names = ", ".join(f"'{name}'" for name in repeated)
+        raise UsageError(
+            f"{source}: the header names {names} more than once; "
+            "each column must have its own name.",
+            reason="import_duplicate_column",
+        )
 
 
 class RowReader:
@@ -82,6 +105,8 @@ class RowReader:
 
     def __init__(self, path: str, fmt: str) -> None:
         self.path = path
+        # How errors name the input, as the row problems do: its file name, or stdin.
+        self.source = "stdin" if path == "-" else Path(path).name
         self.format = fmt
         self.columns: list[str] = []
         self._stream: IO[str] | None = None
@@ -121,12 +146,14 @@ class RowReader:
         self._stream = None
 
     def _csv(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
-        reader = csv.reader(stream)
-        header = next(reader, None)
+        reader = bounded.CsvRows(stream, self.source)
+        records = iter(reader)
+        _, header = next(records, (0, []))
         if not header:
             return
-        self.columns = [name.strip() for name in header]
-        for number, cells in enumerate(reader, start=1):
+        self.columns = reader.columns = [name.strip() for name in header]
+        check_header(self.source, self.columns)
+        for number, (_, cells) in enumerate(records, start=1):
             if not cells or all(not cell.strip() for cell in cells):
                 continue
             if len(cells) > len(self.columns):
@@ -140,13 +167,21 @@ class RowReader:
             yield number, dict(zip(self.columns, cells, strict=False))
 
     def _jsonl(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
-        for number, line in enumerate(stream, start=1):
+        for number, line in enumerate(bounded.lines(stream, self.source), start=1):
             if line.strip():
                 yield number, self._record(line)
 
     def _json(self, stream: IO[str]) -> Iterator[tuple[int, Row]]:
         try:
-            data = json.load(stream)
+            text = bounded.read_limited(stream, self.source)
+        except bounded.InputTooLarge as exc:
+            # JSON lines are read a line at a time, whatever the file's size.
+            raise bounded.InputTooLarge(
+                f"{exc.message[:-1]} for a JSON array; split it, or use JSON lines (.jsonl).",
+                reason=exc.reason,
+            ) from None
+        try:
+            data = bounded.loads(text, self.source)
         except ValueError as exc:
             raise UsageError(
                 f"{self.path} is not valid JSON: {exc}.", reason="import_file_malformed"
@@ -161,7 +196,9 @@ class RowReader:
 
     def _record(self, line: str) -> Row:
         try:
-            value = json.loads(line)
+            value = bounded.loads(line, self.source)
+        except bounded.InputTooLarge:
+            return BadLine(f"is nested deeper than {bounded.MAX_DEPTH} levels")
         except ValueError as exc:
             return BadLine(f"is not valid JSON ({exc})")
         if not isinstance(value, dict):

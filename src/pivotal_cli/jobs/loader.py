@@ -18,6 +18,7 @@ from typing import Any
 
 from pivotal_cli.domain import importing
 from pivotal_cli.domain.importing import ColumnMap, Problem
+from pivotal_cli.errors import UsageError
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
 from pivotal_cli.jobs.files import BadLine, RowReader, Rows
@@ -74,6 +75,9 @@ def load(
     batch: list[tuple[int, str, str | None, dict[str, Any] | None, Any, Outcome | None]] = []
     from_text = spec.format == "csv"
     for number, row in reader:
+        if report.rows == 0 and from_text:
+            # A CSV's columns are known from its header: a rename is checked before any row.
+            check_renames(spec, reader.columns)
         report.rows += 1
         if isinstance(row, BadLine):
             problems = [Problem(number, "", "malformed_row", f"row {row.message}")]
@@ -126,6 +130,7 @@ def load(
             batch = []
     if batch:
         journal.add_rows(batch)
+    check_renames(spec, reader.columns)
     duplicates = _mark_duplicates(journal, spec, on_problem)
     report.invalid += duplicates
     report.problems += duplicates
@@ -133,6 +138,20 @@ def load(
     report.unknown_columns = list(columns.unknown)
     journal.set_meta({"columns": report.columns, "rows": report.rows})
     return report
+
+
+def check_renames(spec: JobSpec, columns: list[str]) -> None:
+    """A rename whose column the input lacks is refused: the user meant some column."""
+    missing = [column for column in spec.renames if column not in columns]
+    if missing and columns:
+        names = ", ".join(f"'{name}'" for name in missing)
+        has = ", ".join(columns[:20]) + (
+            f", … ({len(columns)} in all)" if len(columns) > 20 else ""
+        )
+        raise UsageError(
+            f"{source_name(spec)} has no column {names} to rename; its columns are: {has}.",
+            reason="import_rename_missing",
+        )
 
 
 def _plan_json(plan: importing.RowPlan) -> dict[str, Any]:
@@ -193,7 +212,7 @@ def load_jobs(
     dry_run: bool,
     bundle: bool,
     on_problem: Callable[[str, Problem], None],
-    on_unknown_column: Callable[[str, str], None],
+    on_unknown_columns: Callable[[str, list[str]], None],
 ) -> Loaded:
     """Read every input into its journal; each problem to `on_problem` and the errors
     file (a dry run writes one next to the job's results unless told where)."""
@@ -236,8 +255,8 @@ def load_jobs(
                 )
                 if customer_slugs is not None and spec.resource == "customer":
                     customer_slugs.update(_slugs(journal.open_rows()))
-            for column in report_.unknown_columns:
-                on_unknown_column(name, column)
+            if report_.unknown_columns:
+                on_unknown_columns(name, report_.unknown_columns)
             loaded.problems += report_.problems
     finally:
         if handle:

@@ -66,10 +66,20 @@ class Config:
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
         path = path or config_dir() / "config.json"
+        from pivotal_cli.domain import bounded
+
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            with path.open("rb") as handle:
+                raw = bounded.loads(bounded.read_limited(handle, str(path)), str(path))
         except FileNotFoundError:
             return cls(path=path)
+        except bounded.InputTooLarge as exc:
+            # No config is this big or deep: the file is damaged or not ours.
+            raise bounded.InputTooLarge(
+                f"The config file {exc.message}",
+                reason="config_unreadable",
+                details={"path": str(path)},
+            ) from None
         except (OSError, ValueError) as exc:
             raise UsageError(
                 f"Cannot read the config file {path}: {exc}.", reason="config_unreadable"

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.input_source import source_name
 from pivotal_cli.cli.options import IdempotencyKeyOpt, JqArgOpt, YesOpt, group
 from pivotal_cli.errors import UsageError
 
@@ -44,7 +43,7 @@ def api(
         str,
         typer.Argument(
             metavar="PATH",
-            help="Path under the base URL, e.g. /customers or customers/245.",
+            help="Path under the base URL, e.g. /customers or customers/245 (never above it).",
             show_default=False,
         ),
     ],
@@ -75,7 +74,9 @@ def api(
     input_: Annotated[
         str | None,
         typer.Option(
-            "--input", metavar="FILE|-", help="Request body (JSON) from a file or - for stdin."
+            "--input",
+            metavar="FILE|-",
+            help="Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).",
         ),
     ] = None,
     headers: Annotated[
@@ -226,21 +227,19 @@ def parse_fields(raw: Sequence[str], typed: Sequence[str], path: str) -> list[Fi
 
 def _read_field_file(key: str, source: str) -> str:
     """`-F key=@file` (or `@-`, stdin): the file's text, sent as it is."""
-    if source == "-":
-        return sys.stdin.read()
-    try:
-        return Path(source).read_text()
-    except OSError as exc:
-        raise UsageError(f"-F {key}: cannot read {source}: {exc.strerror}.") from None
+    from pivotal_cli.cli.input_source import read_text
+
+    return read_text(source, f"-F {key}")
 
 
 def read_input(source: str) -> JSONValue:
+    """The `--input` body: JSON from FILE or stdin, within the reader's limits."""
+    from pivotal_cli.cli.input_source import read_text
+    from pivotal_cli.domain import bounded
+
+    text = read_text(source, "--input")
     try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text()
-    except OSError as exc:
-        raise UsageError(f"--input: cannot read {source}: {exc.strerror}.") from None
-    try:
-        return cast("JSONValue", json.loads(text))
+        return cast("JSONValue", bounded.loads(text, f"--input: {source_name(source)}"))
     except ValueError as exc:
         raise UsageError(f"--input: not JSON ({exc}).", reason="input_not_json") from None
 

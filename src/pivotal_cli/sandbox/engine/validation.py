@@ -2,7 +2,8 @@
 
 The docs' Validation section shows Zod issues passed through: a missing field is
 `invalid_type` / "Required", a bad enum is `invalid_enum_value` with Zod's message, a bad
-email or date-time is `invalid_string`. The first issue found, in schema order, is the
+email or date-time is `invalid_string`, and so is text holding a control character
+(docs/api-choices.md). The first issue found, in schema order, is the
 one reported; `field` is its path joined with dots (`labels.2`). Unknown body fields are
 ignored, as Zod's default `strip` does.
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import typer
 
 from pivotal_cli.cli.commands.importer.options import ImportOptions, rows
-from pivotal_cli.errors import LocalFileError
+from pivotal_cli.errors import LocalFileError, PivotalError
 
 if TYPE_CHECKING:
     from pivotal_cli.cli.context import AppContext
@@ -27,6 +27,7 @@ def start(
     *,
     bundle: bool = False,
 ) -> None:
+    from pivotal_cli.cli.capped import Capped
     from pivotal_cli.cli.commands.importer.send import send
     from pivotal_cli.jobs.journal import Journal
     from pivotal_cli.jobs.loader import load_jobs
@@ -34,6 +35,16 @@ def start(
 
     out = app_ctx.output
     jobs = _local(lambda: plan_jobs(parts, options.request(renames), bundle=bundle))
+    problems = Capped(out.error, "problems")
+
+    def unknown(name: str, columns: list[str]) -> None:
+        warned = Capped(out.warn, "unknown columns")
+        warned.extend(
+            f"{name}: column '{column}' matches no field and is ignored (--map it)."
+            for column in columns
+        )
+        warned.finish(f"{name}: ")
+
     try:
         loaded = _local(
             lambda: load_jobs(
@@ -41,20 +52,21 @@ def start(
                 errors_path=options.errors,
                 dry_run=options.dry_run,
                 bundle=bundle,
-                on_problem=lambda name, problem: out.error(f"{name}: {problem.line()}"),
-                on_unknown_column=lambda name, column: out.warn(
-                    f"{name}: column '{column}' matches no field and is ignored (--map it)."
-                ),
+                on_problem=lambda name, problem: problems(f"{name}: {problem.line()}"),
+                on_unknown_columns=unknown,
             )
         )
-    except LocalFileError:
+    except PivotalError:
         from pivotal_cli.jobs.catalog import remove_journal
 
-        # Nothing was sent: a journal half loaded is dropped, not left to be resumed.
+        # Nothing was sent: a journal half loaded (a full disk, a refused input such as
+        # a duplicate header) is dropped, not left to be resumed or listed as finished.
         for job in jobs:
             with contextlib.suppress(LocalFileError):
                 remove_journal(job.path)
         raise
+    finally:
+        problems.finish()
     if loaded.errors_path and loaded.problems:
         out.info(f"Problems written to {loaded.errors_path}.")
     if options.dry_run:

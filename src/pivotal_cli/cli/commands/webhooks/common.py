@@ -9,10 +9,8 @@ entry of the workspace (`settings.webhook_secrets.resolve_secret`); the workspac
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -123,17 +121,13 @@ def check_url(url: str, flag: str) -> str:
         raise UsageError(f"{error}.") from None
 
 
-def read_body(source: str | None) -> bytes:
-    """The exact bytes of --body FILE or - (stdin)."""
+def read_body(source: str | None, flag: str = "--body") -> bytes:
+    """The exact bytes of --body (or `flag`) FILE or - (stdin), within the input limit."""
+    from pivotal_cli.cli.input_source import read_bytes
+
     if source is None:
         raise UsageError("No body: pass --body FILE, or --body - to read it from stdin.")
-    if source == "-":
-        stream = getattr(sys.stdin, "buffer", None)
-        return stream.read() if stream is not None else sys.stdin.read().encode()
-    try:
-        return Path(source).expanduser().read_bytes()
-    except OSError as error:
-        raise UsageError(f"Cannot read {source}: {error.strerror or error}.") from None
+    return read_bytes(source, flag)
 
 
 def sent_line(sent: Sent) -> str:

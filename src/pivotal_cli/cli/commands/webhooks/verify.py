@@ -84,7 +84,7 @@ def verify_cmd(
     headers: list[tuple[str, str]] = []
     raw_body: bytes | None = None
     if request is not None:
-        headers, raw_body = _request(read_body(request))
+        headers, raw_body = _request(read_body(request, "--request"))
     headers += [_parse_header(text) for text in header or ()]
     for name, value in (("id", msg_id), ("timestamp", timestamp), ("signature", signature)):
         if value is not None:
