@@ -18,6 +18,8 @@ import typer
 from pivotal_cli.errors import CredentialsError, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pivotal_cli.cli.context import AppContext
     from pivotal_cli.render.output import Output
     from pivotal_cli.settings.webhook_secrets import FoundSecret
