@@ -763,3 +763,14 @@ def test_a_damaged_delivery_log_is_read_around_and_named(cli: CLI, tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     assert [r["msg_id"] for r in json.loads(result.stdout)] == ["msg_ok"]
     assert f"Skipped 5 damaged lines in {log}" in result.stderr
+
+
+def test_a_delivery_nested_past_reason_is_no_event_and_no_crash(tmp_path: Path) -> None:
+    from pivotal_cli.webhooks import log as webhook_log
+    from pivotal_cli.webhooks.listener import parse_event
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert parse_event(deep) is None
+    path = tmp_path / "deep.jsonl"
+    path.write_bytes(b'{"a": ' + deep + b"}\n")
+    assert webhook_log.read_log(path).damaged == 1

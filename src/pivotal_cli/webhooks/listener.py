@@ -48,10 +48,12 @@ SHOWN_HEADERS = (
 
 
 def parse_event(body: bytes) -> dict[str, Any] | None:
-    """The body as a JSON object, or None."""
+    """The body as a JSON object, or None (also for one nested past reason)."""
+    from pivotal_cli.domain.bounded import InputTooLarge, loads
+
     try:
-        value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        value = loads(body, "the delivery's body")
+    except (ValueError, UnicodeDecodeError, InputTooLarge):
         return None
     return value if isinstance(value, dict) else None
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pivotal_cli.domain.bounded import InputTooLarge, loads
 from pivotal_cli.errors import UnknownRecordError
 from pivotal_cli.settings.paths import append_private, safe_name, webhooks_dir, write_private
 
@@ -150,11 +151,11 @@ def read_log(path: Path) -> Log:
     found, damaged = [], 0
     for line in _read_lines(path):
         try:
-            data = json.loads(line)
+            data = loads(line, str(path))
             if not isinstance(data, dict) or not data.get("received_at") or not data.get("verdict"):
                 raise ValueError("not a recorded delivery")
             found.append(Recorded.from_json(data))
-        except (ValueError, TypeError, binascii.Error):
+        except (ValueError, TypeError, binascii.Error, InputTooLarge):
             damaged += 1
     return Log(found, damaged)
 
