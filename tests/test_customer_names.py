@@ -99,6 +99,17 @@ def test_an_id_a_whole_walk_did_not_meet_is_unnamed_without_a_lookup() -> None:
     assert len(api.sent) == 1
 
 
+def test_a_later_look_names_a_customer_made_after_a_whole_walk() -> None:
+    api = FakeAPI(30)
+    names = CustomerNames(api.client())
+    names.prefetch(ids(*range(0, 10)))
+    assert api.sent == ["/customers?limit=100"]
+    api.customers.insert(0, {"id": "cus_new", "name": "Newest"})
+    names.prefetch([*ids(*range(0, 10)), "cus_new"])  # the next dash refresh
+    assert names("cus_new") == "Newest"
+    assert api.sent[1:] == ["/customers/cus_new"]  # one lookup: no dearer than a page
+
+
 def test_a_low_estimate_switches_to_lookups_once_the_missing_are_few() -> None:
     api = FakeAPI(1_000)
     names = CustomerNames(api.client())

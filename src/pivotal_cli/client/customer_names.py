@@ -83,8 +83,15 @@ class CustomerNames:
         return self._names.get(customer_id)
 
     def prefetch(self, ids: Iterable[str], *, customers_seen: int = 0) -> None:
-        """Name `ids` now, together; `customers_seen` helps estimate the walk."""
+        """Name `ids` now, together; `customers_seen` helps estimate the walk.
+
+        A new look (the next `dash` refresh): customers made since an earlier walk are
+        on the list's first page, so a walk starts there again, and ids left unnamed
+        to spare the budget are tried again.
+        """
         self._seen = max(self._seen, customers_seen)
+        self._complete, self._walked, self._cursor = False, 0, None
+        self._cursors.clear()
         for customer_id in self._skipped:
             self._names.pop(customer_id, None)
         self._skipped.clear()
