@@ -116,6 +116,10 @@ def main(
         bool,
         typer.Option("--verbose", "-v", help="Print each HTTP exchange on stderr (keys redacted)."),
     ] = False,
+    cost: Annotated[
+        bool,
+        typer.Option("--cost", help="End with one stderr line: how many requests were sent."),
+    ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")
     ] = False,
@@ -149,6 +153,7 @@ def main(
             base_url=base_url,
             sandbox=use_sandbox,
             verbose=verbose,
+            cost=cost,
             debug=debug,
             no_color=no_color,
             no_pager=no_pager,
@@ -157,6 +162,8 @@ def main(
         client_factory=injected.client_factory,
         keystore_factory=injected.keystore_factory,
     )
+    # At the very end, after an error too: the count --cost asks for.
+    ctx.call_on_close(ctx.obj.report_requests)
 
 
 class RootGroup(Group):

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pivotal_cli.client.http import Client
+    from pivotal_cli.client.request_count import RequestCount
     from pivotal_cli.client.retry import RetryPolicy
     from pivotal_cli.render.output import Output
     from pivotal_cli.render.pager import Pager
@@ -89,6 +90,8 @@ class AppContext:
         self._started = time.monotonic()
         # The target of the last client handed out: whose ids the id index files.
         self.last_target: Target | None = None
+        # Every request of every client this command made (`--cost`, `--verbose`).
+        self.requests: RequestCount | None = None
 
     @property
     def output(self) -> Output:
@@ -175,6 +178,7 @@ class AppContext:
         import dataclasses
 
         from pivotal_cli.client.http import Client
+        from pivotal_cli.client.request_count import RequestCount
         from pivotal_cli.client.retry import RetryPolicy
 
         policy = retry or RetryPolicy()
@@ -184,6 +188,8 @@ class AppContext:
         else:
             left = self.settings.timeout - (time.monotonic() - self._started)
             budget = left if budget is None else min(budget, left)
+        if self.requests is None:
+            self.requests = RequestCount()
         verbose = self.settings.verbose or os.environ.get("PIVOTAL_DEBUG", "") not in ("", "0")
         out = self.output
         factory: ClientFactory = self._client_factory or Client
@@ -198,7 +204,14 @@ class AppContext:
             # A slow answer shows a spinner on a terminal (nothing otherwise).
             around_call=out.waiting if waiting else None,
             pacing=not paced_by_caller,
+            requests=self.requests,
         )
+
+    def report_requests(self) -> None:
+        """With --cost, the command's request count on stderr, after everything else."""
+        if self.settings.cost:
+            line = self.requests.summary() if self.requests is not None else "0 requests"
+            print(line, file=self.output.stderr, flush=True)
 
     def remember_ids(self, records: Iterable[Any] | Collector) -> None:
         """File the ids of records shown into the id index of the last client's workspace.

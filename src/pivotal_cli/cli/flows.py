@@ -25,6 +25,13 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
 
         def delete(self, client: Client, record_id: str, /) -> Response: ...
 
+    # `humanise(app_ctx, client, columns, rows)`: the columns with renderings that need
+    # the client swapped in, and the rows to read instead (they may watch them pass).
+    Humanise = Callable[
+        [AppContext, Client, list[Column], Iterable[Record]],
+        tuple[list[Column], Iterable[Record]],
+    ]
+
 
 def select_columns(
     available: Sequence[Column], default: Sequence[str], requested: str | None
@@ -158,7 +165,7 @@ def show_list(
     csv_: bool,
     noun: str,
     progress: bool = False,
-    humanise: Callable[[Client, list[Column]], list[Column]] | None = None,
+    humanise: Humanise | None = None,
     jq: str | None = None,
     jq_args: Sequence[str] | None = None,
     template: str | None = None,
@@ -169,8 +176,9 @@ def show_list(
     returns the rows (an iterator for `--all`, consumed while the client is open)
     and the cursor of the next page, if any, for a hint on a terminal (or a function
     that tells it once the rows have been read: `-L N` knows only then).
-    `humanise(client, columns)` may swap in renderings that need the client (a
-    customer's name for its id); they run only when a terminal draws a cell.
+    `humanise` may swap in renderings that need the client (a customer's name for
+    its id) and watch the rows pass (to name a chunk's customers together); the
+    renderings run only when a terminal draws a cell.
     """
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.formats import Format
@@ -197,9 +205,9 @@ def show_list(
 
     seen = Collector()
     with app_ctx.client() as client:
-        if humanise is not None:
-            chosen = humanise(client, chosen)
         rows, next_cursor = fetch(client)
+        if humanise is not None:
+            chosen, rows = humanise(app_ctx, client, chosen, rows)
         rows = seen.tee(rows)
         if requested and fmt in (Format.json, Format.jsonl):
             # --columns picks the fields of JSON output too, in the order named.

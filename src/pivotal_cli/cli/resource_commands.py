@@ -47,7 +47,7 @@ from pivotal_cli.cli.web import WebOpt
 if TYPE_CHECKING:  # types only: nothing here is imported at start-up
     from types import ModuleType
 
-    from pivotal_cli.client.http import Client
+    from pivotal_cli.cli.flows import Humanise
     from pivotal_cli.domain.records import Record
     from pivotal_cli.render.output import Column
 
@@ -82,7 +82,7 @@ class Resource(NamedTuple):
     opens: bool = False  # has pages in the app: `open`, and `get --web` and `list --web`
     launch: bool = False  # writes may enter the launch phase: --yes, and a live key asks
     # Swaps in columns that need the client (a customer's name for its id).
-    humanise: Callable[[Client, list[Column]], list[Column]] | None = None
+    humanise: Humanise | None = None
 
     @property
     def plural(self) -> str:
@@ -239,7 +239,7 @@ def _get(res: Resource) -> Command:
             emit_record(
                 ctx.obj,
                 found,
-                res.humanise(client, available) if res.humanise else available,
+                res.humanise(ctx.obj, client, available, [found])[0] if res.humanise else available,
                 json_,
                 jq=jq,
                 jq_args=jq_arg,

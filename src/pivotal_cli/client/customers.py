@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from pivotal_cli.client.http import Client, Response
 from pivotal_cli.client.ids import is_id, record_path
 from pivotal_cli.client.objects import checked
 from pivotal_cli.client.pagination import fetch_page, items, iter_items
 from pivotal_cli.domain.records import JSONValue, Record
-from pivotal_cli.errors import NotFoundError, PivotalError
+from pivotal_cli.errors import NotFoundError
 
 
 def list_page(
@@ -75,27 +75,6 @@ def resolve_id(client: Client, ref: str) -> str:
     if is_id(ref):
         return ref
     return str(find_by_slug(client, ref)["id"])
-
-
-def name_lookup(client: Client) -> Callable[[str], str | None]:
-    """A customer's name by id, one request per distinct id for as long as it is kept.
-
-    Made once per command, so a list of a hundred onboardings of three customers
-    costs three lookups. An id that cannot be looked up (deleted, no access) answers
-    None, once: a name is a courtesy, never a reason for a list to fail.
-    """
-    names: dict[str, str | None] = {}
-
-    def name_of(customer_id: str) -> str | None:
-        if customer_id not in names:
-            try:
-                name = get(client, customer_id).get("name")
-            except PivotalError:
-                name = None
-            names[customer_id] = str(name) if name else None
-        return names[customer_id]
-
-    return name_of
 
 
 def create(

@@ -4,9 +4,9 @@ It owns the auth header, timeouts, idempotency keys on POST, and the one retry l
 (429, 5xx, timeouts, dropped connections) with its deadlines and rate-limit pacing.
 Its parts live beside it: the retry policy (`retry`), the rate-limit bucket
 (`rate_limit`), what may be sent at all (`sendable`), the exceptions a failed call
-becomes (`failures`), key redaction (`redaction`) and the `--verbose` log
-(`exchange_log`). Commands never see httpx; they call the client's functions, which
-call this.
+becomes (`failures`), key redaction (`redaction`), the `--verbose` log
+(`exchange_log`) and the count of requests sent (`request_count`). Commands never
+see httpx; they call the client's functions, which call this.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from pivotal_cli.client.failures import (
 )
 from pivotal_cli.client.rate_limit import RateLimit
 from pivotal_cli.client.redaction import redact
+from pivotal_cli.client.request_count import RequestCount
 from pivotal_cli.client.retry import RetryPolicy
 from pivotal_cli.client.sendable import (
     check_base_url,
@@ -94,6 +95,7 @@ class Client:
         notify: Callable[[str], None] | None = None,
         around_call: Callable[[], contextlib.AbstractContextManager[None]] | None = None,
         pacing: bool = True,
+        requests: RequestCount | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         check_base_url(self.base_url)
@@ -107,6 +109,10 @@ class Client:
         self.api_key = api_key
         self.retry = retry or RetryPolicy()
         self.rate_limit = RateLimit()
+        # Every request sent, retries included; the caller may share one count between
+        # the clients of a command (`--cost`).
+        self.requests = requests if requests is not None else RequestCount()
+        self._sent = 0
         # False when the caller spaces requests itself (a bulk job's Pacer, shared by
         # its threads): pausing here too would delay requests the caller already
         # counted as sent, and the server's window would then end after the caller's.
@@ -143,6 +149,10 @@ class Client:
         )
 
     def close(self) -> None:
+        # The `--verbose` log ends with the count (of every client sharing it), here
+        # rather than at the command's end so that an error stays the last line.
+        if self._log and self._sent:
+            self._log(f"* {self.requests.summary()}")
         self._http.close()
 
     def __enter__(self) -> Client:
@@ -290,6 +300,8 @@ class Client:
             timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
         )
         self._exchange.request(request)
+        self.requests.add(method, path)
+        self._sent += 1
         started = time.perf_counter()
         reply = self._http.send(request)
         reply.read()

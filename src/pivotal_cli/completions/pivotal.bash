@@ -12,7 +12,7 @@ _pivotal_node() {
     case $1 in
     '')
         _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
-        _pivotal_opts=(--base-url --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
+        _pivotal_opts=(--base-url --cost --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
         ;;

@@ -188,6 +188,7 @@ complete -c pivotal -n "__pivotal_at '' 0 1" -a 'sandbox' -d 'Run and inspect th
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'status' -d 'Show onboardings launching this week, at risk, waiting on the customer, overdue, and how many sit in each phase.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'webhooks' -d 'Receive, verify, sign, trigger and replay webhook deliveries locally.'
 complete -c pivotal -n "__pivotal_at ''" -l 'base-url' -x -d 'API base URL.'
+complete -c pivotal -n "__pivotal_at ''" -l 'cost' -d 'End with one stderr line: how many requests were sent.'
 complete -c pivotal -n "__pivotal_at ''" -l 'debug' -d 'Show tracebacks of unexpected errors.'
 complete -c pivotal -n "__pivotal_at ''" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at ''" -l 'install-completion' -d 'Install completion for the current shell.'

@@ -13,6 +13,11 @@ Each line of a `.tsv` is `display_id<TAB>slug<TAB>description<TAB>cuid` (slug em
 but for customers), newest first, at most `LIMIT` lines. Files are rewritten whole
 (`settings.paths.write_private`), so a shell never reads half a file.
 
+The index also names customers for the views that show them (`status`, `dash`,
+`onboardings list/get` on a terminal): `known_customers` reads the names with the
+file's age, and the caller (`client/customer_names.py`) decides whether they are
+fresh enough.
+
 The caller says whose ids they are: the workspace of the target the records came
 from (None when the key did not say, PIVOTAL_API_KEY without -w). Nothing here may
 fail a command: every error while writing is swallowed.
@@ -20,8 +25,10 @@ fail a command: every error while writing is swallowed.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +93,30 @@ class Collector:
         for row in rows:
             self.add(row)
             yield row
+
+
+@dataclass
+class KnownCustomers:
+    """What the index holds of a workspace's customers: names by cuid, and how old."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    # Seconds since the file was last written; None when there is no file.
+    age: float | None = None
+
+
+def known_customers(workspace: str | None) -> KnownCustomers:
+    """The customer names the index of `workspace` holds; empty when it has none.
+
+    The age is the file's: any command that showed customers rewrites it whole, so
+    older entries ride along with the ones it just saw.
+    """
+    path = index_dir() / _folder_name(workspace) / "customers.tsv"
+    try:
+        written = path.stat().st_mtime
+    except OSError:
+        return KnownCustomers()
+    names = {e[3]: e[2] for e in _read(path) if e[3] and e[2]}
+    return KnownCustomers(names, max(0.0, time.time() - written))
 
 
 def remember(workspace: str | None, records: Iterable[Any] | Collector) -> None:

@@ -52,6 +52,7 @@ class Settings:
     base_url: str | None = None
     sandbox: bool = False
     verbose: bool = False
+    cost: bool = False  # one line on stderr at the end: how many requests were sent
     debug: bool = False
     no_color: bool = False
     # Never page long tables, whatever the environment and config say.

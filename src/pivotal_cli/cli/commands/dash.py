@@ -1,9 +1,11 @@
 """`pivotal dash`: the `status` view, live, refreshed within a share of the rate limit.
 
-Each refresh costs the pages of the onboardings list plus a lookup per customer shown;
-the interval is chosen so that this spends at most a fifth of the key's per-minute
-limit (as the API reports it in X-RateLimit-Limit; 60/min when it says nothing), and
-never less than 10 s. `--interval` can lengthen it, not shorten it.
+Each refresh costs the pages of the onboardings list plus naming the customers shown
+(nothing for names known already; otherwise the cheaper of a lookup per customer and a
+walk of the customers list, see `client/customer_names.py`); the interval is chosen so
+that this, priced as if no name were known, spends at most a fifth of the key's
+per-minute limit (as the API reports it in X-RateLimit-Limit; 60/min when it says
+nothing), and never less than 10 s. `--interval` can lengthen it, not shorten it.
 
 Keys are read in cbreak mode (POSIX termios), restored in a `finally`; Rich's Live
 draws on the alternate screen and restores the screen and cursor on the way out, for
@@ -124,6 +126,7 @@ def dash(
     """
     import sys
 
+    from pivotal_cli.cli.names import customer_names
     from pivotal_cli.client.glance import fetch
     from pivotal_cli.domain.glance import refresh_cost, refresh_interval
     from pivotal_cli.render.glance import plain_lines, renderable
@@ -134,24 +137,21 @@ def dash(
     # Live owns the screen: the per-call "Waiting for the API…" spinner would draw over
     # it, and the footer already says when data was fetched.
     with ctx.obj.client(waiting=not live_ok) as client:
+        names = customer_names(ctx.obj, client)
         if not live_ok:
-            snap = fetch(client, day, span)
+            snap = fetch(client, day, span, names)
             for line in plain_lines(snap.view, snap.name_of):
                 out.line(line)
             return
-        known: set[str] = set()
-        state: dict[str, Any] = {}
 
         def refresh() -> Snapshot:
             # Pinned --today stays pinned; otherwise the day moves on with the clock.
             current_day, current_week = resolve_days(week, today)
-            snap = fetch(client, current_day, current_week, state.get("names"), known)
-            state["names"] = snap.name_of
-            return snap
+            return fetch(client, current_day, current_week, names)
 
         def interval_for(snap: Snapshot) -> float:
-            # Priced as if no name were cached: the most a refresh can cost.
-            cost = refresh_cost(snap.view.total, len(snap.view.customer_ids()))
+            # Priced as if no name were known: the most a refresh can cost.
+            cost = refresh_cost(snap.view.total, names.worst_cost(snap.view.customer_ids()))
             return refresh_interval(cost, client.rate_limit.limit, requested=interval)
 
         from rich.live import Live

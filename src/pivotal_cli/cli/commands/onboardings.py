@@ -53,12 +53,19 @@ def _rows(
     )
 
 
-def _customer_names(client: "Client", columns: "list[Column]") -> "list[Column]":
-    """Columns that show each customer's name on a terminal, one lookup per customer."""
-    from pivotal_cli.client.customers import name_lookup
+def _customer_names(
+    app_ctx: "AppContext", client: "Client", columns: "list[Column]", rows: "Iterable[Record]"
+) -> "tuple[list[Column], Iterable[Record]]":
+    """Columns that show each customer's name on a terminal; the rows they watch.
+
+    Names come from the id index when fresh, else a chunk's customers are named
+    together by the cheaper of per-id lookups and a walk (`client/customer_names.py`).
+    """
+    from pivotal_cli.cli.names import customer_names
     from pivotal_cli.render.views import with_customer_names
 
-    return with_customer_names(columns, name_lookup(client))
+    names = customer_names(app_ctx, client)
+    return with_customer_names(columns, names), names.tee(rows)
 
 
 ONBOARDING = Resource(

@@ -1,5 +1,8 @@
 """`pivotal status`: the workspace at a glance, from one walk of the onboardings list.
 
+Customers are named from the id index when it is fresh, else by the cheaper of
+per-id lookups and one walk of the customers list (`client/customer_names.py`).
+
 Sections: launching this week, at risk, waiting on customer, overdue, and counts by
 phase. Weeks run Monday to Sunday in UTC. `--today` (hidden; env PIVOTAL_TODAY) pins
 the day so tests and reproductions see the same sections whatever the date.
@@ -66,6 +69,7 @@ def status(
 ) -> None:
     """Show onboardings launching this week, at risk, waiting on the customer, overdue,
     and how many sit in each phase."""
+    from pivotal_cli.cli.names import customer_names
     from pivotal_cli.client.glance import fetch
     from pivotal_cli.domain.glance import as_json
     from pivotal_cli.render.glance import plain_lines, renderable
@@ -73,7 +77,7 @@ def status(
     day, span = resolve_days(week, today)
     out = ctx.obj.output
     with ctx.obj.client() as client:
-        snap = fetch(client, day, span)
+        snap = fetch(client, day, span, customer_names(ctx.obj, client))
         if json_:
             generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
             out.json(as_json(snap.view, snap.name_of, generated))
