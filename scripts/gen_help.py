@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,8 @@ def command_contexts(root: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def build() -> str:
-    """The text of help.json for the current command tree."""
+def record_pages() -> dict[str, Any]:
+    """Every command's recorded help, by command path."""
     root = load_command()
     recorder = recorder_class()
     pages = {}
@@ -128,18 +129,42 @@ def build() -> str:
             "no_args_is_help": bool(ctx.command.no_args_is_help),
             "calls": formatter.calls,
         }
-    import pivotal_cli
-    from pivotal_cli.help.pages import PACKAGE_DIR, source_stamp
+    return pages
 
-    # The sources the tree was built from: every module of the package loaded by now
-    # but this package's own (what replays the pages is not what they say).
-    files = sorted(
-        str(Path(module.__file__).resolve().relative_to(PACKAGE_DIR))
+
+def loaded_sources() -> list[str]:
+    """The package's source files loaded by now, but the help package's own (what
+    replays the pages is not what they say), relative to the package."""
+    from pivotal_cli.help.pages import PACKAGE_DIR
+
+    return sorted(
+        Path(module.__file__).resolve().relative_to(PACKAGE_DIR).as_posix()
         for name, module in list(sys.modules.items())
         if (name == "pivotal_cli" or name.startswith("pivotal_cli."))
         and not name.startswith("pivotal_cli.help")
         and getattr(module, "__file__", None)
     )
+
+
+def tree_sources() -> list[str]:
+    """The sources the command tree and its help are built from, read in a fresh
+    interpreter: this one may have loaded more (the test suite, for one)."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--list-sources"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+def build() -> str:
+    """The text of help.json for the current command tree."""
+    import pivotal_cli
+    from pivotal_cli.help.pages import source_stamp
+
+    pages = record_pages()
+    files = tree_sources()
     data = {
         "generated": "by scripts/gen_help.py from pivotal_cli.cli.app; DO NOT EDIT",
         "version": pivotal_cli.__version__,
@@ -154,7 +179,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if help.json is stale")
     parser.add_argument("--out", type=Path, default=OUT, help="where the pages go")
+    parser.add_argument("--list-sources", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.list_sources:
+        record_pages()
+        print("\n".join(loaded_sources()))
+        return 0
     text = build()
     current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
     if args.check:
