@@ -93,15 +93,17 @@ def test_every_command_has_a_page(pivotal_command: Any, data: dict[str, Any]) ->
     assert sorted(data) == sorted(_paths(pivotal_command, []))
 
 
-@pytest.mark.parametrize("columns", [80, 120])
+@pytest.fixture(params=[80, 120], ids=lambda columns: f"{columns} columns")
+def terminal(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """A terminal this wide, as a real process sees it (`COLUMNS`)."""
+    monkeypatch.setenv("COLUMNS", str(request.param))
+    return int(request.param)
+
+
+@pytest.mark.usefixtures("terminal")
 def test_every_page_is_typer_s_help_byte_for_byte(
-    columns: int,
-    pivotal_command: Any,
-    data: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    pivotal_command: Any, data: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", str(columns))
     for path in data:
         words = path.split()
         expected = _typer(pivotal_command, [*words, "--help"], capsys)
@@ -110,15 +112,10 @@ def test_every_page_is_typer_s_help_byte_for_byte(
             assert _fast(line, capsys) == expected, line
 
 
-@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.usefixtures("terminal")
 def test_a_group_named_alone_prints_its_help_on_stderr(
-    columns: int,
-    pivotal_command: Any,
-    data: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    pivotal_command: Any, data: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("COLUMNS", str(columns))
     groups = [path for path, page in data.items() if page["no_args_is_help"]]
     assert "" in groups and "customers" in groups
     for path in groups:
