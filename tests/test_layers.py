@@ -31,8 +31,8 @@ PACKAGE = "pivotal_cli"
 PENDING: set[str] = set()
 
 # Strings below cli/ that look like command-line wording but are not. Keep it small.
-#   (none yet)
-WORDING_ALLOWED: set[tuple[str, str]] = set()
+#   help/pages answers `--help` before cli/ is imported: it reads the flag off the line.
+WORDING_ALLOWED: set[tuple[str, str]] = {("pivotal_cli.help.pages", "--help")}
 
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z-]+")
 ADVICE = "`pivotal "
@@ -76,6 +76,13 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     )
     + TYPER,
     "root": TYPER,
+    # Generated help pages, printed from __main__ before anything else is loaded: they
+    # import nothing of the package but its version, and neither Typer nor Rich.
+    "help": _package_layers(
+        "cli", "webhooks", "jobs", "client", "render", "domain", "settings", "sandbox", "errors"
+    )
+    + TYPER
+    + ("rich",),
 }
 
 # Imports a layer may make although FORBIDDEN names their prefix, each with its reason.

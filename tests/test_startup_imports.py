@@ -1,5 +1,8 @@
 """`--version`, `--help`, completion and reads must not import what they do not use.
 
+`--help` is printed from the pages generated at build time (`pivotal_cli.help`), so it
+imports neither Typer nor Rich (nor Click, which Typer vendors).
+
 Reads against the embedded sandbox (`--sandbox`, in the CLI's own process) import no
 pydantic: the model layer is loaded only when a write's body is validated.
 
@@ -33,6 +36,7 @@ CASES = {
     "--version": (["--version"], {}),
     "--help": (["--help"], {}),
     "customers --help": (["customers", "--help"], {}),
+    "customers list --help": (["customers", "list", "--help"], {}),
     "onboardings advance --help": (["onboardings", "advance", "--help"], {}),
     "completion of --status values": (
         [],
@@ -74,6 +78,23 @@ def test_fast_paths_import_nothing_heavy(case: str) -> None:
 
 def test_version_answers_before_typer_loads() -> None:
     assert "typer" not in imported_modules(["--version"], {})
+
+
+UI_LIBRARIES = ("typer", "rich", "click")
+HELP_LINES = {
+    "--help": ["--help"],
+    "customers --help": ["customers", "--help"],
+    "customers list -h": ["customers", "list", "-h"],
+    "help onboardings advance": ["help", "onboardings", "advance"],
+}
+
+
+@pytest.mark.parametrize("case", list(HELP_LINES))
+def test_help_imports_neither_typer_nor_rich(case: str) -> None:
+    names = imported_modules(HELP_LINES[case], {})
+    loaded = sorted(n for n in names if n.split(".")[0] in UI_LIBRARIES)
+    assert not loaded, f"`pivotal {case}` imported {loaded}"
+    assert "pivotal_cli.help.pages" in names
 
 
 # The model layer (pydantic) is for writes: a read never validates a body, even when

@@ -1,16 +1,20 @@
 """Entry point of the `pivotal` console script and `python -m pivotal_cli`.
 
 `pivotal --version` is answered here, before Typer is imported, because it is the
-one command scripts call in a loop.
+one command scripts call in a loop; so is help, from the pages generated when the
+package is built (`pivotal_cli.help.pages`; Typer renders it when they are missing or
+stale, and for any command line they do not answer).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import sys
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing and contextlib cost more than a help page: not loaded
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -20,6 +24,11 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"pivotal {__version__}")
         return
+    from pivotal_cli.help.pages import answer
+
+    code = answer(args)
+    if code is not None:
+        _finish(code)
     from pivotal_cli.cli.app import run
 
     try:
@@ -45,9 +54,12 @@ def _finish(code: int) -> NoReturn:
     answer is flushed: the embedded sandbox sends its due webhooks in one.
     """
     for stream in (sys.stdout, sys.stderr):
-        # A reader that went away (| head) is not an error of ours.
-        with contextlib.suppress(OSError, ValueError):
+        # A reader that went away (| head) is not an error of ours. Not contextlib's
+        # suppress: importing contextlib would cost more than printing a help page.
+        try:  # noqa: SIM105
             stream.flush()
+        except (OSError, ValueError):
+            pass
     atexit._run_exitfuncs()
     os._exit(code)
 
