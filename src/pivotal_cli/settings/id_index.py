@@ -56,7 +56,6 @@ class Collector:
 
     def __init__(self) -> None:
         self.entries: dict[str, deque[Entry]] = {}
-        self.customer_names: dict[str, str] = {}
 
     def add(self, record: Any) -> None:
         try:
@@ -66,7 +65,6 @@ class Collector:
             cuid = _clean(record.get("id"))
             if resource == "customers":
                 desc = _clean(record.get("name"))
-                self.customer_names[cuid] = desc
                 entry = (_clean(record["display_id"]), _clean(record.get("slug")), desc, cuid)
             elif resource == "onboardings":
                 customer = _clean(record.get("customer_id"))
@@ -100,7 +98,8 @@ def remember(workspace: str | None, records: Iterable[Any] | Collector) -> None:
         name = _folder_name(workspace)
         folder = index_dir() / name
         _mkdirs(folder)
-        names = dict(collector.customer_names)
+        # The names of the customers kept (not of every one seen: a long --all stays flat).
+        names = {e[3]: e[2] for e in collector.entries.get("customers", ())}
         if "onboardings" in collector.entries and not names:
             names = {e[3]: e[2] for e in _read(folder / "customers.tsv")}
         for resource, entries in collector.entries.items():
