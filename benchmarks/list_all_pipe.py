@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sandbox_bench import build_database, server_process
@@ -51,6 +51,22 @@ sys.stdout.write(("[" if sep == "[" else "") + "]\\n")
 """
 
 
+# Runs between this script and a measured process and reports that process's own CPU
+# time and peak RSS. Read straight from `os.wait4`, a child's peak RSS is at least its
+# parent's: Linux carries the high-water mark across fork and exec, and this script
+# holds the database it built, so every child read as that big. This small
+# interpreter is the parent instead. Report: "exit-code cpu-seconds max-rss-KiB".
+MEASURE = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as report:
+    report.write(f"{code} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}")
+sys.exit(code)
+"""
+
+
 class Run(NamedTuple):
     """One process: CPU seconds (user + system), peak RSS in MiB, bytes it printed."""
 
@@ -59,15 +75,25 @@ class Run(NamedTuple):
     size: int
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> Run:
-    """CPU time, peak RSS and the bytes read from its stdout pipe, of one process."""
-    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE)
-    assert process.stdout is not None
-    size = sum(len(chunk) for chunk in iter(lambda: process.stdout.read(65536), b""))  # type: ignore[union-attr]
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{cmd[0]} failed with status {status}")
-    return Run(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, size)
+def measured(cmd: list[str], env: dict[str, str], stdout: Any = subprocess.PIPE) -> Run:
+    """CPU time, peak RSS and bytes printed of `cmd` (an absolute path first).
+
+    `stdout` is the process's: a pipe read to the end by default, or a file (then the
+    size is 0). A process that fails stops the benchmark.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "usage"
+        wrapper = [sys.executable, "-S", "-c", MEASURE, str(report), *cmd]
+        process = subprocess.Popen(wrapper, env=env, stdout=stdout)
+        size = 0
+        if process.stdout is not None:
+            reader = process.stdout
+            size = sum(len(chunk) for chunk in iter(lambda: reader.read(65536), b""))
+        process.wait()
+        code, cpu, rss = report.read_text().split()
+    if int(code) != 0:
+        raise SystemExit(f"{cmd[0]} failed with exit code {code}")
+    return Run(float(cpu), int(rss) / 1024, size)
 
 
 def main() -> None:
@@ -93,11 +119,11 @@ def main() -> None:
                 ),
             }
             for cmd, side_env in sides.values():  # warm caches once
-                timed(cmd, side_env)
+                measured(cmd, side_env)
             runs: dict[str, list[Run]] = {name: [] for name in sides}
             for _ in range(args.runs):
                 for name, (cmd, side_env) in sides.items():
-                    runs[name].append(timed(cmd, side_env))
+                    runs[name].append(measured(cmd, side_env))
     cpu = {name: statistics.median(r.cpu for r in done) for name, done in runs.items()}
     rss = {name: statistics.median(r.rss for r in done) for name, done in runs.items()}
     for name in runs:
