@@ -49,7 +49,7 @@ def main() -> None:
         for rows in args.rows:
             db = Path(tmp) / f"bench-{rows}.db"
             build_database(db, rows)
-            with server_process(db) as (base_url, key):
+            with server_process(db) as (base_url, key, _):
                 env = {**base_env, "PIVOTAL_API_KEY": key, "PIVOTAL_BASE_URL": base_url}
                 sides = {
                     name: [PIVOTAL, "customers", "list", "--all", *extra]

@@ -106,7 +106,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "sandbox.db"
         print(f"building {args.rows:,} customers: {build_database(db, args.rows):.1f} s")
-        with server_process(db) as (base_url, key):
+        with server_process(db) as (base_url, key, _):
             cli_env = {**env, "PIVOTAL_API_KEY": key, "PIVOTAL_BASE_URL": base_url}
             sides = {
                 "pivotal customers list --all --json": (

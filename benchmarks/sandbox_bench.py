@@ -14,8 +14,10 @@ then measures over HTTP:
 (b) requests per second of `GET /customers/{id}` from 4 concurrent keep-alive clients
     (one thread and one `httpx.Client` each) for a fixed duration, with p50/p99 latency;
 (c) pages per second of the list endpoint, `GET /customers?limit=100` (the first page,
-    100 rows each), from the same load loop as (b). Every `--all`, export and status
-    against the sandbox waits on it.
+    100 rows each), from the same load loop as (b), and the server process's CPU time
+    per page (from /proc, Linux): the load generator shares the machine, so pages a
+    second also measure it, while CPU per page is the server's own cost. Every `--all`,
+    export and status against the sandbox waits on it.
 
 Run it from the repository root:
 
@@ -54,10 +56,11 @@ BATCH = 10_000  # rows per write transaction while building the store
 # Runs in the child process: a real sandbox server on the prepared database, until the
 # parent closes our stdin.
 SERVER_CODE = """
-import json, sys
+import json, os, sys
 from pivotal_cli.sandbox.adapters.testing import running_server
 with running_server(db=sys.argv[1], seed="empty", rate_limit="off") as server:
-    print(json.dumps({"base_url": server.base_url, "key": server.live_key}), flush=True)
+    line = {"base_url": server.base_url, "key": server.live_key, "pid": os.getpid()}
+    print(json.dumps(line), flush=True)
     sys.stdin.read()
 """
 
@@ -82,6 +85,7 @@ class Report:
     page_requests: int = 0
     page_errors: int = 0
     page_ms: list[float] = field(default_factory=list)
+    page_server_cpu_ms: float = 0.0
     clients: int = 4
     duration_s: float = 0.0
 
@@ -131,8 +135,8 @@ def build_database(path: Path, rows: int) -> float:
 
 
 @contextmanager
-def server_process(db: Path) -> Iterator[tuple[str, str]]:
-    """(base_url, live key) of a sandbox server running in a child process."""
+def server_process(db: Path) -> Iterator[tuple[str, str, int]]:
+    """(base_url, live key, process id) of a sandbox server running in a child process."""
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER_CODE, str(db)],
         stdin=subprocess.PIPE,
@@ -145,7 +149,7 @@ def server_process(db: Path) -> Iterator[tuple[str, str]]:
         if not line:
             raise RuntimeError("the sandbox server process did not start")
         started = json.loads(line)
-        yield started["base_url"], started["key"]
+        yield started["base_url"], started["key"], started["pid"]
     finally:
         if process.stdin:
             process.stdin.close()  # the child's stdin.read() returns and it shuts down
@@ -293,8 +297,19 @@ def throughput(base_url: str, key: str, ids: list[str], report: Report) -> None:
     )
 
 
-def list_pages(base_url: str, key: str, report: Report) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime, the 14th and 15th fields of the line (counted from the pid).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def list_pages(base_url: str, key: str, pid: int, report: Report) -> None:
     """(c): `GET /customers?limit=100`, the first page, over and over."""
+    before = cpu_seconds(pid)
     got = load(
         base_url, key, report.clients, report.duration_s, lambda _: f"/customers?limit={PAGE}"
     )
@@ -304,6 +319,9 @@ def list_pages(base_url: str, key: str, report: Report) -> None:
         got.errors,
         got.latencies_ms,
     )
+    # The connections' first requests, made before the clock, are counted too.
+    served = got.requests + got.errors + report.clients
+    report.page_server_cpu_ms = (cpu_seconds(pid) - before) * 1000 / served
 
 
 # ------------------------------------------------------------------------- output
@@ -350,6 +368,7 @@ def render(report: Report) -> str:
             "  latency p50 / p99",
             f"{percentile(report.page_ms, 0.5):.2f} / {percentile(report.page_ms, 0.99):.2f} ms",
         ),
+        ("  server CPU per page", f"{report.page_server_cpu_ms:.2f} ms"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{'metric'.ljust(width)}  value", f"{'-' * width}  {'-' * 40}"]
@@ -379,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(scratch) / "bench.db"
         report.build_s = build_database(db, rows)
         print(f"built the store in {report.build_s:.1f} s; starting the server", flush=True)
-        with server_process(db) as (base_url, key):
+        with server_process(db) as (base_url, key, pid):
             with httpx.Client(
                 base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
             ) as client:
@@ -388,7 +407,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.list_only:
                 throughput(base_url, key, ids, report)
             print("record GETs measured; list load running", flush=True)
-            list_pages(base_url, key, report)
+            list_pages(base_url, key, pid, report)
     print()
     print(render(report))
     missed = report.ratio > DEPTH_TARGET or report.errors > 0 or report.page_errors > 0
