@@ -12,7 +12,12 @@ then measures over HTTP:
     make the deep page cost about what the first one does: the target is a ratio of at
     most 1.5 (an OFFSET scan would grow with depth);
 (b) requests per second of `GET /customers/{id}` from 4 concurrent keep-alive clients
-    (one thread and one `httpx.Client` each) for a fixed duration, with p50/p99 latency.
+    (one thread and one `httpx.Client` each) for a fixed duration, with p50/p99 latency;
+(c) pages per second of the list endpoint, `GET /customers?limit=100` (the first page,
+    100 rows each), from the same load loop as (b), and the server process's CPU time
+    per page (from /proc, Linux): the load generator shares the machine, so pages a
+    second also measure it, while CPU per page is the server's own cost. Every `--all`,
+    export and status against the sandbox waits on it.
 
 Run it from the repository root:
 
@@ -51,10 +56,11 @@ BATCH = 10_000  # rows per write transaction while building the store
 # Runs in the child process: a real sandbox server on the prepared database, until the
 # parent closes our stdin.
 SERVER_CODE = """
-import json, sys
+import json, os, sys
 from pivotal_cli.sandbox.adapters.testing import running_server
 with running_server(db=sys.argv[1], seed="empty", rate_limit="off") as server:
-    print(json.dumps({"base_url": server.base_url, "key": server.live_key}), flush=True)
+    line = {"base_url": server.base_url, "key": server.live_key, "pid": os.getpid()}
+    print(json.dumps(line), flush=True)
     sys.stdin.read()
 """
 
@@ -75,6 +81,11 @@ class Report:
     requests: int = 0
     errors: int = 0
     get_ms: list[float] = field(default_factory=list)
+    pages_per_s: float = 0.0
+    page_requests: int = 0
+    page_errors: int = 0
+    page_ms: list[float] = field(default_factory=list)
+    page_server_cpu_ms: float = 0.0
     clients: int = 4
     duration_s: float = 0.0
 
@@ -124,8 +135,8 @@ def build_database(path: Path, rows: int) -> float:
 
 
 @contextmanager
-def server_process(db: Path) -> Iterator[tuple[str, str]]:
-    """(base_url, live key) of a sandbox server running in a child process."""
+def server_process(db: Path) -> Iterator[tuple[str, str, int]]:
+    """(base_url, live key, process id) of a sandbox server running in a child process."""
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER_CODE, str(db)],
         stdin=subprocess.PIPE,
@@ -138,7 +149,7 @@ def server_process(db: Path) -> Iterator[tuple[str, str]]:
         if not line:
             raise RuntimeError("the sandbox server process did not start")
         started = json.loads(line)
-        yield started["base_url"], started["key"]
+        yield started["base_url"], started["key"], started["pid"]
     finally:
         if process.stdin:
             process.stdin.close()  # the child's stdin.read() returns and it shuts down
@@ -214,51 +225,111 @@ def pagination(client: httpx.Client, report: Report, samples: int) -> list[str]:
     return ids
 
 
-def throughput(base_url: str, key: str, ids: list[str], report: Report) -> None:
-    """4 threads, one keep-alive client each, hammering GET /customers/{id}."""
-    chosen = random.Random(3).sample(ids, min(len(ids), 2_000))
-    barrier = threading.Barrier(report.clients + 1)
+@dataclass
+class Load:
+    """What one load loop measured: successful requests a second, failures, latencies."""
+
+    per_s: float
+    requests: int
+    errors: int
+    latencies_ms: list[float]
+
+
+def load(
+    base_url: str, key: str, clients: int, duration_s: float, path: Callable[[random.Random], str]
+) -> Load:
+    """`clients` threads, one keep-alive client each, requesting `path(rng)` until the end."""
+    barrier = threading.Barrier(clients + 1)
     deadline = 0.0
-    counts = [0] * report.clients
-    errors = [0] * report.clients
-    latencies: list[list[float]] = [[] for _ in range(report.clients)]
+    counts = [0] * clients
+    errors = [0] * clients
+    latencies: list[list[float]] = [[] for _ in range(clients)]
 
     def worker(index: int) -> None:
         rng = random.Random(100 + index)
         with httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30
         ) as client:
-            client.get(f"/customers/{chosen[0]}")  # open the connection before the clock
+            client.get(path(rng))  # open the connection before the clock
             barrier.wait()
             while time.perf_counter() < deadline:
                 began = time.perf_counter()
-                response = client.get(f"/customers/{rng.choice(chosen)}")
+                response = client.get(path(rng))
                 latencies[index].append((time.perf_counter() - began) * 1000)
                 if response.status_code == 200:
                     counts[index] += 1
                 else:
                     errors[index] += 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(report.clients)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
     # Every client has connected when the barrier opens; the clock starts there.
     began = time.perf_counter()
-    deadline = began + report.duration_s
+    deadline = began + duration_s
     barrier.wait()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
-    report.requests = sum(counts)
-    report.errors = sum(errors)
-    report.rps = report.requests / elapsed
-    report.get_ms = [ms for per_client in latencies for ms in per_client]
+    return Load(
+        sum(counts) / elapsed,
+        sum(counts),
+        sum(errors),
+        [ms for per_client in latencies for ms in per_client],
+    )
+
+
+def throughput(base_url: str, key: str, ids: list[str], report: Report) -> None:
+    """(b): `GET /customers/{id}` of ids picked at random."""
+    chosen = random.Random(3).sample(ids, min(len(ids), 2_000))
+    got = load(
+        base_url,
+        key,
+        report.clients,
+        report.duration_s,
+        lambda rng: f"/customers/{rng.choice(chosen)}",
+    )
+    report.rps, report.requests, report.errors, report.get_ms = (
+        got.per_s,
+        got.requests,
+        got.errors,
+        got.latencies_ms,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux's /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # utime and stime, the 14th and 15th fields of the line (counted from the pid).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def list_pages(base_url: str, key: str, pid: int, report: Report) -> None:
+    """(c): `GET /customers?limit=100`, the first page, over and over."""
+    before = cpu_seconds(pid)
+    got = load(
+        base_url, key, report.clients, report.duration_s, lambda _: f"/customers?limit={PAGE}"
+    )
+    report.pages_per_s, report.page_requests, report.page_errors, report.page_ms = (
+        got.per_s,
+        got.requests,
+        got.errors,
+        got.latencies_ms,
+    )
+    # The connections' first requests, made before the clock, are counted too.
+    served = got.requests + got.errors + report.clients
+    report.page_server_cpu_ms = (cpu_seconds(pid) - before) * 1000 / served
 
 
 # ------------------------------------------------------------------------- output
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    if not values:  # a part that was skipped
+        return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
@@ -288,6 +359,16 @@ def render(report: Report) -> str:
             "  latency p50 / p99",
             f"{percentile(report.get_ms, 0.5):.2f} / {percentile(report.get_ms, 0.99):.2f} ms",
         ),
+        (
+            f"GET /customers?limit={PAGE}, {report.clients} keep-alive clients",
+            f"{report.pages_per_s:,.0f} pages/s over {report.duration_s:.0f} s "
+            f"({report.page_requests:,} ok, {report.page_errors} errors)",
+        ),
+        (
+            "  latency p50 / p99",
+            f"{percentile(report.page_ms, 0.5):.2f} / {percentile(report.page_ms, 0.99):.2f} ms",
+        ),
+        ("  server CPU per page", f"{report.page_server_cpu_ms:.2f} ms"),
     ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{'metric'.ljust(width)}  value", f"{'-' * width}  {'-' * 40}"]
@@ -302,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=50, help="latency samples (min 30)")
     parser.add_argument("--duration", type=float, help="seconds of load for (b), default 10")
     parser.add_argument("--clients", type=int, default=4, help="concurrent clients for (b)")
+    parser.add_argument(
+        "--list-only", action="store_true", help="skip (b): measure the depth and list pages"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     rows = args.rows or (5_000 if args.quick else 100_000)
@@ -314,16 +398,19 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(scratch) / "bench.db"
         report.build_s = build_database(db, rows)
         print(f"built the store in {report.build_s:.1f} s; starting the server", flush=True)
-        with server_process(db) as (base_url, key):
+        with server_process(db) as (base_url, key, pid):
             with httpx.Client(
                 base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
             ) as client:
                 ids = pagination(client, report, samples)
             print("pagination measured; load test running", flush=True)
-            throughput(base_url, key, ids, report)
+            if not args.list_only:
+                throughput(base_url, key, ids, report)
+            print("record GETs measured; list load running", flush=True)
+            list_pages(base_url, key, pid, report)
     print()
     print(render(report))
-    missed = report.ratio > DEPTH_TARGET or report.errors > 0
+    missed = report.ratio > DEPTH_TARGET or report.errors > 0 or report.page_errors > 0
     return 1 if args.strict and missed else 0
 
 

@@ -42,12 +42,6 @@ class Spinners:
         # True once a pager owns the terminal: no spinner may draw over it.
         self.paging = False
 
-    def chunk(self) -> int:
-        """How many rows to write at once."""
-        # Row by row into a pipe (a reader sees each at once); in chunks while a
-        # spinner must be cleared around every write.
-        return CHUNK if self.status is not None else 1
-
     @contextmanager
     def progress(self, label: str | None) -> Iterator[Callable[[Rows], Rows]]:
         """A spinner on stderr counting the rows of a long list, and a way to feed it.

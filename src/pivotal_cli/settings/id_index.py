@@ -58,22 +58,41 @@ def _folder_name(workspace: str | None) -> str:
     return safe_name(_clean(workspace) or UNKNOWN_WORKSPACE)
 
 
+def _resource_of(record: Any) -> str | None:
+    """The index file a record goes to, None for one that is not indexed."""
+    try:
+        resource = RESOURCES.get(record.get("object", ""))
+        return resource if resource is not None and record.get("display_id") is not None else None
+    except Exception:  # a record of an odd shape is just not indexed
+        return None
+
+
 class Collector:
     """Remembers the records a command shows (only their ids: a long `--all` stays small)."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, deque[Entry]] = {}
-        self.customer_names: dict[str, str] = {}
+        self._entries: dict[str, deque[Entry]] = {}
+        # Records `tee` passed on, not yet turned into entries: only the last LIMIT of
+        # each resource can reach the index, so only those are ever read twice.
+        self._pending: dict[str, deque[Any]] = {}
+
+    @property
+    def entries(self) -> dict[str, deque[Entry]]:
+        """The entries of every record seen, the last LIMIT of each resource."""
+        pending, self._pending = self._pending, {}
+        for records in pending.values():
+            for record in records:
+                self.add(record)
+        return self._entries
 
     def add(self, record: Any) -> None:
+        resource = _resource_of(record)
+        if resource is None:
+            return
         try:
-            resource = RESOURCES.get(record.get("object", ""))
-            if resource is None or record.get("display_id") is None:
-                return
             cuid = _clean(record.get("id"))
             if resource == "customers":
                 desc = _clean(record.get("name"))
-                self.customer_names[cuid] = desc
                 entry = (_clean(record["display_id"]), _clean(record.get("slug")), desc, cuid)
             elif resource == "onboardings":
                 customer = _clean(record.get("customer_id"))
@@ -84,14 +103,24 @@ class Collector:
                 name, email = _clean(record.get("name")), _clean(record.get("email"))
                 desc = f"{name} <{email}>" if name and email else name or email
                 entry = (_clean(record["display_id"]), "", desc, cuid)
-            self.entries.setdefault(resource, deque(maxlen=LIMIT)).append(entry)
-        except Exception:  # a record of an odd shape is just not indexed
+            self._entries.setdefault(resource, deque(maxlen=LIMIT)).append(entry)
+        except Exception:  # see _resource_of
             return
 
     def tee(self, rows: Iterable[Any]) -> Iterator[Any]:
-        """The rows, unchanged, each remembered as it passes (for streamed lists)."""
+        """The rows, unchanged, each remembered as it passes (for streamed lists).
+
+        A row costs one lookup here; its entry is made when `entries` is read, and only
+        for the rows the index can keep: a long `--all` was paying for every one.
+        """
+        pending = self._pending
         for row in rows:
-            self.add(row)
+            resource = _resource_of(row)
+            if resource is not None:
+                kept = pending.get(resource)
+                if kept is None:
+                    kept = pending[resource] = deque(maxlen=LIMIT)
+                kept.append(row)
             yield row
 
 
@@ -131,7 +160,8 @@ def remember(workspace: str | None, records: Iterable[Any] | Collector) -> None:
         name = _folder_name(workspace)
         folder = index_dir() / name
         _mkdirs(folder)
-        names = dict(collector.customer_names)
+        # The names of the customers kept (not of every one seen: a long --all stays flat).
+        names = {e[3]: e[2] for e in collector.entries.get("customers", ())}
         if "onboardings" in collector.entries and not names:
             names = {e[3]: e[2] for e in _read(folder / "customers.tsv")}
         for resource, entries in collector.entries.items():

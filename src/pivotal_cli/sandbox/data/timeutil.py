@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 Clock = Callable[[], datetime]
 """Returns the current time as an aware UTC datetime."""
@@ -21,6 +22,7 @@ Sleep = Callable[[float], None]
 """Waits the given number of seconds (injected so tests never wait)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 _ONE_US = timedelta(microseconds=1)
 
 # Accepts what real clients send: `Z`/`z`, `+02:00`, `+0200` or no offset (read as
@@ -79,24 +81,24 @@ def from_us(us: int) -> datetime:
     return _EPOCH + timedelta(microseconds=us)
 
 
-def _format(us: int, digits: int) -> str:
-    # Not strftime: its %Y drops leading zeros (year 307, not 0307) on some platforms.
-    m = from_us(us)
-    fraction = f"{m.microsecond:06d}"[:digits]
-    return (
-        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
-        f".{fraction}Z"
-    )
+@lru_cache(maxsize=4096)
+def _second(seconds: int) -> str:
+    # Not strftime: its %Y drops leading zeros (year 307, not 0307) on some platforms;
+    # isoformat always writes four, and from a naive epoch it adds no offset. Cached by
+    # the second: a list page's instants share a few, and this is its most frequent call.
+    return (_NAIVE_EPOCH + timedelta(seconds=seconds)).isoformat()
 
 
 def format_ms(us: int) -> str:
     """`2026-05-26T17:21:09.412Z`: how objects show instants."""
-    return _format(us, 3)
+    seconds, micro = divmod(us, 1_000_000)
+    return f"{_second(seconds)}.{micro // 1000:03d}Z"
 
 
 def format_us(us: int) -> str:
     """`2026-05-26T17:21:09.412345Z`: how pagination cursors show instants."""
-    return _format(us, 6)
+    seconds, micro = divmod(us, 1_000_000)
+    return f"{_second(seconds)}.{micro:06d}Z"
 
 
 def format_optional_ms(us: int | None) -> str | None:

@@ -120,9 +120,9 @@ def newest_first(
         args.append(cursor)
     sql += f" ORDER BY {alias}created_us DESC LIMIT ?"
     args.append(limit + 1)
-    return 200, page(
-        ctx.tx.execute(sql, args).fetchall(), limit, lambda row: records.render(resource, row)
-    )
+    found = ctx.tx.execute(sql, args)
+    render = records.renderer(resource, tuple(column[0] for column in found.description))
+    return 200, page(found.fetchall(), limit, render)
 
 
 def created(ctx: Ctx, resource: str, row: sqlite3.Row) -> Reply:
