@@ -18,8 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pivotal_cli.client import bulk
@@ -142,34 +141,49 @@ class Runner:
         )
 
     def _pass(self) -> None:
-        in_flight: set[Future[None]] = set()
-        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="import")
-        try:
-            for row in self.journal.open_rows():
-                if self._stop.is_set():
-                    break
-                while len(in_flight) >= self.concurrency * 2:
-                    done, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                    self._collect(done)
-                    if self._stop.is_set():
-                        break
-                if self._stop.is_set():
-                    break
-                in_flight.add(pool.submit(self._process, row))
-            while in_flight:
-                done, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                self._collect(done)
-        except KeyboardInterrupt:
-            # Ctrl-C: nothing new is started; what is in flight finishes (the `finally`
-            # waits for it) and is journaled.
-            self._stop.set()
-            raise self._interrupted("Interrupted") from None
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        """One pass over the open rows: `concurrency` sender threads take them in turn.
 
-    def _collect(self, done: Iterable[Future[None]]) -> None:
-        for future in done:
-            future.result()  # a bug in a sender thread surfaces here
+        Each thread takes the next row from one shared reader of the journal: no
+        future per row, and the main thread sleeps in `join` instead of waking for every
+        answer, which keeps a large job's CPU close to the requests' own.
+        """
+        rows = self.journal.open_rows()
+        taking = threading.Lock()
+        crashed: list[BaseException] = []
+
+        def take() -> JournalRow | None:
+            with taking:
+                if self._stop.is_set() or crashed:
+                    return None
+                return next(rows, None)
+
+        def send() -> None:
+            try:
+                while (row := take()) is not None:
+                    self._process(row)
+            except BaseException as bug:  # a bug in a sender thread surfaces below
+                with taking:
+                    crashed.append(bug)
+
+        senders = [
+            threading.Thread(target=send, name=f"import-{n}", daemon=True)
+            for n in range(self.concurrency)
+        ]
+        for sender in senders:
+            sender.start()
+        try:
+            for sender in senders:
+                while sender.is_alive():
+                    sender.join(0.2)
+        except KeyboardInterrupt:
+            # Ctrl-C: nothing new is started; what is in flight finishes and is
+            # journaled before the job stops.
+            self._stop.set()
+            for sender in senders:
+                sender.join()
+            raise self._interrupted("Interrupted") from None
+        if crashed:
+            raise crashed[0]
 
     def _process(self, row: JournalRow) -> None:
         if self._stop.is_set():
