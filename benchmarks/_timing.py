@@ -29,14 +29,19 @@ HTTPX_AS_PIVOTAL = 'import sys; sys.modules.setdefault("httpx._main", None)\n'
 
 @dataclass(frozen=True)
 class Sample:
-    """One finished child: wall and CPU seconds, peak RSS in MiB, what it wrote."""
+    """One finished child: wall, user and system seconds, peak RSS in MiB, its output."""
 
     wall: float
-    cpu: float
+    user: float
+    system: float
     peak_mib: float
     returncode: int
     stdout: str
     stderr: str
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
 
 
 def run(
@@ -65,7 +70,8 @@ def run(
         child.returncode = os.waitstatus_to_exitcode(status)
         sample = Sample(
             wall=wall,
-            cpu=usage.ru_utime + usage.ru_stime,
+            user=usage.ru_utime,
+            system=usage.ru_stime,
             peak_mib=usage.ru_maxrss / 1024,
             returncode=child.returncode,
             stdout=paths[1].read_text(),

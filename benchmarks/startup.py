@@ -12,17 +12,25 @@ this process on a free loopback port. Targets (issue 2): --version <= 3x floor;
 --help and `customers --help` <= 8x; one API call <= 12x. The write case is the one
 command here that loads the model layer (pydantic_core, to check its body): issue 18
 allows it 60 ms more than before the model layer.
+
+When GitHub's `gh` is on PATH, `--version` and `--help` of both are then timed side by
+side (alternated, medians of the paired ratios), a well-known CLI as a yardstick; where
+it is not installed that comparison is skipped and says so.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import alternate, median, paired_ratio, run
 
 VENV_BIN = Path(sys.executable).parent
 PIVOTAL = str(VENV_BIN / "pivotal")
@@ -51,6 +59,27 @@ def measure(cases: dict[str, tuple[list[str], dict[str, str]]], runs: int) -> No
     for name, values in samples.items():
         median = statistics.median(values)
         print(f"{name:<44} {median:>10.1f} {median / floor_ms:>8.2f}")
+
+
+def compare_gh(runs: int, env: dict[str, str]) -> None:
+    """`pivotal` against `gh` for the same start-up-only commands, when gh is installed."""
+    gh = shutil.which("gh")
+    if gh is None:
+        print("gh is not on PATH: the comparison with gh is skipped")
+        return
+    print(f"\n{'against gh':<44} {'pivotal ms':>10} {'gh ms':>8} {'ratio':>6}")
+    for flag in ("--version", "--help"):
+        sides = {
+            "pivotal": lambda f=flag: run([PIVOTAL, f], env, check=False),
+            "gh": lambda f=flag: run([gh, f], env, check=False),
+        }
+        samples = alternate(sides, runs, warmup=1)
+        ours = [s.wall * 1000 for s in samples["pivotal"]]
+        theirs = [s.wall * 1000 for s in samples["gh"]]
+        print(
+            f"{flag:<44} {median(ours):>10.1f} {median(theirs):>8.1f} "
+            f"{paired_ratio(ours, theirs):>6.2f}"
+        )
 
 
 def compile_package() -> None:
@@ -102,6 +131,7 @@ def main() -> None:
             ),
         }
         measure(cases, max(20, args.runs))
+    compare_gh(max(20, args.runs), env)
 
 
 if __name__ == "__main__":
