@@ -3,8 +3,8 @@
 `Runner.run` reads the job's open rows from its journal (a fresh job's pending rows,
 or what a killed or stopped run left), and for each: resolves its customer, decides
 create / update / unchanged (upsert), journals it as `sending` BEFORE the request,
-sends it with its deterministic idempotency key through a bounded thread pool paced to
-the key's limit, and journals the outcome. What exists is read once, up front
+sends it with its deterministic idempotency key from one of `concurrency` sender threads,
+paced to the key's limit, and journals the outcome. What exists is read once, up front
 (`jobs/lookups.py`), as is what a row sent too long ago may already have made.
 
 The job stops early, leaving every row resumable (`jobs/stops.py`), when the key is
