@@ -9,6 +9,7 @@ alternate the sides they compare and report medians, never a best run.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import threading
 from collections import Counter
@@ -92,6 +93,70 @@ def test_a_stop_leaves_the_rows_not_started_open_and_resumable(tmp_path) -> None
     # The same journal resumed sends exactly the rest.
     assert Runner(journal, client_for(api), concurrency=4).run() == {"created": counts[jr.PENDING]}
     assert len(api.keys) == 200 and set(api.keys.values()) == {1}
+
+
+class ReplayingAPI(FakeAPI):
+    """FakeAPI that answers a key it has seen with the record it made for it (a replay)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: dict[str, dict[str, object]] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"data": [], "has_more": False})
+        key = request.headers["Idempotency-Key"]
+        with self.lock:
+            self.keys[key] += 1
+            if key not in self.records:
+                number = len(self.records) + 1
+                body = json.loads(request.content)
+                self.records[key] = {"id": f"cus_{number}", "display_id": number, **body}
+            return httpx.Response(201, json=self.records[key])
+
+
+@pytest.mark.parametrize("stopped", [False, True])
+def test_a_run_cut_off_with_outcomes_held_resumes_exactly(tmp_path, stopped) -> None:
+    """Outcomes are held back and committed with the next mark: a kill -9 (what another
+    connection sees mid-run) or a stop loses none, and the resume sends no row twice."""
+    journal = journal_of(tmp_path, 200)
+    api = ReplayingAPI()
+    # One sender when killed, so which outcome is held at the kill is known.
+    runner = Runner(journal, client_for(api), concurrency=4 if stopped else 1)
+    killed = tmp_path / "killed.sqlite"
+    answered: list[int] = []
+
+    def after_each_row() -> None:
+        answered.append(1)
+        if len(answered) == 50:
+            if not stopped:  # the file as a kill -9 would leave it: what was committed
+                with sqlite3.connect(journal.path) as live, sqlite3.connect(killed) as copy:
+                    live.backup(copy)
+            runner.stop()  # (and the killed process sends nothing more)
+
+    runner.on_row = after_each_row
+    with pytest.raises(Interrupted):
+        runner.run()
+    if stopped:
+        resumed = journal
+    else:
+        journal.close()
+        resumed = Journal.open(killed)
+    counts = resumed.counts()
+    if not stopped:
+        # The 50th row was answered but its outcome held: still `sending`, replayed.
+        assert (counts[jr.SENDING], counts[jr.DONE]) == (1, 49)
+    else:
+        assert counts.get(jr.SENDING, 0) == 0 and counts[jr.DONE] >= 50
+    server_before = len(api.records)
+    Runner(resumed, client_for(api), concurrency=4).run()
+    final = resumed.counts()
+    assert final[jr.DONE] == final["total"] == 200
+    # No row made twice, none lost: one record per row, and each row's own.
+    assert len(api.records) == 200 >= server_before
+    assert sum(api.keys.values()) == 200 + counts.get(jr.SENDING, 0)
+    ids = [r["id"] for r in resumed.results()]
+    assert len(set(ids)) == 200 and set(ids) == {r["id"] for r in api.records.values()}
 
 
 def test_a_bug_in_a_sender_thread_is_raised_by_run(tmp_path) -> None:

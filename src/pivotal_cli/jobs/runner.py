@@ -4,8 +4,9 @@
 or what a killed or stopped run left), and for each: resolves its customer, decides
 create / update / unchanged (upsert), journals it as `sending` BEFORE the request,
 sends it with its deterministic idempotency key from one of `concurrency` sender threads,
-paced to the key's limit, and journals the outcome. What exists is read once, up front
-(`jobs/lookups.py`), as is what a row sent too long ago may already have made.
+paced to the key's limit, and journals the outcome (held back, to be committed with the
+next row's mark, and flushed before `run` returns or raises). What exists is read once,
+up front (`jobs/lookups.py`), as is what a row sent too long ago may already have made.
 
 The job stops early, leaving every row resumable (`jobs/stops.py`), when the key is
 refused (401/403), or after `max_server_errors` rows in a row failed on a server or
@@ -117,10 +118,15 @@ class Runner:
         tries at the end (the client has already retried each call a few times).
         """
         self.lookups.prepare()
-        for _ in range(passes):
-            self._pass()
-            if self._stop.is_set() or not self.journal.counts().get(jr.RETRY):
-                break
+        try:
+            for _ in range(passes):
+                self._pass()
+                if self._stop.is_set() or not self.journal.counts().get(jr.RETRY):
+                    break
+        finally:
+            # Outcomes held back (`finish_later`) are committed however the run ends; one
+            # that cannot be leaves as the journal's LocalFileError, its row still open.
+            self.journal.flush()
         if self._fatal is not None:
             raise JobStopped(
                 self._fatal.error.message,
@@ -304,11 +310,11 @@ class Runner:
         display_id: int | None,
         status: int | None,
     ) -> None:
-        self.journal.finish(row.n, jr.DONE, Outcome(action, record_id, display_id, status))
+        self.journal.finish_later(row.n, jr.DONE, Outcome(action, record_id, display_id, status))
         self.tally.add(action)
 
     def _fail(self, row: JournalRow, outcome: Outcome) -> None:
-        self.journal.finish(row.n, jr.FAILED, outcome)
+        self.journal.finish_later(row.n, jr.FAILED, outcome)
         self.tally.add("failed")
 
     def _api_error(self, row: JournalRow, error: APIError) -> None:
@@ -332,7 +338,7 @@ class Runner:
 
     def _transient(self, row: JournalRow, error: PivotalError, status: int | None) -> None:
         """A server or network failure after the client's retries: resumable, counted."""
-        self.journal.finish(
+        self.journal.finish_later(
             row.n,
             jr.RETRY,
             Outcome(
