@@ -2,19 +2,23 @@
 
 Fills an id index of N customers (default 500, the index's cap) in a temporary
 cache dir, then runs each shell's completion of the checked-in script many times in
-one shell process and prints the mean per TAB. No Python runs inside the timing.
+one shell process, and that shell's start-up alone, alternated `--repeats` times; the
+figure is the median over the pairs of (completing - start-up) / runs, per TAB, with
+the spread beside it. No Python runs inside the timing.
 
-    .venv/bin/python benchmarks/completion_ids.py [--entries 500] [--runs 50]
+    .venv/bin/python benchmarks/completion_ids.py [--entries 500] [--runs 50] [--repeats 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import alternate, run, spread
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "completions"
@@ -41,16 +45,11 @@ def fill(cache: Path, entries: int) -> None:
     (folder / "customers.tsv").write_text("".join(lines))
 
 
-def timed(argv: list[str], env: dict[str, str], runs: int) -> float:
-    started = time.perf_counter()
-    subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL)
-    return (time.perf_counter() - started) / runs * 1000
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=500)
-    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=50, help="TABs in one shell process")
+    parser.add_argument("--repeats", type=int, default=7, help="alternated pairs of processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         cache = Path(tmp) / "cache"
@@ -71,9 +70,20 @@ def main() -> None:
             if exe is None:
                 print(f"  {shell:5} not installed")
                 continue
-            # The shell's own start-up, without completing, is subtracted.
-            base = timed([exe, rest[0], "-c", ":"], env, args.runs)
-            print(f"  {shell:5} {timed([exe, *rest], env, args.runs) - base:6.2f} ms")
+            # The shell's own start-up, without completing, is subtracted pair by pair.
+            samples = alternate(
+                {
+                    "start-up": lambda e=exe, r=rest: run([e, r[0], "-c", ":"], env),
+                    "completing": lambda e=exe, r=rest: run([e, *r], env),
+                },
+                args.repeats,
+                warmup=1,
+            )
+            per_tab = [
+                (done.wall - base.wall) / args.runs * 1000
+                for done, base in zip(samples["completing"], samples["start-up"], strict=True)
+            ]
+            print(f"  {shell:5} {spread(per_tab, 'ms')}")
 
 
 if __name__ == "__main__":

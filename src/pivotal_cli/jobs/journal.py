@@ -14,6 +14,11 @@ error: resumable), `done`, `failed` (the API or a local check refused the row).
 WAL mode with synchronous=NORMAL: a commit survives the process being killed (not a
 power cut), at a cost per row small enough for thousands of rows a second. One
 connection, shared by the sender's threads under a lock.
+
+A sender's outcomes may be held back (`finish_later`) and committed with the next
+`mark_sending` or `mark_patching`, or by `flush`: one commit per row instead of two.
+Losing held outcomes to a kill is safe, as the row is still `sending` (or `patching`)
+in the file and a resume replays it under the same idempotency key.
 """
 
 from __future__ import annotations
@@ -111,6 +116,8 @@ class Journal:
     def __init__(self, path: Path | str, *, create: bool = True) -> None:
         self.path = Path(path) if str(path) != ":memory:" else path
         self._lock = threading.RLock()
+        # Outcomes not committed yet (`finish_later`), as `finish`'s parameters.
+        self._held: list[tuple[Any, ...]] = []
         memory = str(path) == ":memory:"
         made = not memory and create and _touch(Path(path))
         if not memory and not create:
@@ -173,7 +180,10 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
-            self._conn.close()
+            try:
+                self.flush()
+            finally:
+                self._conn.close()
 
     def __enter__(self) -> Journal:
         return self
@@ -243,6 +253,7 @@ class Journal:
 
     def open_rows(self, statuses: tuple[str, ...] = OPEN, chunk: int = 500) -> Iterator[JournalRow]:
         """Rows with one of `statuses`, in row order, read a chunk at a time."""
+        self.flush()
         last = 0
         marks = ",".join("?" * len(statuses))
         while True:
@@ -273,20 +284,32 @@ class Journal:
 
     def mark_sending(self, n: int, idem_key: str, now: float) -> None:
         """Committed before the request leaves: the row may reach the server from now on."""
-        with self._locked():
-            self._conn.execute(
-                "UPDATE rows SET status = ?, idem_key = ?, attempts = attempts + 1, "
-                "first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
-                (SENDING, idem_key, now, n),
-            )
+        self._mark(
+            "UPDATE rows SET status = ?, idem_key = ?, attempts = attempts + 1, "
+            "first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
+            (SENDING, idem_key, now, n),
+        )
 
     def mark_patching(self, n: int, record_id: str, display_id: int | None, now: float) -> None:
+        self._mark(
+            "UPDATE rows SET status = ?, record_id = ?, display_id = ?, "
+            "attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
+            (PATCHING, record_id, display_id, now, n),
+        )
+
+    def _mark(self, sql: str | None, values: tuple[Any, ...] = ()) -> None:
+        """A row's mark (if any), committed with the outcomes held so far: one commit.
+        Held outcomes that fail to commit are dropped, not retried: the error is raised
+        (the job stops), and their rows are still open in the file."""
         with self._locked():
-            self._conn.execute(
-                "UPDATE rows SET status = ?, record_id = ?, display_id = ?, "
-                "attempts = attempts + 1, first_sent_at = coalesce(first_sent_at, ?) WHERE n = ?",
-                (PATCHING, record_id, display_id, now, n),
-            )
+            held, self._held = self._held, []
+            if held:
+                self._conn.execute("BEGIN")
+                self._conn.executemany(_FINISH, held)
+            if sql is not None:
+                self._conn.execute(sql, values)
+            if held:
+                self._conn.execute("COMMIT")
 
     def set_plan(self, n: int, plan: dict[str, Any]) -> None:
         """Replace a row's plan before it is sent (a choice made once every row is read)."""
@@ -294,29 +317,28 @@ class Journal:
             self._conn.execute("UPDATE rows SET plan = ? WHERE n = ?", (json.dumps(plan), n))
 
     def finish(self, n: int, status: str, outcome: Outcome) -> None:
+        """The row's outcome, committed now."""
         with self._locked():
-            self._conn.execute(
-                "UPDATE rows SET status = ?, action = ?, record_id = coalesce(?, record_id), "
-                "display_id = coalesce(?, display_id), http_status = ?, error_type = ?, "
-                "error_code = ?, error_field = ?, error_message = ? WHERE n = ?",
-                (
-                    status,
-                    outcome.action,
-                    outcome.record_id,
-                    outcome.display_id,
-                    outcome.http_status,
-                    outcome.error_type,
-                    outcome.error_code,
-                    outcome.error_field,
-                    outcome.error_message,
-                    n,
-                ),
-            )
+            self._conn.execute(_FINISH, _finish_values(n, status, outcome))
+
+    def finish_later(self, n: int, status: str, outcome: Outcome, *, most: int = 64) -> None:
+        """The row's outcome, committed with the next mark, or once `most` are held, or
+        by `flush` (reads see it: they flush first)."""
+        with self._lock:
+            self._held.append(_finish_values(n, status, outcome))
+            if len(self._held) >= most:
+                self.flush()
+
+    def flush(self) -> None:
+        """Commit the outcomes held back; a failure drops them (their rows stay open)."""
+        if self._held:
+            self._mark(None)
 
     # -- reading back -----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         """Rows by status, and done rows by action (`action:created`, …)."""
+        self.flush()
         with self._locked():
             by_status = self._conn.execute(
                 "SELECT status, count(*) FROM rows GROUP BY status"
@@ -331,6 +353,7 @@ class Journal:
 
     def failures(self) -> list[tuple[int, str | None, str | None]]:
         """(row, error code, message) of every row without a good outcome yet, in order."""
+        self.flush()
         with self._locked():
             found = self._conn.execute(
                 "SELECT n, error_code, error_message FROM rows WHERE status IN (?, ?) ORDER BY n",
@@ -339,6 +362,7 @@ class Journal:
         return [(n, code, message) for n, code, message in found]
 
     def claimed_ids(self) -> set[str]:
+        self.flush()
         with self._locked():
             found = self._conn.execute(
                 "SELECT record_id FROM rows WHERE record_id IS NOT NULL"
@@ -347,6 +371,7 @@ class Journal:
 
     def results(self, *, failed: bool | None = None) -> Iterator[dict[str, Any]]:
         """Each row's input with its outcome columns; `failed` picks one side."""
+        self.flush()
         where = ""
         if failed is True:
             where = f"WHERE status NOT IN ('{DONE}')"
@@ -385,6 +410,18 @@ class Journal:
                 )
                 yield record
             last = found[-1][0]
+
+
+_FINISH = (
+    "UPDATE rows SET status = ?, action = ?, record_id = coalesce(?, record_id), "
+    "display_id = coalesce(?, display_id), http_status = ?, error_type = ?, "
+    "error_code = ?, error_field = ?, error_message = ? WHERE n = ?"
+)
+
+
+def _finish_values(n: int, status: str, o: Outcome) -> tuple[Any, ...]:
+    errors = (o.error_type, o.error_code, o.error_field, o.error_message)
+    return (status, o.action, o.record_id, o.display_id, o.http_status, *errors, n)
 
 
 def _uri(path: Path, frozen: bool) -> str:

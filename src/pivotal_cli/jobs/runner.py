@@ -3,9 +3,10 @@
 `Runner.run` reads the job's open rows from its journal (a fresh job's pending rows,
 or what a killed or stopped run left), and for each: resolves its customer, decides
 create / update / unchanged (upsert), journals it as `sending` BEFORE the request,
-sends it with its deterministic idempotency key through a bounded thread pool paced to
-the key's limit, and journals the outcome. What exists is read once, up front
-(`jobs/lookups.py`), as is what a row sent too long ago may already have made.
+sends it with its deterministic idempotency key from one of `concurrency` sender threads,
+paced to the key's limit, and journals the outcome (held back, to be committed with the
+next row's mark, and flushed before `run` returns or raises). What exists is read once,
+up front (`jobs/lookups.py`), as is what a row sent too long ago may already have made.
 
 The job stops early, leaving every row resumable (`jobs/stops.py`), when the key is
 refused (401/403), or after `max_server_errors` rows in a row failed on a server or
@@ -18,8 +19,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pivotal_cli.client import bulk
@@ -118,10 +118,15 @@ class Runner:
         tries at the end (the client has already retried each call a few times).
         """
         self.lookups.prepare()
-        for _ in range(passes):
-            self._pass()
-            if self._stop.is_set() or not self.journal.counts().get(jr.RETRY):
-                break
+        try:
+            for _ in range(passes):
+                self._pass()
+                if self._stop.is_set() or not self.journal.counts().get(jr.RETRY):
+                    break
+        finally:
+            # Outcomes held back (`finish_later`) are committed however the run ends; one
+            # that cannot be leaves as the journal's LocalFileError, its row still open.
+            self.journal.flush()
         if self._fatal is not None:
             raise JobStopped(
                 self._fatal.error.message,
@@ -142,34 +147,49 @@ class Runner:
         )
 
     def _pass(self) -> None:
-        in_flight: set[Future[None]] = set()
-        pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="import")
-        try:
-            for row in self.journal.open_rows():
-                if self._stop.is_set():
-                    break
-                while len(in_flight) >= self.concurrency * 2:
-                    done, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                    self._collect(done)
-                    if self._stop.is_set():
-                        break
-                if self._stop.is_set():
-                    break
-                in_flight.add(pool.submit(self._process, row))
-            while in_flight:
-                done, in_flight = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                self._collect(done)
-        except KeyboardInterrupt:
-            # Ctrl-C: nothing new is started; what is in flight finishes (the `finally`
-            # waits for it) and is journaled.
-            self._stop.set()
-            raise self._interrupted("Interrupted") from None
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        """One pass over the open rows: `concurrency` sender threads take them in turn.
 
-    def _collect(self, done: Iterable[Future[None]]) -> None:
-        for future in done:
-            future.result()  # a bug in a sender thread surfaces here
+        Each thread takes the next row from one shared reader of the journal: no
+        future per row, and the main thread sleeps in `join` instead of waking for every
+        answer, which keeps a large job's CPU close to the requests' own.
+        """
+        rows = self.journal.open_rows()
+        taking = threading.Lock()
+        crashed: list[BaseException] = []
+
+        def take() -> JournalRow | None:
+            with taking:
+                if self._stop.is_set() or crashed:
+                    return None
+                return next(rows, None)
+
+        def send() -> None:
+            try:
+                while (row := take()) is not None:
+                    self._process(row)
+            except BaseException as bug:  # a bug in a sender thread surfaces below
+                with taking:
+                    crashed.append(bug)
+
+        senders = [
+            threading.Thread(target=send, name=f"import-{n}", daemon=True)
+            for n in range(self.concurrency)
+        ]
+        for sender in senders:
+            sender.start()
+        try:
+            for sender in senders:
+                while sender.is_alive():
+                    sender.join(0.2)
+        except KeyboardInterrupt:
+            # Ctrl-C: nothing new is started; what is in flight finishes and is
+            # journaled before the job stops.
+            self._stop.set()
+            for sender in senders:
+                sender.join()
+            raise self._interrupted("Interrupted") from None
+        if crashed:
+            raise crashed[0]
 
     def _process(self, row: JournalRow) -> None:
         if self._stop.is_set():
@@ -290,11 +310,11 @@ class Runner:
         display_id: int | None,
         status: int | None,
     ) -> None:
-        self.journal.finish(row.n, jr.DONE, Outcome(action, record_id, display_id, status))
+        self.journal.finish_later(row.n, jr.DONE, Outcome(action, record_id, display_id, status))
         self.tally.add(action)
 
     def _fail(self, row: JournalRow, outcome: Outcome) -> None:
-        self.journal.finish(row.n, jr.FAILED, outcome)
+        self.journal.finish_later(row.n, jr.FAILED, outcome)
         self.tally.add("failed")
 
     def _api_error(self, row: JournalRow, error: APIError) -> None:
@@ -318,7 +338,7 @@ class Runner:
 
     def _transient(self, row: JournalRow, error: PivotalError, status: int | None) -> None:
         """A server or network failure after the client's retries: resumable, counted."""
-        self.journal.finish(
+        self.journal.finish_later(
             row.n,
             jr.RETRY,
             Outcome(
