@@ -41,12 +41,15 @@ OverridesOpt = Annotated[
 ]
 
 
+EventTypeArg = Annotated[
+    str, typer.Argument(metavar="TYPE", help="An event type, e.g. customer.created.")
+]
+
+
 @handle_errors
 def trigger(
     ctx: typer.Context,
-    event_type: Annotated[
-        str, typer.Argument(metavar="TYPE", help="An event type, e.g. customer.created.")
-    ],
+    event_type: EventTypeArg,
     forward_to: ForwardToOpt = DEFAULT_RECEIVER,
     overrides: OverridesOpt = None,
     secret: SecretOpt = None,
