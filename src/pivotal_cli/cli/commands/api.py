@@ -35,6 +35,23 @@ _METHOD = re.compile(r"^[A-Za-z]+$")
 _HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
+HeadersOpt = Annotated[
+    list[str] | None,
+    typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="An extra request header."),
+]
+PaginateOpt = Annotated[
+    bool,
+    typer.Option("--paginate", help="Follow next_cursor; print every item as one array."),
+]
+JsonlOpt = Annotated[
+    bool, typer.Option("--jsonl", help="Print the items one JSON object per line.")
+]
+JqExprOpt = Annotated[
+    str | None,
+    typer.Option("--jq", "-q", metavar="EXPR", help="Filter the result with a jq expression."),
+]
+
+
 @app.command("api")
 @handle_errors
 def api(
@@ -79,21 +96,10 @@ def api(
             help="Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).",
         ),
     ] = None,
-    headers: Annotated[
-        list[str] | None,
-        typer.Option("--header", "-H", metavar="'NAME: VALUE'", help="An extra request header."),
-    ] = None,
-    paginate: Annotated[
-        bool,
-        typer.Option("--paginate", help="Follow next_cursor; print every item as one array."),
-    ] = False,
-    jsonl: Annotated[
-        bool, typer.Option("--jsonl", help="Print the items one JSON object per line.")
-    ] = False,
-    jq_expr: Annotated[
-        str | None,
-        typer.Option("--jq", "-q", metavar="EXPR", help="Filter the result with a jq expression."),
-    ] = None,
+    headers: HeadersOpt = None,
+    paginate: PaginateOpt = False,
+    jsonl: JsonlOpt = False,
+    jq_expr: JqExprOpt = None,
     jq_args: JqArgOpt = None,
     include: Annotated[
         bool,

@@ -195,14 +195,15 @@ def _check_keys(app_ctx: Any, checks: list[tuple[str, Any]]) -> list[tuple[str, 
     return [r or (FAILED, "unchecked") for r in results]
 
 
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Do not check keys against the API.")]
+
+
 @app.command("status")
 @handle_errors
 @jq_flags
 def status(
     ctx: typer.Context,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Do not check keys against the API.")
-    ] = False,
+    offline: OfflineOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """List every stored workspace and mode, check each key, mark the default.

@@ -43,30 +43,33 @@ CONTACT = Resource(
 commands = register(app, CONTACT, "list", "add", "get", "update", "delete")
 
 
+SourceArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[FILE|-]",
+        help="The list: one contact a line, name, email, title (default: stdin).",
+        show_default=False,
+    ),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show the preview only; add nothing.")]
+JsonOpt = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print the contacts added as a JSON array (with --dry-run: the rows read).",
+    ),
+]
+
+
 @app.command("import")
 @handle_errors
 def import_(
     ctx: typer.Context,
     customer: CustomerRef,
-    source: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="[FILE|-]",
-            help="The list: one contact a line, name, email, title (default: stdin).",
-            show_default=False,
-        ),
-    ] = None,
+    source: SourceArg = None,
     yes: YesOpt = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show the preview only; add nothing.")
-    ] = False,
-    json_: Annotated[
-        bool,
-        typer.Option(
-            "--json",
-            help="Print the contacts added as a JSON array (with --dry-run: the rows read).",
-        ),
-    ] = False,
+    dry_run: DryRunOpt = False,
+    json_: JsonOpt = False,
 ) -> None:
     """Add a pasted list of contacts to a customer: one a line, name, email, title.
 

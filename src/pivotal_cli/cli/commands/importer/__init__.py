@@ -27,9 +27,12 @@ app = group("Create or update many records from a CSV, JSONL or JSON file, resum
 
 for _plural in BUNDLE_ORDER:
     app.command(_plural)(records.command(_plural))
-app.command("bundle")(bundle.bundle)
-app.command("resume")(resume.resume)
-app.command("status")(status.status)
-app.command("list")(listing.list_)
-app.command("results")(results.results)
-app.command("forget")(forget.forget)
+for _name, _command in (
+    ("bundle", bundle.bundle),
+    ("resume", resume.resume),
+    ("status", status.status),
+    ("list", listing.list_),
+    ("results", results.results),
+    ("forget", forget.forget),
+):
+    app.command(_name)(_command)

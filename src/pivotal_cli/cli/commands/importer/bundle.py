@@ -20,17 +20,19 @@ from pivotal_cli.cli.commands.importer.options import (
 )
 from pivotal_cli.cli.options import JsonOpt, YesOpt
 
+DirectoryArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="DIR",
+        help="A directory with customers.<ext>, contacts.<ext>, onboardings.<ext>.",
+    ),
+]
+
 
 @handle_errors
 def bundle(
     ctx: typer.Context,
-    directory: Annotated[
-        Path,
-        typer.Argument(
-            metavar="DIR",
-            help="A directory with customers.<ext>, contacts.<ext>, onboardings.<ext>.",
-        ),
-    ],
+    directory: DirectoryArg,
     mode: ModeChoice = "create",
     key: KeyOpt = None,
     customer_key: CustomerKeyOpt = None,

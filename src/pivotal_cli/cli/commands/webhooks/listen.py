@@ -47,12 +47,13 @@ def _check_host(host: str, allow_remote: bool, forwarding: bool) -> None:
     )
 
 
+PortOpt = Annotated[int, typer.Option("--port", help="Port to listen on; 0 picks a free one.")]
+
+
 @handle_errors
 def listen(
     ctx: typer.Context,
-    port: Annotated[
-        int, typer.Option("--port", help="Port to listen on; 0 picks a free one.")
-    ] = DEFAULT_PORT,
+    port: PortOpt = DEFAULT_PORT,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     allow_remote: Annotated[
         bool,

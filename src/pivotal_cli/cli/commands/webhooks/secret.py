@@ -22,13 +22,14 @@ from pivotal_cli.errors import CancelledError, PivotalError, UsageError
 app = group("Store, show or clear the webhook signing secret of the workspace.")
 
 
+StdinOpt = Annotated[bool, typer.Option("--stdin", help="Read the secret from standard input.")]
+
+
 @app.command("set")
 @handle_errors
 def secret_set(
     ctx: typer.Context,
-    stdin: Annotated[
-        bool, typer.Option("--stdin", help="Read the secret from standard input.")
-    ] = False,
+    stdin: StdinOpt = False,
 ) -> None:
     """Store the workspace's signing secret in the keyring (asked for with hidden input)."""
     from pivotal_cli.domain.webhook_signing import mask_secret

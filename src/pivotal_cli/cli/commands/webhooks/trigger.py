@@ -26,25 +26,32 @@ if TYPE_CHECKING:
     from pivotal_cli.webhooks.forward import Sent
 
 
+ForwardToOpt = Annotated[
+    str,
+    typer.Option("--forward-to", metavar="URL", help="Where to POST the event."),
+]
+OverridesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Set a field, e.g. data.object.phase=launch (or phase=launch); values are "
+        "typed: numbers, true, null, JSON.",
+    ),
+]
+
+
+EventTypeArg = Annotated[
+    str, typer.Argument(metavar="TYPE", help="An event type, e.g. customer.created.")
+]
+
+
 @handle_errors
 def trigger(
     ctx: typer.Context,
-    event_type: Annotated[
-        str, typer.Argument(metavar="TYPE", help="An event type, e.g. customer.created.")
-    ],
-    forward_to: Annotated[
-        str,
-        typer.Option("--forward-to", metavar="URL", help="Where to POST the event."),
-    ] = DEFAULT_RECEIVER,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--set",
-            metavar="PATH=VALUE",
-            help="Set a field, e.g. data.object.phase=launch (or phase=launch); values are "
-            "typed: numbers, true, null, JSON.",
-        ),
-    ] = None,
+    event_type: EventTypeArg,
+    forward_to: ForwardToOpt = DEFAULT_RECEIVER,
+    overrides: OverridesOpt = None,
     secret: SecretOpt = None,
     print_only: Annotated[
         bool, typer.Option("--print", help="Print the signed request; send nothing.")

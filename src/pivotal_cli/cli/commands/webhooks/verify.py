@@ -40,6 +40,20 @@ def _request(raw: bytes) -> tuple[list[tuple[str, str]], bytes]:
         raise UsageError("The request file has no blank line between headers and body.") from None
 
 
+SignatureOpt = Annotated[
+    str | None,
+    typer.Option("--signature", metavar="'v1,…'", help="The svix-signature header."),
+]
+RequestOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--request",
+        metavar="FILE|-",
+        help="A raw HTTP request: headers, a blank line, the body.",
+    ),
+]
+
+
 @handle_errors
 def verify_cmd(
     ctx: typer.Context,
@@ -55,19 +69,9 @@ def verify_cmd(
         str | None,
         typer.Option("--timestamp", metavar="SECONDS", help="The svix-timestamp header."),
     ] = None,
-    signature: Annotated[
-        str | None,
-        typer.Option("--signature", metavar="'v1,…'", help="The svix-signature header."),
-    ] = None,
+    signature: SignatureOpt = None,
     body: BodyOpt = None,
-    request: Annotated[
-        str | None,
-        typer.Option(
-            "--request",
-            metavar="FILE|-",
-            help="A raw HTTP request: headers, a blank line, the body.",
-        ),
-    ] = None,
+    request: RequestOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
 ) -> None:
     """Check a delivery's signature: exit 0 and "valid", or exit 1 and the precise reason.
