@@ -21,6 +21,7 @@ PARTIAL_NOTE = "Finished; some rows failed"
 def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -> None:
     """Bind to the key's workspace, estimate, confirm (live keys), send, report."""
     from pivotal_cli.errors import ExitCode
+    from pivotal_cli.jobs import job_target
     from pivotal_cli.jobs.session import Session
 
     out = app_ctx.output
@@ -28,6 +29,8 @@ def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -
     client = app_ctx.client(target=target, waiting=False, paced_by_caller=True)
     try:
         session = Session.start(client, journals)
+        for journal, _ in journals:
+            job_target.record(journal, target, session.identity.org_slug)
         if session.to_send:
             _estimate(out, session.to_send, session.limit, session.remaining)
         else:
