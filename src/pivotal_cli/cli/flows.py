@@ -34,7 +34,10 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
 
 
 def select_columns(
-    available: Sequence[Column], default: Sequence[str], requested: str | None
+    available: Sequence[Column],
+    default: Sequence[str],
+    requested: str | None,
+    flag: str = "--columns",
 ) -> list[Column]:
     """The columns to show: `--columns a,b` if given, else the defaults.
 
@@ -42,6 +45,7 @@ def select_columns(
     dotted path into one (`metadata.tier`); anything else is a typo, refused before
     any request with the list of valid names.
     """
+    from pivotal_cli.cli.field_check import check_names
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.columns import Column
 
@@ -49,12 +53,8 @@ def select_columns(
     names = [n.strip() for n in requested.split(",")] if requested else list(default)
     names = [n for n in names if n]
     if not names:
-        raise UsageError("--columns: name at least one column.")
-    unknown = [n for n in names if n not in by_key and n.split(".")[0] not in by_key]
-    if unknown:
-        raise UsageError(
-            f"--columns/--json: unknown field '{unknown[0]}'; valid: {', '.join(by_key)}."
-        )
+        raise UsageError(f"{flag}: name at least one field.")
+    check_names(names, list(by_key), flag)
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
 
@@ -135,7 +135,7 @@ def emit_record(
     if requested:
         from pivotal_cli.render.columns import Column
 
-        chosen = select_columns(columns, (), requested)
+        chosen = select_columns(columns, (), requested, "--json" if json_ else "--columns")
         if template is None and jq is None and not json_:
             fields = [Column(c.key, c.key, human=c.human) for c in chosen]
             app_ctx.output.record(obj, fields)
@@ -187,11 +187,11 @@ def show_list(
     if jq is not None and (jsonl or csv_):
         raise UsageError("--jq works on the JSON result: drop --jsonl or --csv.")
     if template is not None:
-        from pivotal_cli.cli.query import check_template
+        from pivotal_cli.cli.field_check import check_template
 
         if jq is not None or json_ or jsonl or csv_:
             raise UsageError("--template prints text: drop --jq, --json, --jsonl or --csv.")
-        check_template(template)
+        check_template(template, [c.key for c in columns])
     jq_vars = check_jq(jq, jq_args)
     fmt = (
         Format.json
@@ -200,7 +200,9 @@ def show_list(
             json_=json_, jsonl=jsonl, csv_=csv_, configured=lambda: app_ctx.config.output
         )
     )
-    chosen = select_columns(columns, default, requested)
+    chosen = select_columns(
+        columns, default, requested, "--json" if json_ or jsonl else "--columns"
+    )
     from pivotal_cli.settings.id_index import Collector
 
     seen = Collector()
