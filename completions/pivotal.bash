@@ -498,7 +498,7 @@ _pivotal_node() {
         ;;
     'webhooks secret set')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --stdin)
+        _pivotal_opts=(-h --help --insecure-storage --stdin)
         _pivotal_vopts='  '
         _pivotal_args=()
         ;;

@@ -4,7 +4,6 @@ prints whole objects."""
 
 from __future__ import annotations
 
-
 import pytest
 
 from pivotal_cli.domain.field_names import template_fields, unknown

@@ -884,6 +884,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks secret clear'" -s 'h' -l 'help' -
 
 # pivotal webhooks secret set
 complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -l 'insecure-storage' -d 'Keep the secret in a 0600 file instead of the OS keyring (for machines without one).'
 complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -l 'stdin' -d 'Read the secret from standard input.'
 
 # pivotal webhooks secret show
