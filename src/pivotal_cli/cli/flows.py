@@ -296,9 +296,10 @@ def write_record(
     """
     out = app_ctx.output
     target = app_ctx.target()
-    app_ctx.mark_target(target)
     if launch:
         confirm_launch(app_ctx, target, launch, yes)
+    if not launch or live_label(target) is None:
+        app_ctx.mark_target(target)
     with app_ctx.client(target=target) as client:
         result = send(client)
     record = result.record()
@@ -330,10 +331,15 @@ def soft_delete(
         what = describe(found)
         # The question needs the workspace; a key from PIVOTAL_API_KEY does not say
         # which, so ask /me, but only when someone is there to answer.
-        question = (
-            "" if yes or not out.interactive else f"Delete {what} from {_where(client, target)}?"
+        asking = not yes and out.interactive
+        where = _where(client, target) if asking else target.label
+        confirm_live(
+            app_ctx,
+            where if target.mode == "live" else None,
+            f"Delete {what} from {where}?",
+            yes=yes,
+            ask_anyway=True,
         )
-        out.confirm(question, assume_yes=yes)
         deleted = api.delete(client, str(found["id"]))
     app_ctx.forget_id(found)
     if json_:
@@ -351,17 +357,58 @@ def _where(client: Client, target: Target) -> str:
     return target.label
 
 
-def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -> None:
-    """Entering `launch` with a live key fires real automations: warn and ask first."""
-    if target.mode != "live" or target.source == "sandbox":
+def live_label(target: Target, workspace: str | None = None) -> str | None:
+    """`acme (LIVE)` when `target` holds a live key, whatever the path (the embedded
+    sandbox, a served one, the real API); None for a test key."""
+    if target.mode != "live":
+        return None
+    from dataclasses import replace
+
+    return (replace(target, workspace=workspace) if workspace else target).label
+
+
+def confirm_live(
+    app_ctx: AppContext,
+    live: str | None,
+    question: str,
+    *,
+    yes: bool,
+    notes: Sequence[str] = (),
+    tip: str | None = None,
+    ask_anyway: bool = False,
+) -> None:
+    """The one rule for a change a live key makes real (entering launch, deleting,
+    importing): say it is live (`live`, from `live_label`) and what fires, then ask;
+    --yes skips the question, and no terminal refuses (exit 3, "pass --yes"). A test
+    key is not asked, unless `ask_anyway` (a delete always asks)."""
+    if live is None and not ask_anyway:
         return
     out = app_ctx.output
-    out.warn(
-        f"Moving {label} into launch fires launch-day automations: a Slack DM to the CSM, "
-        "a calendar entry, and possibly a launch-recap email."
+    if live is not None:
+        out.warn(f"Live mode: {live}. Changes are real and fire integrations.")
+    for note in notes:
+        out.warn(note)
+    if tip and not yes:
+        out.info(tip)
+    out.confirm(question, assume_yes=yes)
+
+
+def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -> None:
+    """Entering `launch` with a live key fires real automations: warn and ask first."""
+    live = live_label(target)
+    if live is None:
+        return
+    confirm_live(
+        app_ctx,
+        live,
+        "Enter launch with the live key?",
+        yes=yes,
+        notes=[
+            f"Moving {label} into launch fires launch-day automations: a Slack DM to the "
+            "CSM, a calendar entry, and possibly a launch-recap email."
+        ],
+        tip="Backfilling history? Use a test key (--test) to suppress them.",
     )
-    out.info("Backfilling history? Use a test key (--test) to suppress them.")
-    out.confirm("Enter launch with the live key?", assume_yes=yes)
 
 
 def _value_at(row: Record, key: str) -> JSONValue:

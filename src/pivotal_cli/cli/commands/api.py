@@ -166,12 +166,14 @@ def api(
         _print_dry_run(app_ctx, target, request)
         return
 
-    live = target.mode == "live" and target.source != "sandbox"
-    if verb not in ("GET", "HEAD"):
+    if verb == "DELETE":
+        from pivotal_cli.cli.flows import confirm_live, live_label
+
+        # A live key, the sandbox's too, asks as every delete with one does.
+        question = f"Send DELETE {request.path} with the live key?"
+        confirm_live(app_ctx, live_label(target), question, yes=yes)
+    if verb not in ("GET", "HEAD") and (verb != "DELETE" or target.mode != "live"):
         app_ctx.mark_target(target)
-    if verb == "DELETE" and live:
-        out = app_ctx.output
-        out.confirm(f"Send DELETE {request.path} with the live key?", assume_yes=yes)
 
     with app_ctx.client(target=target) as client:
         pages = send_pages(client, request, paginate)
