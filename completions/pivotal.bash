@@ -545,6 +545,10 @@ _pivotal_value() {
     'api|-F'|'api|--field')
         _pivotal_kind=atfile
         ;;
+    'api|-X'|'api|--method')
+        _pivotal_kind=choice
+        _pivotal_vals=(GET POST PATCH DELETE PUT HEAD)
+        ;;
     'completion|#0')
         _pivotal_kind=choice
         _pivotal_vals=(bash zsh fish)
@@ -629,6 +633,10 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=customers
         ;;
+    'dash|--week')
+        _pivotal_kind=choice
+        _pivotal_vals=(this next last)
+        ;;
     'export|-f'|'export|--format')
         _pivotal_kind=choice
         _pivotal_vals=(jsonl csv json)
@@ -643,20 +651,64 @@ _pivotal_value() {
     'help|#0')
         _pivotal_nargs=-1
         ;;
+    'import bundle|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import bundle|--errors')
         _pivotal_kind=file
+        ;;
+    'import bundle|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
         ;;
     'import bundle|#0')
         _pivotal_kind=file
         ;;
+    'import contacts|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import contacts|--errors')
         _pivotal_kind=file
+        ;;
+    'import contacts|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import contacts|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
+        ;;
+    'import customers|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
         ;;
     'import customers|--errors')
         _pivotal_kind=file
         ;;
+    'import customers|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import customers|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
+        ;;
+    'import onboardings|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import onboardings|--errors')
         _pivotal_kind=file
+        ;;
+    'import onboardings|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import onboardings|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
         ;;
     'onboardings advance|--to')
         _pivotal_kind=choice
@@ -761,17 +813,37 @@ _pivotal_value() {
     'sandbox reset|--db')
         _pivotal_kind=file
         ;;
+    'sandbox reset|--seed')
+        _pivotal_kind=choice
+        _pivotal_vals=(demo empty)
+        ;;
     'sandbox serve|--db')
         _pivotal_kind=file
         ;;
+    'sandbox serve|--seed')
+        _pivotal_kind=choice
+        _pivotal_vals=(demo empty)
+        ;;
     'sandbox webhooks add|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox webhooks add|-e'|'sandbox webhooks add|--events')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
         ;;
     'sandbox webhooks deliver|--db')
         _pivotal_kind=file
         ;;
     'sandbox webhooks deliveries|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox webhooks deliveries|--event-type')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
+        ;;
+    'sandbox webhooks deliveries|--status')
+        _pivotal_kind=choice
+        _pivotal_vals=(pending succeeded failed)
         ;;
     'sandbox webhooks list|--db')
         _pivotal_kind=file
@@ -788,8 +860,28 @@ _pivotal_value() {
     'sandbox webhooks show|--db')
         _pivotal_kind=file
         ;;
+    'status|--week')
+        _pivotal_kind=choice
+        _pivotal_vals=(this next last)
+        ;;
+    'webhooks listen|--events')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
+        ;;
+    'webhooks listen|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(text json)
+        ;;
     'webhooks replay|#0')
         _pivotal_nargs=-1
+        ;;
+    'webhooks sign|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(headers curl json)
+        ;;
+    'webhooks trigger|#0')
+        _pivotal_kind=choice
+        _pivotal_vals=(customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
         ;;
     esac
 }

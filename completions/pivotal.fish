@@ -214,7 +214,7 @@ complete -c pivotal -n "__pivotal_at 'api'" -s 'i' -l 'include' -d 'Print the st
 complete -c pivotal -n "__pivotal_at 'api'" -l 'input' -x -d 'Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'q' -l 'jq' -x -d 'Filter the result with a jq expression.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'jsonl' -d 'Print the items one JSON object per line.'
-complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -d 'HTTP method (default: GET, or POST with fields or --input).'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -k -a 'GET POST PATCH DELETE PUT HEAD' -d 'HTTP method (default: GET, or POST with fields or --input).'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'paginate' -d 'Follow next_cursor; print every item as one array.'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'f' -l 'raw-field' -x -d 'A string field.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'silent' -d 'Do not print the body.'
@@ -455,7 +455,7 @@ complete -c pivotal -n "__pivotal_at 'customers update' 0 1" -x -a '(__pivotal_i
 # pivotal dash
 complete -c pivotal -n "__pivotal_at 'dash'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'dash'" -l 'interval' -x -d 'Refresh at most this often; raised to what the rate-limit budget allows.'
-complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -k -a 'this next last' -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
 
 # pivotal doctor
 complete -c pivotal -n "__pivotal_at 'doctor'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
@@ -495,42 +495,42 @@ complete -c pivotal -n "__pivotal_at 'import'" -s 'h' -l 'help' -d 'Show this me
 
 # pivotal import bundle
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
-complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'import bundle' 0 1" -r -F
 
 # pivotal import contacts
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import customers
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
@@ -544,15 +544,15 @@ complete -c pivotal -n "__pivotal_at 'import list'" -l 'json' -d 'Print the API\
 
 # pivotal import onboardings
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
@@ -754,7 +754,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox keys'" -l 'json' -d 'Print JSON on
 # pivotal sandbox reset
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -s 'h' -l 'help' -d 'Show this message and exit.'
-complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
+complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'seed' -x -k -a 'demo empty' -d 'Data for a new store: demo or empty.'
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal sandbox serve
@@ -765,7 +765,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox serve'" -s 'h' -l 'help' -d 'Show 
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'host' -x -d 'Address to listen on.'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'port' -x -d 'Port to listen on; 0 picks a free one.'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'rate-limit' -x -d 'Requests per minute per key, or off [default: 60 live, 30 test].'
-complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
+complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -k -a 'demo empty' -d 'Data for a new store: demo or empty.'
 
 # pivotal sandbox webhooks
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'add' -d 'Add an endpoint; prints its id and its signing secret (shown once).'
@@ -781,7 +781,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox webhooks'" -s 'h' -l 'help' -d 'Sh
 # pivotal sandbox webhooks add
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'allow-remote' -d 'Allow a URL off this machine: every record the sandbox writes is sent there.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'json' -d 'Print JSON on stdout.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'test-mode' -d 'Receive the events of test keys instead of live keys.'
@@ -794,11 +794,11 @@ complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliver'" -l 'json' -d 'P
 # pivotal sandbox webhooks deliveries
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'endpoint' -x -d 'Only this endpoint\'s.'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'event-type' -x -d 'Only these events (customer.*, a type).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'event-type' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Only these events (customer.*, a type).'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'json' -d 'Print JSON on stdout.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'L' -l 'limit' -x -d 'At most N, newest first.'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'status' -x -d 'Only this status: pending, succeeded or failed.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'status' -x -k -a 'pending succeeded failed' -d 'Only this status: pending, succeeded or failed.'
 
 # pivotal sandbox webhooks list
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks list'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
@@ -833,7 +833,7 @@ complete -c pivotal -n "__pivotal_at 'status'" -l 'arg' -x -d 'A string variable
 complete -c pivotal -n "__pivotal_at 'status'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'status'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
-complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -k -a 'this next last' -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
 
 # pivotal webhooks
 complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'events' -d 'List the documented event types, with when each fires.'
@@ -852,8 +852,8 @@ complete -c pivotal -n "__pivotal_at 'webhooks events'" -l 'json' -d 'Print JSON
 
 # pivotal webhooks listen
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'allow-remote' -d 'Allow a --host other machines can reach: they could send it deliveries.'
-complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
-complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -d 'One line per event, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -k -a 'text json' -d 'One line per event, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'forward-to' -x -d 'Forward each delivery (raw body, original headers) to your app; the sender gets the app\'s status.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'host' -x -d 'Address to listen on.'
@@ -893,7 +893,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks secret show'" -l 'reveal' -d 'Pri
 
 # pivotal webhooks sign
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'
-complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'format' -x -d 'Header lines, a curl command, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'format' -x -k -a 'headers curl json' -d 'Header lines, a curl command, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'id' -x -d 'The svix-id [default: a new one].'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
@@ -906,6 +906,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -s 'h' -l 'help' -d 'Sh
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'print' -d 'Print the signed request; send nothing.'
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'set' -x -d 'Set a field, e.g. data.object.phase=launch (or phase=launch); values are typed: numbers, true, null, JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger' 0 1" -x -k -a 'customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed'
 
 # pivotal webhooks verify
 complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'
