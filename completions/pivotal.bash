@@ -18,8 +18,8 @@ _pivotal_node() {
         ;;
     api)
         _pivotal_subs=()
-        _pivotal_opts=(--arg --dry-run -F -f --field -H -h --header --help -i --idempotency-key --include --input --jq --jsonl --method --paginate -q --raw-field --silent -X -y --yes)
-        _pivotal_vopts=' --arg -F --field -H --header --idempotency-key --input -q --jq -X --method -f --raw-field '
+        _pivotal_opts=(--arg --dry-run -F -f --field -H -h --header --help -i --idempotency-key --include --input --jq --jsonl --method --paginate -q --raw-field --silent -t --template -X -y --yes)
+        _pivotal_vopts=' --arg -F --field -H --header --idempotency-key --input -q --jq -X --method -f --raw-field -t --template '
         _pivotal_args=(1:1)
         ;;
     auth)

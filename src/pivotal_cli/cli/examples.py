@@ -172,7 +172,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal api /customers --paginate --jq '.[].name'",
         "$ pivotal api -X PATCH /onboardings/1108 -f notes='Kickoff moved'",
         "$ pivotal api -X POST /customers -F name=Acme -F mrr=1200",
-        "$ pivotal api /customers -f status=at_risk --include",
+        "$ pivotal api -X GET /customers -f status=at_risk --include",
+        "$ pivotal api /customers --paginate -t '{display_id} {name}'",
     ),
     # sandbox
     "sandbox": ("$ pivotal sandbox serve", "$ pivotal --sandbox customers list"),

@@ -58,7 +58,7 @@ def suggestions(group: Any, ctx: Any, typo: str) -> list[str]:
 
     from pivotal_cli.cli import app
 
-    root = typer.main.get_command(app.app)
+    root: Any = typer.main.get_command(app.app)
     root_ctx = root.make_context("pivotal", [], resilient_parsing=True)
     here_path = _path(ctx)[1:]
     elsewhere = []
