@@ -71,10 +71,34 @@ _pivotal_node() {
         _pivotal_args=()
         ;;
     completion)
+        _pivotal_subs=(bash fish install zsh)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'completion bash')
         _pivotal_subs=()
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
-        _pivotal_args=(1:1)
+        _pivotal_args=()
+        ;;
+    'completion fish')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'completion install')
+        _pivotal_subs=()
+        _pivotal_opts=(--dry-run -h --help --print-path)
+        _pivotal_vopts='  '
+        _pivotal_args=(0:1)
+        ;;
+    'completion zsh')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
         ;;
     config)
         _pivotal_subs=(get list set unset)
@@ -549,7 +573,7 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(GET POST PATCH DELETE PUT HEAD)
         ;;
-    'completion|#0')
+    'completion install|#0')
         _pivotal_kind=choice
         _pivotal_vals=(bash zsh fish)
         ;;

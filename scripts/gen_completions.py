@@ -83,7 +83,7 @@ def _named_values(param: Any, path: tuple[str, ...]) -> tuple[str, ...]:
     source = NAMED_VALUES.get((*path, param.name)) or NAMED_VALUES.get(param.name)
     if source is not None:
         return tuple(source())
-    metavar = getattr(param, "metavar", None) or ""
+    metavar = (getattr(param, "metavar", None) or "").strip("[]")
     words = tuple(w for w in metavar.split("|") if _METAVAR_WORD.fullmatch(w))
     return words if "|" in metavar and len(words) >= 2 else ()
 

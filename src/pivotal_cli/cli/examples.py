@@ -155,9 +155,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "doctor": ("$ pivotal doctor", "$ pivotal --sandbox doctor --json"),
     "help": ("$ pivotal help", "$ pivotal help onboardings advance"),
     "completion": (
+        "# Put the script where your shell ($SHELL) loads it",
+        "$ pivotal completion install",
         "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
         '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
         "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
+    ),
+    "completion install": (
+        "$ pivotal completion install",
+        "$ pivotal completion install zsh",
+        "$ pivotal completion install fish --print-path",
+        "$ pivotal completion install bash --dry-run",
     ),
     "export": (
         "# Everything, as a bundle directory with a manifest",

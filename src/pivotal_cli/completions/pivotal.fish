@@ -50,6 +50,10 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
+            case 'completion|bash' 'completion|fish' 'completion|install' 'completion|zsh'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
             case 'config|get' 'config|list' 'config|set' 'config|unset'
                 set path (string trim -- "$path $w")
                 set npos 0
@@ -172,7 +176,7 @@ complete -c pivotal -f
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'api' -d 'Send a request to PATH and print the JSON answer (pretty on a terminal).'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
-complete -c pivotal -n "__pivotal_at '' 0 1" -a 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'completion' -d 'Print or install the shell completion script for bash, zsh or fish.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'config' -d 'Read and change settings: default workspace and mode, pager, output format.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
@@ -265,8 +269,26 @@ complete -c pivotal -n "__pivotal_at 'cache'" -s 'h' -l 'help' -d 'Show this mes
 complete -c pivotal -n "__pivotal_at 'cache clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal completion
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'bash' -d 'Print the bash completion script. It completes commands, options, enum values and recently seen ids without starting Python. Load it with `source <(pivotal completion bash)`.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'fish' -d 'Print the fish completion script. It completes commands, options, enum values and recently seen ids without starting Python. Save it with `pivotal completion fish > ~/.config/fish/completions/pivotal.fish`.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'install' -d 'Install the completion script where the shell loads it, and say where.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'zsh' -d 'Print the zsh completion script. It completes commands, options, enum values and recently seen ids without starting Python. Save it with `pivotal completion zsh > "${fpath[1]}/_pivotal"`.'
 complete -c pivotal -n "__pivotal_at 'completion'" -s 'h' -l 'help' -d 'Show this message and exit.'
-complete -c pivotal -n "__pivotal_at 'completion' 0 1" -x -k -a 'bash zsh fish'
+
+# pivotal completion bash
+complete -c pivotal -n "__pivotal_at 'completion bash'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal completion fish
+complete -c pivotal -n "__pivotal_at 'completion fish'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal completion install
+complete -c pivotal -n "__pivotal_at 'completion install'" -l 'dry-run' -d 'Say what would be written; write nothing.'
+complete -c pivotal -n "__pivotal_at 'completion install'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'completion install'" -l 'print-path' -d 'Print where the script goes; write nothing.'
+complete -c pivotal -n "__pivotal_at 'completion install' 0 1" -x -k -a 'bash zsh fish'
+
+# pivotal completion zsh
+complete -c pivotal -n "__pivotal_at 'completion zsh'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal config
 complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'get' -d 'Print one setting\'s value; exit 1, printing nothing, when it is not set.'
