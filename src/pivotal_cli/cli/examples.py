@@ -161,6 +161,12 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
         "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
     ),
+    "completion bash": (
+        "$ source <(pivotal completion bash)",
+        "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
+    ),
+    "completion zsh": ('$ pivotal completion zsh > "${fpath[1]}/_pivotal"',),
+    "completion fish": ("$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",),
     "completion install": (
         "$ pivotal completion install",
         "$ pivotal completion install zsh",

@@ -53,7 +53,9 @@ def select_columns(
     names = [n.strip() for n in requested.split(",")] if requested else list(default)
     names = [n for n in names if n]
     if not names:
-        raise UsageError(f"{flag}: name at least one field.")
+        raise UsageError(
+            f"{flag}: name at least one {'column' if flag == '--columns' else 'field'}."
+        )
     check_names(names, list(by_key), flag)
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
