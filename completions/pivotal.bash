@@ -18,8 +18,8 @@ _pivotal_node() {
         ;;
     api)
         _pivotal_subs=()
-        _pivotal_opts=(--arg --dry-run -F -f --field -H -h --header --help -i --idempotency-key --include --input --jq --jsonl --method --paginate -q --raw-field --silent -X -y --yes)
-        _pivotal_vopts=' --arg -F --field -H --header --idempotency-key --input -q --jq -X --method -f --raw-field '
+        _pivotal_opts=(--arg --dry-run -F -f --field -H -h --header --help -i --idempotency-key --include --input --jq --jsonl --method --paginate -q --raw-field --silent -t --template -X -y --yes)
+        _pivotal_vopts=' --arg -F --field -H --header --idempotency-key --input -q --jq -X --method -f --raw-field -t --template '
         _pivotal_args=(1:1)
         ;;
     auth)
@@ -71,10 +71,34 @@ _pivotal_node() {
         _pivotal_args=()
         ;;
     completion)
+        _pivotal_subs=(bash fish install zsh)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'completion bash')
         _pivotal_subs=()
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
-        _pivotal_args=(1:1)
+        _pivotal_args=()
+        ;;
+    'completion fish')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'completion install')
+        _pivotal_subs=()
+        _pivotal_opts=(--dry-run -h --help --print-path)
+        _pivotal_vopts='  '
+        _pivotal_args=(0:1)
+        ;;
+    'completion zsh')
+        _pivotal_subs=()
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
         ;;
     config)
         _pivotal_subs=(get list set unset)
@@ -498,7 +522,7 @@ _pivotal_node() {
         ;;
     'webhooks secret set')
         _pivotal_subs=()
-        _pivotal_opts=(-h --help --stdin)
+        _pivotal_opts=(-h --help --insecure-storage --stdin)
         _pivotal_vopts='  '
         _pivotal_args=()
         ;;
@@ -545,7 +569,11 @@ _pivotal_value() {
     'api|-F'|'api|--field')
         _pivotal_kind=atfile
         ;;
-    'completion|#0')
+    'api|-X'|'api|--method')
+        _pivotal_kind=choice
+        _pivotal_vals=(GET POST PATCH DELETE PUT HEAD)
+        ;;
+    'completion install|#0')
         _pivotal_kind=choice
         _pivotal_vals=(bash zsh fish)
         ;;
@@ -629,6 +657,10 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=customers
         ;;
+    'dash|--week')
+        _pivotal_kind=choice
+        _pivotal_vals=(this next last)
+        ;;
     'export|-f'|'export|--format')
         _pivotal_kind=choice
         _pivotal_vals=(jsonl csv json)
@@ -643,20 +675,64 @@ _pivotal_value() {
     'help|#0')
         _pivotal_nargs=-1
         ;;
+    'import bundle|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import bundle|--errors')
         _pivotal_kind=file
+        ;;
+    'import bundle|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
         ;;
     'import bundle|#0')
         _pivotal_kind=file
         ;;
+    'import contacts|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import contacts|--errors')
         _pivotal_kind=file
+        ;;
+    'import contacts|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import contacts|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
+        ;;
+    'import customers|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
         ;;
     'import customers|--errors')
         _pivotal_kind=file
         ;;
+    'import customers|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import customers|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
+        ;;
+    'import onboardings|--customer-key')
+        _pivotal_kind=choice
+        _pivotal_vals=(id display_id slug)
+        ;;
     'import onboardings|--errors')
         _pivotal_kind=file
+        ;;
+    'import onboardings|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(csv jsonl json)
+        ;;
+    'import onboardings|--mode')
+        _pivotal_kind=choice
+        _pivotal_vals=(create upsert)
         ;;
     'onboardings advance|--to')
         _pivotal_kind=choice
@@ -761,17 +837,37 @@ _pivotal_value() {
     'sandbox reset|--db')
         _pivotal_kind=file
         ;;
+    'sandbox reset|--seed')
+        _pivotal_kind=choice
+        _pivotal_vals=(demo empty)
+        ;;
     'sandbox serve|--db')
         _pivotal_kind=file
         ;;
+    'sandbox serve|--seed')
+        _pivotal_kind=choice
+        _pivotal_vals=(demo empty)
+        ;;
     'sandbox webhooks add|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox webhooks add|-e'|'sandbox webhooks add|--events')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
         ;;
     'sandbox webhooks deliver|--db')
         _pivotal_kind=file
         ;;
     'sandbox webhooks deliveries|--db')
         _pivotal_kind=file
+        ;;
+    'sandbox webhooks deliveries|--event-type')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
+        ;;
+    'sandbox webhooks deliveries|--status')
+        _pivotal_kind=choice
+        _pivotal_vals=(pending succeeded failed)
         ;;
     'sandbox webhooks list|--db')
         _pivotal_kind=file
@@ -788,8 +884,28 @@ _pivotal_value() {
     'sandbox webhooks show|--db')
         _pivotal_kind=file
         ;;
+    'status|--week')
+        _pivotal_kind=choice
+        _pivotal_vals=(this next last)
+        ;;
+    'webhooks listen|--events')
+        _pivotal_kind=choice
+        _pivotal_vals=('*' 'contact.*' 'customer.*' 'onboarding.*' 'task.*' customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
+        ;;
+    'webhooks listen|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(text json)
+        ;;
     'webhooks replay|#0')
         _pivotal_nargs=-1
+        ;;
+    'webhooks sign|--format')
+        _pivotal_kind=choice
+        _pivotal_vals=(headers curl json)
+        ;;
+    'webhooks trigger|#0')
+        _pivotal_kind=choice
+        _pivotal_vals=(customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed)
         ;;
     esac
 }

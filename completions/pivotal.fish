@@ -50,6 +50,10 @@ function __pivotal_state --description 'Find the pivotal command being completed
                 set path (string trim -- "$path $w")
                 set npos 0
                 set dd 0
+            case 'completion|bash' 'completion|fish' 'completion|install' 'completion|zsh'
+                set path (string trim -- "$path $w")
+                set npos 0
+                set dd 0
             case 'config|get' 'config|list' 'config|set' 'config|unset'
                 set path (string trim -- "$path $w")
                 set npos 0
@@ -98,7 +102,7 @@ end
 function __pivotal_nargs --argument-names path option
     # How many words option $option of the command at $path takes (0: a flag).
     switch "$path|$option"
-        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'auth status|--arg' 'auth status|-q' 'auth status|--jq' 'config list|--arg' 'config list|-q' 'config list|--jq' 'contacts add|--arg' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-q' 'contacts add|--jq' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts delete|--arg' 'contacts delete|-q' 'contacts delete|--jq' 'contacts get|--arg' 'contacts get|-c' 'contacts get|--columns' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|--arg' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-q' 'contacts update|--jq' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|--arg' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-q' 'customers create|--jq' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers delete|--arg' 'customers delete|-q' 'customers delete|--jq' 'customers get|--arg' 'customers get|-c' 'customers get|--columns' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|--arg' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-q' 'customers update|--jq' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'doctor|--arg' 'doctor|-q' 'doctor|--jq' 'export|-f' 'export|--format' 'export|-o' 'export|--output' 'health|--arg' 'health|-q' 'health|--jq' 'import bundle|--concurrency' 'import bundle|--customer-key' 'import bundle|--errors' 'import bundle|--key' 'import bundle|--mode' 'import contacts|--concurrency' 'import contacts|--customer-key' 'import contacts|--errors' 'import contacts|--format' 'import contacts|--key' 'import contacts|--map' 'import contacts|--mode' 'import customers|--concurrency' 'import customers|--customer-key' 'import customers|--errors' 'import customers|--format' 'import customers|--key' 'import customers|--map' 'import customers|--mode' 'import onboardings|--concurrency' 'import onboardings|--customer-key' 'import onboardings|--errors' 'import onboardings|--format' 'import onboardings|--key' 'import onboardings|--map' 'import onboardings|--mode' 'import results|-o' 'import results|--output' 'import resume|--concurrency' 'me|--arg' 'me|-q' 'me|--jq' 'onboardings advance|--arg' 'onboardings advance|-q' 'onboardings advance|--jq' 'onboardings advance|--to' 'onboardings at-risk|--arg' 'onboardings at-risk|-q' 'onboardings at-risk|--jq' 'onboardings back|--arg' 'onboardings back|-q' 'onboardings back|--jq' 'onboardings create|--arg' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|-q' 'onboardings create|--jq' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings delete|--arg' 'onboardings delete|-q' 'onboardings delete|--jq' 'onboardings get|--arg' 'onboardings get|-c' 'onboardings get|--columns' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings pause|--arg' 'onboardings pause|-q' 'onboardings pause|--jq' 'onboardings resume|--arg' 'onboardings resume|-q' 'onboardings resume|--jq' 'onboardings update|--arg' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|-q' 'onboardings update|--jq' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'onboardings wait|--arg' 'onboardings wait|-q' 'onboardings wait|--jq' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'sandbox webhooks add|--db' 'sandbox webhooks add|-e' 'sandbox webhooks add|--events' 'sandbox webhooks deliver|--db' 'sandbox webhooks deliveries|--db' 'sandbox webhooks deliveries|--endpoint' 'sandbox webhooks deliveries|--event-type' 'sandbox webhooks deliveries|-L' 'sandbox webhooks deliveries|--limit' 'sandbox webhooks deliveries|--status' 'sandbox webhooks list|--db' 'sandbox webhooks remove|--db' 'sandbox webhooks replay|--db' 'sandbox webhooks replay|--endpoint' 'sandbox webhooks replay|--failed-since' 'sandbox webhooks rotate-secret|--db' 'sandbox webhooks show|--db' 'status|--arg' 'status|-q' 'status|--jq' 'status|--week' 'webhooks listen|--events' 'webhooks listen|--format' 'webhooks listen|--forward-to' 'webhooks listen|--host' 'webhooks listen|--port' 'webhooks listen|--secret' 'webhooks log|-L' 'webhooks log|--limit' 'webhooks replay|--forward-to' 'webhooks replay|--last' 'webhooks replay|--secret' 'webhooks sign|--body' 'webhooks sign|--format' 'webhooks sign|--id' 'webhooks sign|--secret' 'webhooks sign|--timestamp' 'webhooks sign|--url' 'webhooks trigger|--forward-to' 'webhooks trigger|--secret' 'webhooks trigger|--set' 'webhooks verify|--body' 'webhooks verify|-H' 'webhooks verify|--header' 'webhooks verify|--id' 'webhooks verify|--request' 'webhooks verify|--secret' 'webhooks verify|--signature' 'webhooks verify|--timestamp'
+        case '|--base-url' '|--timeout' '|-w' '|--workspace' 'api|--arg' 'api|-F' 'api|--field' 'api|-H' 'api|--header' 'api|--idempotency-key' 'api|--input' 'api|-q' 'api|--jq' 'api|-X' 'api|--method' 'api|-f' 'api|--raw-field' 'api|-t' 'api|--template' 'auth status|--arg' 'auth status|-q' 'auth status|--jq' 'config list|--arg' 'config list|-q' 'config list|--jq' 'contacts add|--arg' 'contacts add|-d' 'contacts add|--data' 'contacts add|--email' 'contacts add|--idempotency-key' 'contacts add|-q' 'contacts add|--jq' 'contacts add|-l' 'contacts add|--label' 'contacts add|--name' 'contacts add|--title' 'contacts delete|--arg' 'contacts delete|-q' 'contacts delete|--jq' 'contacts get|--arg' 'contacts get|-c' 'contacts get|--columns' 'contacts get|-q' 'contacts get|--jq' 'contacts get|-t' 'contacts get|--template' 'contacts list|--arg' 'contacts list|-c' 'contacts list|--columns' 'contacts list|-q' 'contacts list|--jq' 'contacts list|-t' 'contacts list|--template' 'contacts update|--arg' 'contacts update|-d' 'contacts update|--data' 'contacts update|--email' 'contacts update|-q' 'contacts update|--jq' 'contacts update|-l' 'contacts update|--label' 'contacts update|--name' 'contacts update|--title' 'customers create|--arg' 'customers create|-d' 'customers create|--data' 'customers create|--domain' 'customers create|--hubspot-company-id' 'customers create|--hubspot-deal-id' 'customers create|--idempotency-key' 'customers create|--intercom-company-id' 'customers create|-q' 'customers create|--jq' 'customers create|-m' 'customers create|--metadata' 'customers create|--monthly-orders' 'customers create|--mrr' 'customers create|--name' 'customers create|--plan' 'customers create|--slack-channel-id' 'customers create|--slug' 'customers create|--status' 'customers create|--stripe-customer-id' 'customers delete|--arg' 'customers delete|-q' 'customers delete|--jq' 'customers get|--arg' 'customers get|-c' 'customers get|--columns' 'customers get|-q' 'customers get|--jq' 'customers get|-t' 'customers get|--template' 'customers list|--arg' 'customers list|-c' 'customers list|--columns' 'customers list|--cursor' 'customers list|-q' 'customers list|--jq' 'customers list|-L' 'customers list|--limit' 'customers list|--slug' 'customers list|--status' 'customers list|-t' 'customers list|--template' 'customers update|--arg' 'customers update|-d' 'customers update|--data' 'customers update|--domain' 'customers update|--hubspot-company-id' 'customers update|--hubspot-deal-id' 'customers update|--intercom-company-id' 'customers update|-q' 'customers update|--jq' 'customers update|-m' 'customers update|--metadata' 'customers update|--monthly-orders' 'customers update|--mrr' 'customers update|--name' 'customers update|--plan' 'customers update|--slack-channel-id' 'customers update|--slug' 'customers update|--status' 'customers update|--stripe-customer-id' 'dash|--interval' 'dash|--week' 'doctor|--arg' 'doctor|-q' 'doctor|--jq' 'export|-f' 'export|--format' 'export|-o' 'export|--output' 'health|--arg' 'health|-q' 'health|--jq' 'import bundle|--concurrency' 'import bundle|--customer-key' 'import bundle|--errors' 'import bundle|--key' 'import bundle|--mode' 'import contacts|--concurrency' 'import contacts|--customer-key' 'import contacts|--errors' 'import contacts|--format' 'import contacts|--key' 'import contacts|--map' 'import contacts|--mode' 'import customers|--concurrency' 'import customers|--customer-key' 'import customers|--errors' 'import customers|--format' 'import customers|--key' 'import customers|--map' 'import customers|--mode' 'import onboardings|--concurrency' 'import onboardings|--customer-key' 'import onboardings|--errors' 'import onboardings|--format' 'import onboardings|--key' 'import onboardings|--map' 'import onboardings|--mode' 'import results|-o' 'import results|--output' 'import resume|--concurrency' 'me|--arg' 'me|-q' 'me|--jq' 'onboardings advance|--arg' 'onboardings advance|-q' 'onboardings advance|--jq' 'onboardings advance|--to' 'onboardings at-risk|--arg' 'onboardings at-risk|-q' 'onboardings at-risk|--jq' 'onboardings back|--arg' 'onboardings back|-q' 'onboardings back|--jq' 'onboardings create|--arg' 'onboardings create|--csm' 'onboardings create|--customer' 'onboardings create|-d' 'onboardings create|--data' 'onboardings create|--designer' 'onboardings create|--idempotency-key' 'onboardings create|-q' 'onboardings create|--jq' 'onboardings create|--notes' 'onboardings create|--phase' 'onboardings create|--product-ops' 'onboardings create|--reminder-every' 'onboardings create|--se' 'onboardings create|--state' 'onboardings create|--target-launch' 'onboardings create|--template' 'onboardings delete|--arg' 'onboardings delete|-q' 'onboardings delete|--jq' 'onboardings get|--arg' 'onboardings get|-c' 'onboardings get|--columns' 'onboardings get|-q' 'onboardings get|--jq' 'onboardings get|-t' 'onboardings get|--template' 'onboardings list|--arg' 'onboardings list|-c' 'onboardings list|--columns' 'onboardings list|--cursor' 'onboardings list|--customer' 'onboardings list|-q' 'onboardings list|--jq' 'onboardings list|-L' 'onboardings list|--limit' 'onboardings list|--phase' 'onboardings list|--state' 'onboardings list|-t' 'onboardings list|--template' 'onboardings pause|--arg' 'onboardings pause|-q' 'onboardings pause|--jq' 'onboardings resume|--arg' 'onboardings resume|-q' 'onboardings resume|--jq' 'onboardings update|--arg' 'onboardings update|--completed-at' 'onboardings update|--csm' 'onboardings update|-d' 'onboardings update|--data' 'onboardings update|--designer' 'onboardings update|-q' 'onboardings update|--jq' 'onboardings update|--notes' 'onboardings update|--phase' 'onboardings update|--product-ops' 'onboardings update|--reminder-every' 'onboardings update|--se' 'onboardings update|--state' 'onboardings update|--target-launch' 'onboardings update|--template' 'onboardings wait|--arg' 'onboardings wait|-q' 'onboardings wait|--jq' 'sandbox events|--customer' 'sandbox events|--db' 'sandbox events|--limit' 'sandbox events|--onboarding' 'sandbox events|--workspace' 'sandbox keys|--db' 'sandbox reset|--db' 'sandbox reset|--seed' 'sandbox serve|--db' 'sandbox serve|--faults' 'sandbox serve|--host' 'sandbox serve|--port' 'sandbox serve|--rate-limit' 'sandbox serve|--seed' 'sandbox webhooks add|--db' 'sandbox webhooks add|-e' 'sandbox webhooks add|--events' 'sandbox webhooks deliver|--db' 'sandbox webhooks deliveries|--db' 'sandbox webhooks deliveries|--endpoint' 'sandbox webhooks deliveries|--event-type' 'sandbox webhooks deliveries|-L' 'sandbox webhooks deliveries|--limit' 'sandbox webhooks deliveries|--status' 'sandbox webhooks list|--db' 'sandbox webhooks remove|--db' 'sandbox webhooks replay|--db' 'sandbox webhooks replay|--endpoint' 'sandbox webhooks replay|--failed-since' 'sandbox webhooks rotate-secret|--db' 'sandbox webhooks show|--db' 'status|--arg' 'status|-q' 'status|--jq' 'status|--week' 'webhooks listen|--events' 'webhooks listen|--format' 'webhooks listen|--forward-to' 'webhooks listen|--host' 'webhooks listen|--port' 'webhooks listen|--secret' 'webhooks log|-L' 'webhooks log|--limit' 'webhooks replay|--forward-to' 'webhooks replay|--last' 'webhooks replay|--secret' 'webhooks sign|--body' 'webhooks sign|--format' 'webhooks sign|--id' 'webhooks sign|--secret' 'webhooks sign|--timestamp' 'webhooks sign|--url' 'webhooks trigger|--forward-to' 'webhooks trigger|--secret' 'webhooks trigger|--set' 'webhooks verify|--body' 'webhooks verify|-H' 'webhooks verify|--header' 'webhooks verify|--id' 'webhooks verify|--request' 'webhooks verify|--secret' 'webhooks verify|--signature' 'webhooks verify|--timestamp'
             echo 1
         case '*'
             echo 0
@@ -172,7 +176,7 @@ complete -c pivotal -f
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'api' -d 'Send a request to PATH and print the JSON answer (pretty on a terminal).'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'auth' -d 'Log in, list stored keys, pick the default workspace and mode.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'cache' -d 'Manage the local cache of ids that shell completion offers.'
-complete -c pivotal -n "__pivotal_at '' 0 1" -a 'completion' -d 'Print the shell completion script for bash, zsh or fish.'
+complete -c pivotal -n "__pivotal_at '' 0 1" -a 'completion' -d 'Print or install the shell completion script for bash, zsh or fish.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'config' -d 'Read and change settings: default workspace and mode, pager, output format.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'contacts' -d 'List, add, update and delete a customer\'s contacts.'
 complete -c pivotal -n "__pivotal_at '' 0 1" -a 'customers' -d 'List, create, update and delete customers.'
@@ -214,10 +218,11 @@ complete -c pivotal -n "__pivotal_at 'api'" -s 'i' -l 'include' -d 'Print the st
 complete -c pivotal -n "__pivotal_at 'api'" -l 'input' -x -d 'Request body (JSON) from a file or - for stdin (at most 64 MiB, 500 levels).'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'q' -l 'jq' -x -d 'Filter the result with a jq expression.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'jsonl' -d 'Print the items one JSON object per line.'
-complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -d 'HTTP method (default: GET, or POST with fields or --input).'
+complete -c pivotal -n "__pivotal_at 'api'" -s 'X' -l 'method' -x -k -a 'GET POST PATCH DELETE PUT HEAD' -d 'HTTP method (default: GET, or POST with fields or --input).'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'paginate' -d 'Follow next_cursor; print every item as one array.'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'f' -l 'raw-field' -x -d 'A string field.'
 complete -c pivotal -n "__pivotal_at 'api'" -l 'silent' -d 'Do not print the body.'
+complete -c pivotal -n "__pivotal_at 'api'" -s 't' -l 'template' -x -d 'Print each record through a Python format string, e.g. \'{display_id} {name}\'.'
 complete -c pivotal -n "__pivotal_at 'api'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal auth
@@ -264,8 +269,26 @@ complete -c pivotal -n "__pivotal_at 'cache'" -s 'h' -l 'help' -d 'Show this mes
 complete -c pivotal -n "__pivotal_at 'cache clear'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal completion
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'bash' -d 'Print the bash completion script. It completes commands, options, enum values and recently seen ids without starting Python. Load it with `source <(pivotal completion bash)`.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'fish' -d 'Print the fish completion script. It completes commands, options, enum values and recently seen ids without starting Python. Save it with `pivotal completion fish > ~/.config/fish/completions/pivotal.fish`.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'install' -d 'Install the completion script where the shell loads it, and say where.'
+complete -c pivotal -n "__pivotal_at 'completion' 0 1" -a 'zsh' -d 'Print the zsh completion script. It completes commands, options, enum values and recently seen ids without starting Python. Save it with `pivotal completion zsh > "${fpath[1]}/_pivotal"`.'
 complete -c pivotal -n "__pivotal_at 'completion'" -s 'h' -l 'help' -d 'Show this message and exit.'
-complete -c pivotal -n "__pivotal_at 'completion' 0 1" -x -k -a 'bash zsh fish'
+
+# pivotal completion bash
+complete -c pivotal -n "__pivotal_at 'completion bash'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal completion fish
+complete -c pivotal -n "__pivotal_at 'completion fish'" -s 'h' -l 'help' -d 'Show this message and exit.'
+
+# pivotal completion install
+complete -c pivotal -n "__pivotal_at 'completion install'" -l 'dry-run' -d 'Say what would be written; write nothing.'
+complete -c pivotal -n "__pivotal_at 'completion install'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'completion install'" -l 'print-path' -d 'Print where the script goes; write nothing.'
+complete -c pivotal -n "__pivotal_at 'completion install' 0 1" -x -k -a 'bash zsh fish'
+
+# pivotal completion zsh
+complete -c pivotal -n "__pivotal_at 'completion zsh'" -s 'h' -l 'help' -d 'Show this message and exit.'
 
 # pivotal config
 complete -c pivotal -n "__pivotal_at 'config' 0 1" -a 'get' -d 'Print one setting\'s value; exit 1, printing nothing, when it is not set.'
@@ -326,7 +349,7 @@ complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'arg' -x -d 'A string va
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id name email title is_primary labels created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'contacts get'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'contacts get'" -s 't' -l 'template' -x -d 'Print each record through a Python format string, e.g. \'{display_id} {name}\'.'
 complete -c pivotal -n "__pivotal_at 'contacts get' 0 1" -x -a '(__pivotal_ids contacts)'
 
@@ -343,7 +366,7 @@ complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'c' -l 'columns' -x -a 
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'csv' -d 'Print CSV with a header row.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'contacts list'" -s 't' -l 'template' -x -d 'Print each record through a Python format string, e.g. \'{display_id} {name}\'.'
 complete -c pivotal -n "__pivotal_at 'contacts list' 0 1" -x -a '(__pivotal_ids customers)'
@@ -405,7 +428,7 @@ complete -c pivotal -n "__pivotal_at 'customers get'" -l 'arg' -x -d 'A string v
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id name slug domain status plan mrr monthly_orders hubspot_company_id hubspot_deal_id stripe_customer_id intercom_company_id slack_channel_id metadata created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'customers get'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -s 't' -l 'template' -x -d 'Print each record through a Python format string, e.g. \'{display_id} {name}\'.'
 complete -c pivotal -n "__pivotal_at 'customers get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'customers get' 0 1" -x -a '(__pivotal_ids customers)'
@@ -418,7 +441,7 @@ complete -c pivotal -n "__pivotal_at 'customers list'" -l 'csv' -d 'Print CSV wi
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'cursor' -x -d 'Start after this cursor (an ISO 8601 timestamp).'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'customers list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'customers list'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'customers list'" -l 'slug' -x -d 'Only the customer with this slug.'
@@ -455,7 +478,7 @@ complete -c pivotal -n "__pivotal_at 'customers update' 0 1" -x -a '(__pivotal_i
 # pivotal dash
 complete -c pivotal -n "__pivotal_at 'dash'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'dash'" -l 'interval' -x -d 'Refresh at most this often; raised to what the rate-limit budget allows.'
-complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+complete -c pivotal -n "__pivotal_at 'dash'" -l 'week' -x -k -a 'this next last' -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
 
 # pivotal doctor
 complete -c pivotal -n "__pivotal_at 'doctor'" -l 'arg' -x -d 'A string variable $NAME for --jq (repeatable).'
@@ -495,42 +518,42 @@ complete -c pivotal -n "__pivotal_at 'import'" -s 'h' -l 'help' -d 'Show this me
 
 # pivotal import bundle
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
-complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import bundle'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c pivotal -n "__pivotal_at 'import bundle' 0 1" -r -F
 
 # pivotal import contacts
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import contacts'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal import customers
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import customers'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import customers'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
@@ -544,15 +567,15 @@ complete -c pivotal -n "__pivotal_at 'import list'" -l 'json' -d 'Print the API\
 
 # pivotal import onboardings
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'concurrency' -x -d 'Requests in flight (1-8).'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'customer-key' -x -d 'How a `customer` column names the customer (default: guessed per value).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'customer-key' -x -k -a 'id display_id slug' -d 'How a `customer` column names the customer (default: guessed per value).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'dry-run' -d 'Check every row locally and report each problem; send nothing.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'errors' -r -F -d 'Write the problems found (row, column, code, message) to this CSV (default for --dry-run: next to the job\'s results).'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'format' -x -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'format' -x -k -a 'csv jsonl json' -d 'The input\'s format (default: from the file\'s extension; on stdin, from its first character: [ json, { jsonl, else csv).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'key' -x -d 'How upsert matches records: slug, metadata.FIELD, id, … (default: slug for customers, email for contacts, customer for onboardings).'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'map' -x -d 'Read COLUMN as FIELD (a field, metadata.KEY, customer_slug, …); repeatable.'
-complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
+complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'mode' -x -k -a 'create upsert' -d 'create: every row is a new record. upsert: create what is missing, update only the fields that differ, leave the rest alone.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -l 'remote' -d 'With --dry-run: also read the workspace and count the rows that would be created, updated, left unchanged or refused (costs reads; no writes). --dry-run=remote is the same.'
 complete -c pivotal -n "__pivotal_at 'import onboardings'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
@@ -654,7 +677,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'arg' -x -d 'A string
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'c' -l 'columns' -x -a '(__pivotal_fields id display_id customer_id template_id phase state started_at completed_at target_launch_date csm_id se_id designer_id product_ops_id notes waiting_on_customer waiting_on_customer_since wizard_completed_at reminder_email reminder_slack reminder_frequency_days created_at updated_at)' -d 'Comma-separated fields of the resource to show, e.g. display_id,created_at.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -s 't' -l 'template' -x -d 'Print each record through a Python format string, e.g. \'{display_id} {name}\'.'
 complete -c pivotal -n "__pivotal_at 'onboardings get'" -l 'web' -d 'Open it in the Pivotal app (prints the URL without a browser).'
 complete -c pivotal -n "__pivotal_at 'onboardings get' 0 1" -x -a '(__pivotal_ids onboardings)'
@@ -668,7 +691,7 @@ complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'cursor' -x -d 'Star
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'customer' -x -a '(__pivotal_ids customers)' -d 'Only this customer\'s (id or slug).'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
-complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
+complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'json' -d 'Print JSON on stdout: alone, the API\'s objects exactly; as --json FIELDS (e.g. --json display_id,name), only those fields. An unknown field is exit 2 naming the valid ones.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'jsonl' -d 'Print one JSON object per line.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -s 'L' -l 'limit' -x -d 'Return at most N records (fetched in pages of up to 100); --all wins.'
 complete -c pivotal -n "__pivotal_at 'onboardings list'" -l 'phase' -x -k -a 'before_getting_started program_design review program_buildout internal_qa launch completed' -d 'Phase.'
@@ -754,7 +777,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox keys'" -l 'json' -d 'Print JSON on
 # pivotal sandbox reset
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -s 'h' -l 'help' -d 'Show this message and exit.'
-complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
+complete -c pivotal -n "__pivotal_at 'sandbox reset'" -l 'seed' -x -k -a 'demo empty' -d 'Data for a new store: demo or empty.'
 complete -c pivotal -n "__pivotal_at 'sandbox reset'" -s 'y' -l 'yes' -d 'Do not ask for confirmation.'
 
 # pivotal sandbox serve
@@ -765,7 +788,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox serve'" -s 'h' -l 'help' -d 'Show 
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'host' -x -d 'Address to listen on.'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'port' -x -d 'Port to listen on; 0 picks a free one.'
 complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'rate-limit' -x -d 'Requests per minute per key, or off [default: 60 live, 30 test].'
-complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -d 'Data for a new store: demo or empty.'
+complete -c pivotal -n "__pivotal_at 'sandbox serve'" -l 'seed' -x -k -a 'demo empty' -d 'Data for a new store: demo or empty.'
 
 # pivotal sandbox webhooks
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks' 0 1" -a 'add' -d 'Add an endpoint; prints its id and its signing secret (shown once).'
@@ -781,7 +804,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox webhooks'" -s 'h' -l 'help' -d 'Sh
 # pivotal sandbox webhooks add
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'allow-remote' -d 'Allow a URL off this machine: every record the sandbox writes is sent there.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'e' -l 'events' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Event types to send (repeatable): *, a group like customer.*, or a type [default: *].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'json' -d 'Print JSON on stdout.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks add'" -l 'test-mode' -d 'Receive the events of test keys instead of live keys.'
@@ -794,11 +817,11 @@ complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliver'" -l 'json' -d 'P
 # pivotal sandbox webhooks deliveries
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'endpoint' -x -d 'Only this endpoint\'s.'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'event-type' -x -d 'Only these events (customer.*, a type).'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'event-type' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Only these events (customer.*, a type).'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'json' -d 'Print JSON on stdout.'
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -s 'L' -l 'limit' -x -d 'At most N, newest first.'
-complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'status' -x -d 'Only this status: pending, succeeded or failed.'
+complete -c pivotal -n "__pivotal_at 'sandbox webhooks deliveries'" -l 'status' -x -k -a 'pending succeeded failed' -d 'Only this status: pending, succeeded or failed.'
 
 # pivotal sandbox webhooks list
 complete -c pivotal -n "__pivotal_at 'sandbox webhooks list'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
@@ -833,7 +856,7 @@ complete -c pivotal -n "__pivotal_at 'status'" -l 'arg' -x -d 'A string variable
 complete -c pivotal -n "__pivotal_at 'status'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'status'" -s 'q' -l 'jq' -x -d 'Filter the JSON result with a jq expression (once over the whole result).'
 complete -c pivotal -n "__pivotal_at 'status'" -l 'json' -d 'Print the API\'s JSON exactly, on stdout.'
-complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
+complete -c pivotal -n "__pivotal_at 'status'" -l 'week' -x -k -a 'this next last' -d 'The Monday-Sunday week (UTC) for \'Launching this week\': this (default), next, last, or the week containing a date.'
 
 # pivotal webhooks
 complete -c pivotal -n "__pivotal_at 'webhooks' 0 1" -a 'events' -d 'List the documented event types, with when each fires.'
@@ -852,8 +875,8 @@ complete -c pivotal -n "__pivotal_at 'webhooks events'" -l 'json' -d 'Print JSON
 
 # pivotal webhooks listen
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'allow-remote' -d 'Allow a --host other machines can reach: they could send it deliveries.'
-complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
-complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -d 'One line per event, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'events' -x -k -a '\\* contact.\\* customer.\\* onboarding.\\* task.\\* customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed' -d 'Only forward these types (*, customer.*, an exact type; repeat or comma-separate). Others are acknowledged, not forwarded.'
+complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'format' -x -k -a 'text json' -d 'One line per event, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'forward-to' -x -d 'Forward each delivery (raw body, original headers) to your app; the sender gets the app\'s status.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'webhooks listen'" -l 'host' -x -d 'Address to listen on.'
@@ -884,6 +907,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks secret clear'" -s 'h' -l 'help' -
 
 # pivotal webhooks secret set
 complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -s 'h' -l 'help' -d 'Show this message and exit.'
+complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -l 'insecure-storage' -d 'Keep the secret in a 0600 file instead of the OS keyring (for machines without one).'
 complete -c pivotal -n "__pivotal_at 'webhooks secret set'" -l 'stdin' -d 'Read the secret from standard input.'
 
 # pivotal webhooks secret show
@@ -892,7 +916,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks secret show'" -l 'reveal' -d 'Pri
 
 # pivotal webhooks sign
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'
-complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'format' -x -d 'Header lines, a curl command, or JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'format' -x -k -a 'headers curl json' -d 'Header lines, a curl command, or JSON.'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -s 'h' -l 'help' -d 'Show this message and exit.'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'id' -x -d 'The svix-id [default: a new one].'
 complete -c pivotal -n "__pivotal_at 'webhooks sign'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
@@ -905,6 +929,7 @@ complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -s 'h' -l 'help' -d 'Sh
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'print' -d 'Print the signed request; send nothing.'
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'secret' -x -d 'Signing secret [default: PIVOTAL_WEBHOOK_SECRET, else the workspace\'s stored one].'
 complete -c pivotal -n "__pivotal_at 'webhooks trigger'" -l 'set' -x -d 'Set a field, e.g. data.object.phase=launch (or phase=launch); values are typed: numbers, true, null, JSON.'
+complete -c pivotal -n "__pivotal_at 'webhooks trigger' 0 1" -x -k -a 'customer.created customer.updated customer.archived customer.health_score_dropped customer.at_risk customer.churned contact.created onboarding.created onboarding.phase_changed onboarding.state_changed onboarding.at_risk onboarding.back_on_track onboarding.launched onboarding.completed task.completed'
 
 # pivotal webhooks verify
 complete -c pivotal -n "__pivotal_at 'webhooks verify'" -l 'body' -x -d 'The raw body, from a file or - for stdin.'

@@ -44,4 +44,25 @@ def test_a_typo_is_caught_with_a_suggestion(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit) as exit_info:
         run(["custmers"])
     assert exit_info.value.code == 2
-    assert "Did you mean 'customers'?" in capsys.readouterr().err
+    assert "Did you mean `pivotal customers`?" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["contacts", "create"], "`pivotal contacts add`"),  # another CLI's word
+        (["customers", "lst"], "`pivotal customers list`"),  # a typo in the group
+        (["customers", "advance"], "`pivotal onboardings advance`"),  # the wrong group
+        (["advance"], "`pivotal onboardings advance`"),  # no group at all
+        (["contacts", "rm"], "`pivotal contacts delete`"),
+    ],
+)
+def test_a_command_that_does_not_exist_says_what_was_meant(
+    capsys: pytest.CaptureFixture[str], argv: list[str], meant: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == f"Error: No such command '{argv[-1]}'. Did you mean {meant}?"
+    assert "'ls'" not in error  # hidden aliases are never offered

@@ -481,10 +481,10 @@ def test_bash_agrees_with_typer_on_the_real_app() -> None:
             cases.append(([*node.path], ""))
         cases.append(([*node.path], "-"))
         for opt in node.options:
-            if opt.value is not None and opt.value.kind == "choice":
+            if opt.value is not None and opt.value.kind == "choice" and not opt.value.untyped:
                 cases.append(([*node.path, opt.names[0]], ""))
         for arg, start, _ in gen._arg_slots(node):
-            if arg.value.kind == "choice":
+            if arg.value.kind == "choice" and not arg.value.untyped:
                 cases.append(([*node.path, *(["x"] * start)], ""))
     lines = [" ".join(["pivotal", *args, incomplete]) for args, incomplete in cases]
     got = bash_complete(CHECKED_IN / "pivotal.bash", lines)
@@ -754,3 +754,41 @@ def test_fish_completes_field_names_after_the_last_comma(tmp_path: Path) -> None
     )
     assert got[0] == ["display_id,name"]
     assert set(got[1]) == {"started_at", "state"}
+
+
+# -- values checked in code: event types, metavar lists, NAMED_VALUES --------------------
+
+VALUE_LINES = {
+    "pivotal webhooks trigger customer.c": ["customer.created", "customer.churned"],
+    "pivotal webhooks listen --events onboarding.": ["onboarding.*", "onboarding.launched"],
+    "pivotal import customers x.csv --mode ": ["create", "upsert"],
+    "pivotal status --week ": ["last", "next", "this"],
+    "pivotal api -X P": ["PATCH", "POST", "PUT"],
+}
+
+
+def _event_types() -> set[str]:
+    from pivotal_cli.domain.webhook_events import EVENT_TYPES
+
+    return set(EVENT_TYPES)
+
+
+@needs_bash
+def test_bash_completes_event_types_and_enum_values_checked_in_code() -> None:
+    got = bash_complete(CHECKED_IN / "pivotal.bash", ["pivotal webhooks trigger ", *VALUE_LINES])
+    assert set(got[0]) == _event_types()
+    for answer, want in zip(got[1:], VALUE_LINES.values(), strict=True):
+        assert set(want) <= set(answer), (want, answer)
+
+
+@needs_zsh
+def test_zsh_completes_event_types(tmp_path: Path) -> None:
+    [got] = zsh_complete(CHECKED_IN, ["pivotal webhooks trigger "], home=tmp_path)
+    assert {line.split(" -- ")[0] for line in got} == _event_types()
+
+
+@needs_fish
+def test_fish_completes_event_types_and_enum_values(tmp_path: Path) -> None:
+    got = fish_complete(CHECKED_IN / "pivotal.fish", list(VALUE_LINES), home=tmp_path)
+    for answer, want in zip(got, VALUE_LINES.values(), strict=True):
+        assert set(want) <= set(answer), (want, answer)

@@ -76,3 +76,31 @@ def test_missing_record_exits_5_and_bad_body_exits_2(sandbox_cli: CLI) -> None:
     assert missing.stderr.startswith("Error:")
     assert bad.exit_code == 2, bad.stderr
     assert bad.stdout == ""
+
+
+def test_template_prints_each_record_of_the_answer(
+    sandbox_cli: CLI, sandbox_json: Callable[..., Any], requests_sent: Any
+) -> None:
+    listed = sandbox_cli("api", "/customers", "--paginate", "-t", "{display_id}:{slug}")
+    one = sandbox_cli("api", "/me", "-t", "{organization.slug}")
+    typo = sandbox_cli("--verbose", "api", "/customers", "-t", "{nme}")
+    mixed = sandbox_cli("api", "/customers", "-t", "{name}", "--jq", ".")
+
+    every = sandbox_json("customers", "list", "--all")
+    assert listed.stdout.splitlines() == [f"{c['display_id']}:{c['slug']}" for c in every]
+    assert one.stdout == "acme\n"
+    assert typo.exit_code == 2
+    assert "Unknown template field: nme. Available fields: object, id," in typo.stderr
+    assert requests_sent(typo.stderr) == []
+    assert mixed.exit_code == 2 and "--template prints text" in mixed.stderr
+
+
+def test_api_and_export_help_read_plainly(cli: CLI) -> None:
+    api_help = cli("api", "--help").stdout
+    examples = api_help.split("Examples:", 1)[1].split("Global options:", 1)[0]
+    lines = [line.strip() for line in examples.strip().splitlines()]
+    assert lines and all(line.startswith("$ pivotal api ") for line in lines)
+    assert "Examples: pivotal api" not in api_help  # no run-together paragraph
+    export_help = cli("export", "--help").stdout
+    assert "Usage: pivotal export [OPTIONS] [customers|contacts|onboardings|all]" in export_help
+    assert "[what]:<" not in export_help

@@ -150,7 +150,7 @@ def test_json_field_typo_is_a_usage_error_naming_valid_fields(sandbox_cli: Any) 
     result = sandbox_cli("onboardings", "list", "--json=phase,stat")
 
     assert result.exit_code == 2
-    assert "unknown field 'stat'" in result.stderr and "state" in result.stderr
+    assert "Unknown JSON field: stat." in result.stderr and "state" in result.stderr
 
 
 def test_columns_on_get_pick_fields_of_the_record(sandbox_cli: Any, make_customer: Any) -> None:
@@ -160,7 +160,7 @@ def test_columns_on_get_pick_fields_of_the_record(sandbox_cli: Any, make_custome
     typo = sandbox_cli("customers", "get", "get-columns", "-c", "slgu")
 
     assert plain.stdout.splitlines() == ["slug\tget-columns", "metadata.tier\tgold"]
-    assert typo.exit_code == 2 and "unknown field 'slgu'" in typo.stderr
+    assert typo.exit_code == 2 and "Unknown field for --columns: slgu." in typo.stderr
 
 
 def test_jq_output_is_indented_on_a_terminal_and_compact_in_a_pipe(sandbox_cli: Any) -> None:

@@ -252,7 +252,7 @@ def test_advance_to_launch_walks_every_phase(
     sandbox_cli, sandbox_json, onboarding, transitions, requests_sent
 ) -> None:
     did = onboarding["display_id"]
-    result = sandbox_cli("--verbose", "onboardings", "advance", str(did), "--to", "launch")
+    result = sandbox_cli("--verbose", "onboardings", "advance", str(did), "--to", "launch", "--yes")
     assert result.exit_code == 0, result.stderr
     walk = PHASES[: PHASES.index("launch") + 1]
     steps = list(pairwise(walk))
@@ -307,7 +307,7 @@ def test_advance_json_keeps_stdout_to_the_final_object(sandbox_cli, onboarding, 
 
 
 def test_advance_to_completed_sets_completed_at(sandbox_json, onboarding, transitions) -> None:
-    final = sandbox_json("onboardings", "advance", onboarding["id"], "--to", "completed")
+    final = sandbox_json("onboardings", "advance", onboarding["id"], "--to", "completed", "--yes")
     assert final["phase"] == "completed"
     assert final["completed_at"]
     assert [to for _, to in transitions(onboarding["display_id"])] == list(PHASES)
@@ -554,9 +554,34 @@ def test_test_key_enters_launch_without_asking(server, server_cli, parse) -> Non
     ]
 
 
-def test_embedded_sandbox_never_prompts(sandbox_cli, make_onboarding, customer) -> None:
+def test_the_embedded_sandbox_s_live_key_warns_and_asks_as_any_live_key(
+    sandbox_cli, make_onboarding, customer
+) -> None:
     made = make_onboarding("onboarded", "--phase", "internal_qa")
-    result = sandbox_cli("onboardings", "advance", made["id"])
-    assert result.exit_code == 0
-    assert result.stdout == "internal_qa → launch\n"
-    assert "Slack" not in result.stderr
+    refused = sandbox_cli("onboardings", "advance", made["id"], "--to", "launch")
+    assert refused.exit_code == 3, refused.stderr
+    assert refused.stderr.startswith("Warning: Live mode: acme (LIVE, sandbox).")
+    assert "Slack DM" in refused.stderr and "Pass --yes to confirm." in refused.stderr
+    done = sandbox_cli("onboardings", "advance", made["id"], "--yes")
+    assert done.exit_code == 0, done.stderr
+    assert done.stdout == "internal_qa → launch\n"
+    # The test key is not asked: a backfill goes through.
+    back = sandbox_cli("onboardings", "back", made["id"])
+    assert back.exit_code == 0, back.stderr
+    again = sandbox_cli("--test", "onboardings", "advance", made["id"])
+    assert again.exit_code in (0, 4), again.stderr  # the test key sees its own data
+    assert "Refusing" not in again.stderr
+
+
+def test_the_embedded_sandbox_s_live_key_asks_before_a_delete_and_an_import(
+    sandbox_cli, customer, tmp_path
+) -> None:
+    deleted = sandbox_cli("customers", "delete", customer["id"])
+    assert deleted.exit_code == 3
+    assert deleted.stderr.startswith("Warning: Live mode: acme (LIVE, sandbox).")
+    source = tmp_path / "c.csv"
+    source.write_text("name\nWarned Co\n")
+    imported = sandbox_cli("import", "customers", str(source))
+    assert imported.exit_code == 3
+    assert "Warning: Live mode: acme (LIVE, sandbox)." in imported.stderr
+    assert "Pass --yes to confirm." in imported.stderr

@@ -152,7 +152,8 @@ def test_an_unknown_column_is_refused_naming_the_valid_ones(sandbox_cli, request
     result = sandbox_cli("--verbose", "customers", "list", "--columns", "display_id,nmae")
 
     assert result.exit_code == 2
-    assert "--columns/--json: unknown field 'nmae'; valid: id, display_id, name," in result.stderr
+    wanted = "Unknown field for --columns: nmae. Available fields: id, display_id, name,"
+    assert wanted in result.stderr
     assert requests_sent(result.stderr) == []
 
 

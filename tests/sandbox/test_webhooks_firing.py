@@ -19,7 +19,8 @@ from pivotal_cli.sandbox.data.timeutil import format_ms, to_us
 from pivotal_cli.sandbox.engine.core import Sandbox
 from pivotal_cli.sandbox.webhooks import endpoints
 
-EVENT_ID = re.compile(r"evt_[0-9a-f]{24}")
+# The form `webhooks trigger`'s events have too (domain.webhook_fakes.prefixed_id).
+EVENT_ID = re.compile(r"evt_2[0-9A-Za-z]{23}")
 MSG_ID = re.compile(r"msg_[A-Za-z0-9_-]{27}")
 
 
@@ -237,3 +238,16 @@ def test_an_endpoint_off_this_machine_needs_allow_remote(
     added = endpoints.add(sandbox.store, "acme", "http://10.0.0.7/", now_us=0, allow_remote=True)
     assert added["url"] == "http://10.0.0.7/"
     assert [e["url"] for e in endpoints.list_endpoints(sandbox.store, "acme", 0)] == [added["url"]]
+
+
+def test_sandbox_event_ids_have_the_form_of_trigger_s() -> None:
+    import random
+
+    from pivotal_cli.domain.webhook_fakes import prefixed_id
+    from pivotal_cli.sandbox.webhooks.outbox import new_event_id
+
+    triggered = prefixed_id("evt", random.Random(7))
+    fired = {new_event_id() for _ in range(50)}
+    assert EVENT_ID.fullmatch(triggered)
+    assert all(EVENT_ID.fullmatch(event_id) for event_id in fired)
+    assert len(fired) == 50

@@ -14,9 +14,13 @@ for one that takes a value) to the front, where the root reads it. It leaves alo
 It reads the Click command tree it is given, so it follows every command as built.
 
 It also reads gh's `--json FIELDS` form on commands that have `--columns`:
-`--json=a,b`, or `--json a,b` when every name is a schema field (or a dotted path into
-one), becomes `--json --columns a,b`. A word that is not field names stays where it
-is (`customers get --json acme` still reads `acme` as the customer).
+`--json=a,b`, or `--json a,b` when the word reads as field names, becomes `--json
+--columns a,b`, where an unknown name is refused naming the valid ones. A word reads
+as field names when every name is a schema field (or a dotted path into one), or when
+it is a comma-separated list of names, or when the command takes no argument (a
+list): `customers list --json nosuch` is a typo to report, not an extra argument. A
+lone word on a command with an argument stays where it is (`customers get --json
+acme` still reads `acme` as the customer).
 
 And, on commands that have `--remote`, `--dry-run=remote` as `--dry-run --remote` and
 `--dry-run=local` as `--dry-run`: both spellings of a remote dry run work.
@@ -24,6 +28,7 @@ And, on commands that have `--remote`, `--dry-run=remote` as `--dry-run --remote
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 DRY_RUN_SPELLINGS = {"local": ["--dry-run"], "remote": ["--dry-run", "--remote"]}
@@ -48,13 +53,22 @@ def _split(word: str) -> tuple[str, bool]:
     return word, False
 
 
-def _field_names(word: str) -> bool:
-    """Whether `word` is a comma-separated list of schema field names (or paths into one)."""
+_NAMES = re.compile(r"[A-Za-z_][\w.]*(,[A-Za-z_][\w.]*)*")
+
+
+def _field_names(word: str, command: Any) -> bool:
+    """Whether `word`, after `--json`, is the FIELDS of gh's `--json FIELDS` form."""
     from pivotal_cli.domain import schema
 
+    if not _NAMES.fullmatch(word):
+        return False
+    takes_argument = any(
+        getattr(p, "param_type_name", "") == "argument" for p in getattr(command, "params", ())
+    )
+    if "," in word or not takes_argument:
+        return True
     known = {name for resource in schema.RESOURCES for name in schema.field_names(resource)}
-    names = word.split(",")
-    return all(n.split(".")[0] in known for n in names)
+    return word.split(".")[0] in known
 
 
 def hoist(root: Any, args: list[str]) -> list[str]:
@@ -89,7 +103,7 @@ def hoist(root: Any, args: list[str]) -> list[str]:
             continue
         if name == "--json" and "--columns" in local:
             following = None if inline else (args[i + 1] if i + 1 < len(args) else None)
-            if inline or (following is not None and _field_names(following)):
+            if inline or (following is not None and _field_names(following, command)):
                 fields = word.split("=", 1)[1] if inline else following
                 rest.extend(["--json", "--columns", str(fields)])
                 i += 1 if inline else 2

@@ -42,7 +42,6 @@ GROUPS = (
 )
 ROOT_COMMANDS = (
     "help",
-    "completion",
     "me",
     "health",
     "status",

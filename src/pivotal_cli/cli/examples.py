@@ -155,9 +155,23 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "doctor": ("$ pivotal doctor", "$ pivotal --sandbox doctor --json"),
     "help": ("$ pivotal help", "$ pivotal help onboardings advance"),
     "completion": (
+        "# Put the script where your shell ($SHELL) loads it",
+        "$ pivotal completion install",
         "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
         '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
         "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
+    ),
+    "completion bash": (
+        "$ source <(pivotal completion bash)",
+        "$ pivotal completion bash > ~/.local/share/bash-completion/completions/pivotal",
+    ),
+    "completion zsh": ('$ pivotal completion zsh > "${fpath[1]}/_pivotal"',),
+    "completion fish": ("$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",),
+    "completion install": (
+        "$ pivotal completion install",
+        "$ pivotal completion install zsh",
+        "$ pivotal completion install fish --print-path",
+        "$ pivotal completion install bash --dry-run",
     ),
     "export": (
         "# Everything, as a bundle directory with a manifest",
@@ -172,7 +186,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal api /customers --paginate --jq '.[].name'",
         "$ pivotal api -X PATCH /onboardings/1108 -f notes='Kickoff moved'",
         "$ pivotal api -X POST /customers -F name=Acme -F mrr=1200",
-        "$ pivotal api /customers -f status=at_risk --include",
+        "$ pivotal api -X GET /customers -f status=at_risk --include",
+        "$ pivotal api /customers --paginate -t '{display_id} {name}'",
     ),
     # sandbox
     "sandbox": ("$ pivotal sandbox serve", "$ pivotal --sandbox customers list"),

@@ -34,7 +34,10 @@ if TYPE_CHECKING:  # types only: nothing here is imported at start-up
 
 
 def select_columns(
-    available: Sequence[Column], default: Sequence[str], requested: str | None
+    available: Sequence[Column],
+    default: Sequence[str],
+    requested: str | None,
+    flag: str = "--columns",
 ) -> list[Column]:
     """The columns to show: `--columns a,b` if given, else the defaults.
 
@@ -42,6 +45,7 @@ def select_columns(
     dotted path into one (`metadata.tier`); anything else is a typo, refused before
     any request with the list of valid names.
     """
+    from pivotal_cli.cli.field_check import check_names
     from pivotal_cli.errors import UsageError
     from pivotal_cli.render.columns import Column
 
@@ -49,12 +53,10 @@ def select_columns(
     names = [n.strip() for n in requested.split(",")] if requested else list(default)
     names = [n for n in names if n]
     if not names:
-        raise UsageError("--columns: name at least one column.")
-    unknown = [n for n in names if n not in by_key and n.split(".")[0] not in by_key]
-    if unknown:
         raise UsageError(
-            f"--columns/--json: unknown field '{unknown[0]}'; valid: {', '.join(by_key)}."
+            f"{flag}: name at least one {'column' if flag == '--columns' else 'field'}."
         )
+    check_names(names, list(by_key), flag)
     return [by_key.get(n) or Column(n, n.upper()) for n in names]
 
 
@@ -135,7 +137,7 @@ def emit_record(
     if requested:
         from pivotal_cli.render.columns import Column
 
-        chosen = select_columns(columns, (), requested)
+        chosen = select_columns(columns, (), requested, "--json" if json_ else "--columns")
         if template is None and jq is None and not json_:
             fields = [Column(c.key, c.key, human=c.human) for c in chosen]
             app_ctx.output.record(obj, fields)
@@ -187,11 +189,11 @@ def show_list(
     if jq is not None and (jsonl or csv_):
         raise UsageError("--jq works on the JSON result: drop --jsonl or --csv.")
     if template is not None:
-        from pivotal_cli.cli.query import check_template
+        from pivotal_cli.cli.field_check import check_template
 
         if jq is not None or json_ or jsonl or csv_:
             raise UsageError("--template prints text: drop --jq, --json, --jsonl or --csv.")
-        check_template(template)
+        check_template(template, [c.key for c in columns])
     jq_vars = check_jq(jq, jq_args)
     fmt = (
         Format.json
@@ -200,7 +202,9 @@ def show_list(
             json_=json_, jsonl=jsonl, csv_=csv_, configured=lambda: app_ctx.config.output
         )
     )
-    chosen = select_columns(columns, default, requested)
+    chosen = select_columns(
+        columns, default, requested, "--json" if json_ or jsonl else "--columns"
+    )
     from pivotal_cli.settings.id_index import Collector
 
     seen = Collector()
@@ -294,9 +298,10 @@ def write_record(
     """
     out = app_ctx.output
     target = app_ctx.target()
-    app_ctx.mark_target(target)
     if launch:
         confirm_launch(app_ctx, target, launch, yes)
+    if not launch or live_label(target) is None:
+        app_ctx.mark_target(target)
     with app_ctx.client(target=target) as client:
         result = send(client)
     record = result.record()
@@ -328,10 +333,15 @@ def soft_delete(
         what = describe(found)
         # The question needs the workspace; a key from PIVOTAL_API_KEY does not say
         # which, so ask /me, but only when someone is there to answer.
-        question = (
-            "" if yes or not out.interactive else f"Delete {what} from {_where(client, target)}?"
+        asking = not yes and out.interactive
+        where = _where(client, target) if asking else target.label
+        confirm_live(
+            app_ctx,
+            where if target.mode == "live" else None,
+            f"Delete {what} from {where}?",
+            yes=yes,
+            ask_anyway=True,
         )
-        out.confirm(question, assume_yes=yes)
         deleted = api.delete(client, str(found["id"]))
     app_ctx.forget_id(found)
     if json_:
@@ -349,17 +359,58 @@ def _where(client: Client, target: Target) -> str:
     return target.label
 
 
-def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -> None:
-    """Entering `launch` with a live key fires real automations: warn and ask first."""
-    if target.mode != "live" or target.source == "sandbox":
+def live_label(target: Target, workspace: str | None = None) -> str | None:
+    """`acme (LIVE)` when `target` holds a live key, whatever the path (the embedded
+    sandbox, a served one, the real API); None for a test key."""
+    if target.mode != "live":
+        return None
+    from dataclasses import replace
+
+    return (replace(target, workspace=workspace) if workspace else target).label
+
+
+def confirm_live(
+    app_ctx: AppContext,
+    live: str | None,
+    question: str,
+    *,
+    yes: bool,
+    notes: Sequence[str] = (),
+    tip: str | None = None,
+    ask_anyway: bool = False,
+) -> None:
+    """The one rule for a change a live key makes real (entering launch, deleting,
+    importing): say it is live (`live`, from `live_label`) and what fires, then ask;
+    --yes skips the question, and no terminal refuses (exit 3, "pass --yes"). A test
+    key is not asked, unless `ask_anyway` (a delete always asks)."""
+    if live is None and not ask_anyway:
         return
     out = app_ctx.output
-    out.warn(
-        f"Moving {label} into launch fires launch-day automations: a Slack DM to the CSM, "
-        "a calendar entry, and possibly a launch-recap email."
+    if live is not None:
+        out.warn(f"Live mode: {live}. Changes are real and fire integrations.")
+    for note in notes:
+        out.warn(note)
+    if tip and not yes:
+        out.info(tip)
+    out.confirm(question, assume_yes=yes)
+
+
+def confirm_launch(app_ctx: AppContext, target: Target, label: str, yes: bool) -> None:
+    """Entering `launch` with a live key fires real automations: warn and ask first."""
+    live = live_label(target)
+    if live is None:
+        return
+    confirm_live(
+        app_ctx,
+        live,
+        "Enter launch with the live key?",
+        yes=yes,
+        notes=[
+            f"Moving {label} into launch fires launch-day automations: a Slack DM to the "
+            "CSM, a calendar entry, and possibly a launch-recap email."
+        ],
+        tip="Backfilling history? Use a test key (--test) to suppress them.",
     )
-    out.info("Backfilling history? Use a test key (--test) to suppress them.")
-    out.confirm("Enter launch with the live key?", assume_yes=yes)
 
 
 def _value_at(row: Record, key: str) -> JSONValue:

@@ -69,7 +69,24 @@ class Command(typer.core.TyperCommand):
 
 
 class Group(typer.core.TyperGroup):
-    """A command group whose command list is never cut short with "...", with examples."""
+    """A command group whose command list is never cut short with "...", with examples,
+    and whose "No such command" says what was meant (`suggest.py`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["suggest_commands"] = False  # ours (suggest.py) replace Typer's
+        super().__init__(*args, **kwargs)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        import typer._click as click
+
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as error:
+            if args and error.message.startswith("No such command"):
+                from pivotal_cli.cli.suggest import did_you_mean
+
+                error.message += did_you_mean(self, ctx, args[0])
+            raise
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         super().format_epilog(ctx, formatter)

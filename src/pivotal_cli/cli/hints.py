@@ -175,7 +175,8 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (UsageError, "webhook_secret_needed"): WEBHOOK_SECRET_SOURCES,
     (CredentialsError, "webhook_secret_missing"): WEBHOOK_SECRET_SOURCES,
     (CredentialsError, "webhook_no_keyring"): (
-        "Set PIVOTAL_WEBHOOK_SECRET for this shell instead, or pass --secret."
+        "Set PIVOTAL_WEBHOOK_SECRET for this shell, or run `pivotal webhooks secret set "
+        "--insecure-storage` to keep the secret in a file readable only by you."
     ),
     (UsageError, "webhook_secret_bad"): "Copy the endpoint's signing secret again: it looks "
     "like whsec_ followed by base64.",

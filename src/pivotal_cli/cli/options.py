@@ -11,6 +11,17 @@ import typer
 from pivotal_cli.cli.helptext import Command, Group
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's JSON exactly, on stdout.")]
+# On commands with --columns: `--json FIELDS` (gh's form) is `--json --columns FIELDS`
+# (`cli/anywhere.py` rewrites it), so the help says both forms.
+JsonFieldsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--json",
+        help="Print JSON on stdout: alone, the API's objects exactly; as --json FIELDS "
+        "(e.g. --json display_id,name), only those fields. An unknown field is exit 2 "
+        "naming the valid ones.",
+    ),
+]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Print one JSON object per line.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
 ColumnsOpt = Annotated[

@@ -18,6 +18,7 @@ import typer
 
 from pivotal_cli.cli.body_flags import body_flags, build_body
 from pivotal_cli.cli.boundary import handle_errors
+from pivotal_cli.cli.field_check import check_template
 from pivotal_cli.cli.flows import (
     Paging,
     emit_record,
@@ -36,6 +37,7 @@ from pivotal_cli.cli.options import (
     IdempotencyKeyOpt,
     JqArgOpt,
     JqOpt,
+    JsonFieldsOpt,
     JsonlOpt,
     JsonOpt,
     LimitOpt,
@@ -206,7 +208,7 @@ def _list(res: Resource) -> Command:
             *res.list_filters,
             *paging,
             ("columns", ColumnsOpt, None),
-            ("json_", JsonOpt, False),
+            ("json_", JsonFieldsOpt, False),
             ("jsonl", JsonlOpt, False),
             ("csv_", CsvOpt, False),
             ("jq", JqOpt, None),
@@ -232,8 +234,11 @@ def _get(res: Resource) -> Command:
         if web:
             return _open_page(res, ctx, ref)
         available = res.columns()
-        if columns:  # a typo is exit 2 before any request
-            select_columns(available, (), columns)
+        # A typo is exit 2 before any request.
+        if columns:
+            select_columns(available, (), columns, "--json" if json_ else "--columns")
+        if template is not None:
+            check_template(template, [c.key for c in available])
         with ctx.obj.client() as client:
             found = res.client_module().get(client, ref)
             emit_record(
@@ -254,7 +259,7 @@ def _get(res: Resource) -> Command:
             _CTX,
             (res.name, res.ref, REQUIRED),
             ("columns", ColumnsOpt, None),
-            ("json_", JsonOpt, False),
+            ("json_", JsonFieldsOpt, False),
             *web,
             ("jq", JqOpt, None),
             ("jq_arg", JqArgOpt, None),

@@ -68,16 +68,60 @@ def _backend() -> Any:
     return backend
 
 
+def ensure_keyring(timeout: float = KEYRING_TIMEOUT) -> None:
+    """Fail now, with the remedies, if there is no keyring to store a secret in: before
+    the user pastes one for nothing."""
+    _time_boxed(_backend, "opening the keyring", timeout)
+
+
+class PrivateFile:
+    """The `--insecure-storage` fallback: a JSON map of names to secrets in a 0600 file
+    inside a 0700 directory, for machines without a keyring."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def read(self) -> dict[str, str]:
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise CredentialsError(
+                f"Cannot read {self.file}: {exc}.", reason="credentials_file_unreadable"
+            ) from None
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+    def write(self, data: dict[str, str]) -> None:
+        # The directory is tightened even when it exists: this file holds secrets.
+        private_dir(self.file.parent, tighten=True)
+        write_private(self.file, json.dumps(data, indent=2))
+
+    def put(self, name: str, secret: str) -> None:
+        data = self.read()
+        data[name] = secret
+        self.write(data)
+
+    def remove(self, name: str) -> bool:
+        """Drop `name`; False when it was not there."""
+        data = self.read()
+        if data.pop(name, None) is None:
+            return False
+        self.write(data)
+        return True
+
+
 class KeyStore:
     """Reads and writes keys, in the keyring or (when asked) in a private file."""
 
     def __init__(self, directory: Path, *, timeout: float = KEYRING_TIMEOUT) -> None:
         self.file = directory / "credentials.json"
+        self._private = PrivateFile(self.file)
         self.timeout = timeout
 
     def ensure_usable(self) -> None:
         """Fail now, with the remedies, if there is no keyring to store a key in."""
-        _time_boxed(_backend, "opening the keyring", self.timeout)
+        ensure_keyring(self.timeout)
 
     def backend_name(self, timeout: float | None = None) -> str:
         """The keyring backend's name (`SecretService Keyring`, …), time-boxed.
@@ -95,7 +139,7 @@ class KeyStore:
     def get(self, workspace: str, mode: str, storage: str = "keyring") -> str | None:
         name = account(workspace, mode)
         if storage == "file":
-            return self._read_file().get(name)
+            return self._private.read().get(name)
         return _time_boxed(
             lambda: _backend().get_password(SERVICE, name), "reading a key", self.timeout
         )
@@ -104,9 +148,7 @@ class KeyStore:
         """Store a key; returns where it went ("keyring" or "file")."""
         name = account(workspace, mode)
         if insecure:
-            data = self._read_file()
-            data[name] = key
-            self._write_file(data)
+            self._private.put(name, key)
             return "file"
         _time_boxed(
             lambda: _backend().set_password(SERVICE, name, key), "storing a key", self.timeout
@@ -116,9 +158,7 @@ class KeyStore:
     def delete(self, workspace: str, mode: str, storage: str = "keyring") -> None:
         name = account(workspace, mode)
         if storage == "file":
-            data = self._read_file()
-            if data.pop(name, None) is not None:
-                self._write_file(data)
+            self._private.remove(name)
             return
 
         def remove() -> None:
@@ -129,19 +169,3 @@ class KeyStore:
                 _backend().delete_password(SERVICE, name)
 
         _time_boxed(remove, "removing a key", self.timeout)
-
-    def _read_file(self) -> dict[str, str]:
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise CredentialsError(
-                f"Cannot read {self.file}: {exc}.", reason="credentials_file_unreadable"
-            ) from None
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-    def _write_file(self, data: dict[str, str]) -> None:
-        # The directory is tightened even when it exists: this file holds API keys.
-        private_dir(self.file.parent, tighten=True)
-        write_private(self.file, json.dumps(data, indent=2))

@@ -19,7 +19,7 @@ import typer
 
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.input_source import source_name
-from pivotal_cli.cli.options import IdempotencyKeyOpt, JqArgOpt, YesOpt, group
+from pivotal_cli.cli.options import IdempotencyKeyOpt, JqArgOpt, TemplateOpt, YesOpt, group
 from pivotal_cli.errors import UsageError
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def api(
     jsonl: JsonlOpt = False,
     jq_expr: JqExprOpt = None,
     jq_args: JqArgOpt = None,
+    template: TemplateOpt = None,
     include: Annotated[
         bool,
         typer.Option("--include", "-i", help="Print the status line and headers first."),
@@ -112,12 +113,10 @@ def api(
     idempotency_key: IdempotencyKeyOpt = None,
     yes: YesOpt = False,
 ) -> None:
-    """Send a request to PATH and print the JSON answer (pretty on a terminal).
-
-    Examples: pivotal api /customers -f name=Aurora; pivotal api -X PATCH
-    customers/245 -F mrr=129900; pivotal api /onboardings --paginate --jq '.[].id'
-    """
+    """Send a request to PATH and print the JSON answer (pretty on a terminal)."""
     app_ctx: AppContext = ctx.obj
+    if template is not None:
+        _check_template(template, path, jq_expr is not None or jsonl or silent)
     if jq_expr is not None:
         from pivotal_cli.cli import query
 
@@ -166,12 +165,14 @@ def api(
         _print_dry_run(app_ctx, target, request)
         return
 
-    live = target.mode == "live" and target.source != "sandbox"
-    if verb not in ("GET", "HEAD"):
+    if verb == "DELETE":
+        from pivotal_cli.cli.flows import confirm_live, live_label
+
+        # A live key, the sandbox's too, asks as every delete with one does.
+        question = f"Send DELETE {request.path} with the live key?"
+        confirm_live(app_ctx, live_label(target), question, yes=yes)
+    if verb not in ("GET", "HEAD") and (verb != "DELETE" or target.mode != "live"):
         app_ctx.mark_target(target)
-    if verb == "DELETE" and live:
-        out = app_ctx.output
-        out.confirm(f"Send DELETE {request.path} with the live key?", assume_yes=yes)
 
     with app_ctx.client(target=target) as client:
         pages = send_pages(client, request, paginate)
@@ -185,6 +186,7 @@ def api(
             silent=silent,
             jq_expr=jq_expr,
             jq_args=jq_args,
+            template=template,
         )
 
 
@@ -264,6 +266,7 @@ def _emit(
     silent: bool,
     jq_expr: str | None,
     jq_args: Sequence[str] | None,
+    template: str | None = None,
 ) -> None:
     from pivotal_cli.domain.api_fields import answer_items
     from pivotal_cli.render.formats import dumps
@@ -296,7 +299,27 @@ def _emit(
         return
     if result is None and not paginate:
         return  # an empty body (204)
+    if template is not None:
+        from pivotal_cli.cli.query import render_template
+
+        for item in answer_items(result):  # each record of a list, or the one object
+            out.line(render_template(template, item if isinstance(item, dict) else {}))
+        return
     out.line(out.dumps(result))
+
+
+def _check_template(template: str, path: str, other_format: bool) -> None:
+    """`-t` before any request: text, so not with --jq, --jsonl or --silent; its fields
+    checked against the schema of the path's resource, where the path names one."""
+    from pivotal_cli.cli.field_check import check_template
+    from pivotal_cli.domain import schema
+    from pivotal_cli.domain.api_fields import path_resource
+
+    if other_format:
+        raise UsageError("--template prints text: drop --jq, --jsonl or --silent.")
+    resource, _ = path_resource(path)
+    known = list(schema.field_names(resource)) if resource else None
+    check_template(template, known)
 
 
 def _print_head(app_ctx: AppContext, client: Client, reply: Response) -> None:

@@ -65,6 +65,9 @@ def export(
     what: Annotated[
         What,
         typer.Argument(
+            # Typer's own metavar for an optional choice argument reads
+            # `[what]:<customers|…>`; the choices plainly instead.
+            metavar="[customers|contacts|onboardings|all]",
             help="What to export; all writes a bundle directory with a manifest.",
             show_default=True,
         ),

@@ -167,9 +167,10 @@ def _move(
         if dry_run:
             _print_plan(app_ctx, label, current, steps, as_json=json_)
             return
-        app_ctx.mark_target(target)
         if LAUNCH_PHASE in steps:
             confirm_launch(app_ctx, target, label.lower(), yes)
+        else:
+            app_ctx.mark_target(target)
         final = _walk(app_ctx, client, current, steps, quiet_stdout=json_)
     _say_where(app_ctx, final)
     if json_:

@@ -10,7 +10,7 @@ patterns match. Sending is the worker's job: this module never touches the netwo
 from __future__ import annotations
 
 import json
-import secrets
+import random
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
@@ -21,10 +21,16 @@ from pivotal_cli.sandbox.data.timeutil import format_ms
 from pivotal_cli.sandbox.engine.protocol import encode_json
 
 EVENT_PREFIX = "evt_"
+# Event ids look like the docs' examples and `webhooks trigger`'s (`evt_2` and 23
+# base62 characters), drawn from the system's randomness.
+_RANDOM = random.SystemRandom()
 
 
 def new_event_id() -> str:
-    return EVENT_PREFIX + secrets.token_hex(12)
+    # Lazy: the fakes module (its sample companies) loads only when an event fires.
+    from pivotal_cli.domain.webhook_fakes import prefixed_id
+
+    return prefixed_id(EVENT_PREFIX.rstrip("_"), _RANDOM)
 
 
 def fire(

@@ -21,11 +21,12 @@ def results(
     ] = "-",
 ) -> None:
     """A job's rows with their outcomes (id, action, error), in the input's format."""
-    from pivotal_cli.jobs import catalog
+    from pivotal_cli.jobs import catalog, job_target
     from pivotal_cli.jobs.results import write_results
 
     journal, _ = catalog.open_job(job)
     with journal:
+        job_target.refuse_other(job, job_target.recorded(journal), ctx.obj.settings)
         try:
             count = write_results(journal, failed=failed or None, path=output)
         except BrokenPipeError:

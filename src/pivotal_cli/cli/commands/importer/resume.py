@@ -6,13 +6,17 @@ the healthy jobs are resumed, then the command exits 1 for the damaged ones.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.commands.importer.options import ConcurrencyOpt, resume_options
 from pivotal_cli.cli.options import JsonOpt, YesOpt
+
+if TYPE_CHECKING:
+    from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.jobs.bind import JobFile
 
 
 @handle_errors
@@ -51,7 +55,37 @@ def resume(
         out.error(line(error))
     if not journals:
         raise damaged[-1]
+    journals = _to_one_target(ctx.obj, job, journals)
     send(ctx.obj, journals, resume_options(concurrency, yes, json_))
     if damaged:
         out.warn(f"Skipped {len(damaged)} damaged journal{'s' if len(damaged) > 1 else ''}.")
         raise typer.Exit(damaged[0].exit_code)
+
+
+def _to_one_target(app_ctx: AppContext, job: str | None, journals: list[JobFile]) -> list[JobFile]:
+    """Point the command at the target the jobs recorded, so the bare `import resume JOB`
+    printed after a stop works whatever options the first run had. A job named on the
+    command line with another target given is refused; without a name, the jobs of
+    another target than the one chosen are left for their own resume."""
+    from pivotal_cli.jobs import job_target
+    from pivotal_cli.jobs.bind import job_name
+
+    settings = app_ctx.settings
+    if job is not None:
+        for journal, _ in journals:
+            where = job_target.recorded(journal)
+            if where is not None:
+                job_target.apply(job_name(journal), where, settings)
+        return journals
+    kept, left, chosen = job_target.split(journals, settings)
+    if chosen is not None:
+        job_target.apply(job_name(kept[0][0]), chosen, settings)
+    if left:
+        names = sorted({job_name(journal) for journal, _ in left})
+        app_ctx.output.warn(
+            f"Left for later: {', '.join(names)} ran against another target; "
+            f"resume each by name (`pivotal import resume {names[0]}`)."
+        )
+        for journal, _ in left:
+            journal.close()
+    return kept

@@ -10,7 +10,7 @@ import typer
 from pivotal_cli.cli.commands.importer.options import ImportOptions, rows
 
 if TYPE_CHECKING:
-    from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.cli.context import AppContext, Target
     from pivotal_cli.jobs.bind import JobFile
     from pivotal_cli.jobs.session import Session
     from pivotal_cli.render.output import Output
@@ -21,6 +21,7 @@ PARTIAL_NOTE = "Finished; some rows failed"
 def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -> None:
     """Bind to the key's workspace, estimate, confirm (live keys), send, report."""
     from pivotal_cli.errors import ExitCode
+    from pivotal_cli.jobs import job_target
     from pivotal_cli.jobs.session import Session
 
     out = app_ctx.output
@@ -28,12 +29,14 @@ def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -
     client = app_ctx.client(target=target, waiting=False, paced_by_caller=True)
     try:
         session = Session.start(client, journals)
+        for journal, _ in journals:
+            job_target.record(journal, target, session.identity.org_slug)
         if session.to_send:
             _estimate(out, session.to_send, session.limit, session.remaining)
         else:
             out.info("Nothing to send: no row is waiting (each is done or failed its checks).")
         if (session.identity.mode or target.mode) == "live" and session.to_send:
-            _confirm_live(out, session, options.yes)
+            _confirm_live(app_ctx, target, session, options.yes)
         summaries = session.run(
             client,
             out,
@@ -69,18 +72,22 @@ def _estimate(out: Output, count: int, limit: int | None, left: int | None) -> N
     )
 
 
-def _confirm_live(out: Output, session: Session, yes: bool) -> None:
+def _confirm_live(app_ctx: AppContext, target: Target, session: Session, yes: bool) -> None:
+    from dataclasses import replace
+
+    from pivotal_cli.cli.flows import confirm_live, live_label
+
     workspace = session.identity.org_slug
+    live = live_label(replace(target, mode="live"), workspace)
     parts = [f"{count} {meta['resource']}s ({meta['mode']})" for meta, count in session.open_counts]
     launches = session.launches()
-    out.warn(f"Live mode: workspace {workspace}. Changes are real and fire integrations.")
     question = f"Import {', '.join(parts)} into {workspace} (LIVE)"
     if launches:
         question += (
             f", with {launches} onboardings entering launch (launch-day automations fire: "
             "a Slack DM to the CSM, a calendar entry, a launch-recap email)"
         )
-    out.confirm(question + "?", assume_yes=yes)
+    confirm_live(app_ctx, live, question + "?", yes=yes)
 
 
 def _report(out: Output, result: dict[str, Any]) -> None:

@@ -12,13 +12,17 @@ from pivotal_cli.cli.options import JsonOpt
 @handle_errors
 def status(ctx: typer.Context, job: JobArg, json_: JsonOpt = False) -> None:
     """A job's counts: rows created, updated, unchanged, failed, and still to send."""
-    from pivotal_cli.jobs import catalog
+    from pivotal_cli.jobs import catalog, job_target
     from pivotal_cli.jobs.results import summary
 
     journal, path = catalog.open_job(job)
     with journal:
+        where = job_target.recorded(journal)
+        job_target.refuse_other(job, where, ctx.obj.settings)
         result = summary(journal)
     result["journal"] = str(path)
+    if where is not None:
+        result["target"] = job_target.label(where)
     out = ctx.obj.output
     if json_:
         out.json(result)

@@ -109,6 +109,7 @@ def source_label(found: FoundSecret, workspace: str) -> str:
         "flag": "--secret",
         "env": "PIVOTAL_WEBHOOK_SECRET",
         "keyring": f"the keyring, workspace {workspace}",
+        "file": f"the 0600 file of webhook secrets, workspace {workspace}",
     }.get(found.source, found.source)
 
 

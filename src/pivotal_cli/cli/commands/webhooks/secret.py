@@ -1,4 +1,8 @@
-"""`pivotal webhooks secret set|show|clear`: the workspace's signing secret in the keyring."""
+"""`pivotal webhooks secret set|show|clear`: the workspace's signing secret in the keyring.
+
+Without a keyring, `set --insecure-storage` keeps it in a 0600 file, as `auth login
+--insecure-storage` does a key; `set` checks for the keyring before asking for the paste.
+"""
 
 from __future__ import annotations
 
@@ -25,11 +29,21 @@ app = group("Store, show or clear the webhook signing secret of the workspace.")
 StdinOpt = Annotated[bool, typer.Option("--stdin", help="Read the secret from standard input.")]
 
 
+InsecureOpt = Annotated[
+    bool,
+    typer.Option(
+        "--insecure-storage",
+        help="Keep the secret in a 0600 file instead of the OS keyring (for machines without one).",
+    ),
+]
+
+
 @app.command("set")
 @handle_errors
 def secret_set(
     ctx: typer.Context,
     stdin: StdinOpt = False,
+    insecure_storage: InsecureOpt = False,
 ) -> None:
     """Store the workspace's signing secret in the keyring (asked for with hidden input)."""
     from pivotal_cli.domain.webhook_signing import mask_secret
@@ -37,6 +51,10 @@ def secret_set(
 
     context = app_ctx(ctx)
     out = context.output
+    secrets = WebhookSecrets()
+    if not insecure_storage:
+        with keyring_errors():
+            secrets.ensure_usable()  # before the user pastes a secret for nothing
     if stdin:
         value = sys.stdin.read().strip()
     elif out.interactive:
@@ -59,8 +77,9 @@ def secret_set(
     check_secret(value)
     where = workspace(context)
     with keyring_errors():
-        WebhookSecrets().set(where, value)
-    out.success(f"Stored {mask_secret(value)} as the webhook secret of workspace {where}.")
+        storage = secrets.set(where, value, insecure=insecure_storage)
+    place = f" in {secrets.file.file} (readable only by you)" if storage == "file" else ""
+    out.success(f"Stored {mask_secret(value)} as the webhook secret of workspace {where}{place}.")
 
 
 @app.command("show")
