@@ -287,7 +287,7 @@ _pivotal_node() {
         _pivotal_args=()
         ;;
     onboardings)
-        _pivotal_subs=(advance at-risk back create delete get list open pause resume update wait)
+        _pivotal_subs=(advance at-risk back create delete get list open pause resume update wait watch)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -362,6 +362,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(--arg -h --help --jq --json -q)
         _pivotal_vopts=' --arg -q --jq '
+        _pivotal_args=(1:1)
+        ;;
+    'onboardings watch')
+        _pivotal_subs=()
+        _pivotal_opts=(--fail-on --grace -h --help --interval --json --timeout --until)
+        _pivotal_vopts=' --fail-on --grace --interval --timeout --until '
         _pivotal_args=(1:1)
         ;;
     sandbox)
@@ -741,6 +747,10 @@ _pivotal_value() {
         _pivotal_res=onboardings
         ;;
     'onboardings wait|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings watch|#0')
         _pivotal_kind=ids
         _pivotal_res=onboardings
         ;;

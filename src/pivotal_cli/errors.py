@@ -36,6 +36,9 @@ class ExitCode(IntEnum):
     SERVER = 8
     # An import finished, and some of its rows failed (the others were written).
     PARTIAL = 9
+    # `onboardings watch`: a fail condition held; the timeout passed first.
+    WATCH_FAILED = 10
+    WATCH_TIMEOUT = 11
     INTERRUPTED = 130
 
 
@@ -156,6 +159,20 @@ class NetworkError(PivotalError):
     def contract(self, hint: str | None = None) -> dict[str, Any]:
         # No answer came: the same request may well get one later.
         return {**super().contract(hint), "retryable": True}
+
+
+class WatchFailedError(PivotalError):
+    """A watched record met a fail condition (`onboardings watch --fail-on`)."""
+
+    exit_code = ExitCode.WATCH_FAILED
+    default_code = "watch_failed"
+
+
+class WatchTimeoutError(PivotalError):
+    """A watch's time ran out before its condition held."""
+
+    exit_code = ExitCode.WATCH_TIMEOUT
+    default_code = "watch_timeout"
 
 
 class InsecureTransportError(UsageError):

@@ -129,6 +129,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal onboardings at-risk 1108 --json",
     ),
     "onboardings wait": ("$ pivotal onboardings wait 1108",),
+    "onboardings watch": (
+        "$ pivotal onboardings watch 1108 --until phase=launch --fail-on state=at_risk "
+        "--timeout 2h",
+        "$ pivotal onboardings watch 1108 --until 'phase>=internal_qa' --json",
+    ),
     "onboardings open": (
         "$ pivotal onboardings open 1108",
         "$ pivotal onboardings open 1108 --print",
