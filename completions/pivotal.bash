@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
+        _pivotal_subs=(api auth cache commands completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
         _pivotal_opts=(--base-url --cost --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -68,6 +68,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    commands)
+        _pivotal_subs=()
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     completion)

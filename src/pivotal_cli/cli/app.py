@@ -42,6 +42,7 @@ GROUPS = (
     "api",
     "export",
     "import",
+    "commands",
 )
 ROOT_COMMANDS = (
     "help",
@@ -53,6 +54,7 @@ ROOT_COMMANDS = (
     "doctor",
     "api",
     "export",
+    "commands",
 )
 # Command names that are not their module's name (`import` is a Python keyword).
 MODULES = {"import": "importer"}

@@ -164,6 +164,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         '$ pivotal completion zsh > "${fpath[1]}/_pivotal"',
         "$ pivotal completion fish > ~/.config/fish/completions/pivotal.fish",
     ),
+    "commands": (
+        "$ pivotal commands",
+        "$ pivotal commands --json --jq '.commands[].path'",
+    ),
     "export": (
         "# Everything, as a bundle directory with a manifest",
         "$ pivotal export all -o takeout/",
