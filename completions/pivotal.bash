@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
+        _pivotal_subs=(api auth cache commands completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
         _pivotal_opts=(--base-url --cost --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -68,6 +68,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    commands)
+        _pivotal_subs=()
+        _pivotal_opts=(--arg -h --help --jq --json -q)
+        _pivotal_vopts=' --arg -q --jq '
         _pivotal_args=()
         ;;
     completion)
@@ -311,7 +317,7 @@ _pivotal_node() {
         _pivotal_args=()
         ;;
     onboardings)
-        _pivotal_subs=(advance at-risk back create delete get list open pause resume update wait)
+        _pivotal_subs=(advance at-risk back create delete get list open pause resume update wait watch)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -386,6 +392,12 @@ _pivotal_node() {
         _pivotal_subs=()
         _pivotal_opts=(--arg -h --help --jq --json -q)
         _pivotal_vopts=' --arg -q --jq '
+        _pivotal_args=(1:1)
+        ;;
+    'onboardings watch')
+        _pivotal_subs=()
+        _pivotal_opts=(--fail-on --grace -h --help --interval --json --timeout --until)
+        _pivotal_vopts=' --fail-on --grace --interval --timeout --until '
         _pivotal_args=(1:1)
         ;;
     sandbox)
@@ -817,6 +829,10 @@ _pivotal_value() {
         _pivotal_res=onboardings
         ;;
     'onboardings wait|#0')
+        _pivotal_kind=ids
+        _pivotal_res=onboardings
+        ;;
+    'onboardings watch|#0')
         _pivotal_kind=ids
         _pivotal_res=onboardings
         ;;

@@ -147,7 +147,7 @@ def test_login_without_a_terminal_and_without_with_key_fails_with_a_hint(
 ) -> None:
     result = cli("auth", "login")
 
-    assert result.exit_code == ExitCode.USAGE
+    assert result.exit_code == ExitCode.CANCELLED
     assert result.stdout == ""
     assert result.stderr == (
         "Error: No terminal to prompt for the key on. "

@@ -37,6 +37,8 @@ from pivotal_cli.errors import (
     RateLimitError,
     ServerError,
     UsageError,
+    WatchFailedError,
+    WatchTimeoutError,
     error_from_response,
 )
 from pivotal_cli.render.output import Output
@@ -235,6 +237,21 @@ def test_8_server_or_network_failure_after_retries() -> None:
     assert result.stderr == "Error: Could not get an answer from my.pivotal.app.\n"
 
 
+@covers(ExitCode.WATCH_FAILED)
+@covers(ExitCode.WATCH_TIMEOUT)
+def test_10_and_11_a_watch_that_failed_or_ran_out_of_time(
+    cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIVOTAL_SANDBOX_RATE_LIMIT", "off")
+    failed = cli("--sandbox", "onboardings", "watch", "22", "--until", "phase=launch",
+                 "--fail-on", "state=paused", "--interval", "0.01s")  # fmt: skip
+    assert failed.exit_code == ExitCode.WATCH_FAILED == 10
+    assert "Error: Onboarding 22 met the fail condition state=paused." in failed.stderr
+    timed_out = run_raising(WatchTimeoutError("Onboarding 22 did not reach phase=launch."))
+    assert timed_out.exit_code == ExitCode.WATCH_TIMEOUT == 11
+    assert timed_out.stderr.startswith("Error: Onboarding 22 did not reach")
+
+
 @covers(ExitCode.PARTIAL)
 def test_9_an_import_finished_with_some_rows_failed(
     cli: Callable[..., Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -282,6 +299,8 @@ def test_130_ctrl_c(cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch)
         (RateLimitError, 7),
         (ServerError, 8),
         (NetworkError, 8),
+        (WatchFailedError, 10),
+        (WatchTimeoutError, 11),
     ],
 )
 def test_every_error_class_has_its_documented_exit_code(cls: type, code: int) -> None:
@@ -314,4 +333,4 @@ def test_an_error_without_code_or_type_names_the_status_once() -> None:
 def test_the_table_covers_every_exit_code() -> None:
     # `@covers` registers when the module is imported, so test order does not matter.
     assert set(ExitCode) == COVERED
-    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 130]
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 130]

@@ -413,7 +413,7 @@ def test_secret_set_refuses_what_is_not_a_signing_secret(cli: CLI, keyring_backe
         assert result.exit_code == 2, (bad, result.stderr)
         assert bad not in result.stderr or not bad
     no_terminal = cli("webhooks", "secret", "set")
-    assert no_terminal.exit_code == 2 and "--stdin" in no_terminal.stderr
+    assert no_terminal.exit_code == 3 and "--stdin" in no_terminal.stderr
     assert keyring_backend.passwords == {}
 
 

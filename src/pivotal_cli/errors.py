@@ -36,6 +36,9 @@ class ExitCode(IntEnum):
     SERVER = 8
     # An import finished, and some of its rows failed (the others were written).
     PARTIAL = 9
+    # `onboardings watch`: a fail condition held; the timeout passed first.
+    WATCH_FAILED = 10
+    WATCH_TIMEOUT = 11
     INTERRUPTED = 130
 
 
@@ -59,10 +62,34 @@ class PivotalError(Exception):
         self.reason = reason
         self.details: dict[str, Any] = dict(details or {})
 
+    # The contract `code` of an error that has no `reason` (see `contract`).
+    default_code = "error"
+
     def one_line(self, hint: str | None = None) -> str:
         """The message and the next step (`hint`, else the error's own), as one line."""
         hint = hint or self.hint
         return f"{self.message} {hint}" if hint else self.message
+
+    @property
+    def code_name(self) -> str:
+        """The stable snake_case code scripts match on: the reason, else the class's."""
+        return self.reason or self.default_code
+
+    def contract(self, hint: str | None = None) -> dict[str, Any]:
+        """The machine contract's error object (README "Scripts and CI").
+
+        Its keys never change, whatever the error: scripts read them without checking.
+        """
+        return {
+            "code": self.code_name,
+            "message": self.message,
+            "http_status": None,
+            "retryable": False,
+            "retry_after": None,
+            "request_id": None,
+            "hint": hint or self.hint,
+            "exit_code": int(self.exit_code),
+        }
 
 
 class LocalFileError(PivotalError, OSError):
@@ -73,6 +100,7 @@ class LocalFileError(PivotalError, OSError):
     """
 
     exit_code = ExitCode.ERROR
+    default_code = "local_file"
 
     @classmethod
     def from_os_error(cls, exc: OSError, fallback: object = None) -> LocalFileError:
@@ -90,30 +118,61 @@ class UsageError(PivotalError):
     """Bad flags, values or files: nothing was sent."""
 
     exit_code = ExitCode.USAGE
+    default_code = "usage"
 
 
 class CancelledError(PivotalError):
     """The user said no at a prompt, or a prompt was needed where none can be shown."""
 
     exit_code = ExitCode.CANCELLED
+    default_code = "cancelled"
 
 
 class UnknownRecordError(PivotalError):
     """A record named on the command line is not in a local store (no HTTP answer said so)."""
 
     exit_code = ExitCode.NOT_FOUND
+    default_code = "not_found"
 
 
 class CredentialsError(PivotalError):
     """No usable key: not logged in, no keyring backend, keyring locked or too slow."""
 
     exit_code = ExitCode.AUTH
+    default_code = "not_logged_in"
+
+
+# A network error's reason, in the contract's plainer words.
+_NETWORK_CODES = {"no_answer": "network", "deadline_exceeded": "timeout"}
 
 
 class NetworkError(PivotalError):
     """The request never got an HTTP answer (DNS, refused, reset, timeout)."""
 
     exit_code = ExitCode.SERVER
+    default_code = "network"
+
+    @property
+    def code_name(self) -> str:
+        return _NETWORK_CODES.get(self.reason or "", self.reason or self.default_code)
+
+    def contract(self, hint: str | None = None) -> dict[str, Any]:
+        # No answer came: the same request may well get one later.
+        return {**super().contract(hint), "retryable": True}
+
+
+class WatchFailedError(PivotalError):
+    """A watched record met a fail condition (`onboardings watch --fail-on`)."""
+
+    exit_code = ExitCode.WATCH_FAILED
+    default_code = "watch_failed"
+
+
+class WatchTimeoutError(PivotalError):
+    """A watch's time ran out before its condition held."""
+
+    exit_code = ExitCode.WATCH_TIMEOUT
+    default_code = "watch_timeout"
 
 
 class InsecureTransportError(UsageError):
@@ -146,6 +205,21 @@ class APIError(PivotalError):
         self.field = field
         self.request_id = request_id
         self.retry_after = retry_after
+
+    @property
+    def code_name(self) -> str:
+        """The API's own code when it gave one: scripts match on what the docs list."""
+        return self.code or self.type or self.reason or self.default_code
+
+    def contract(self, hint: str | None = None) -> dict[str, Any]:
+        obj = super().contract(hint)
+        obj.update(
+            http_status=self.status,
+            retryable=self.status == 429 or self.status >= 500,
+            retry_after=self.retry_after,
+            request_id=self.request_id,
+        )
+        return obj
 
     def one_line(self, hint: str | None = None) -> str:
         label = self.code or self.type

@@ -98,6 +98,11 @@ def _error_line(result: Result, code: int) -> str:
     assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
     assert result.stdout == ""
     assert "Traceback" not in result.stderr
+    if result.stderr.startswith("{"):  # the machine contract (--json): one JSON object
+        [line] = result.stderr.splitlines()
+        error = json.loads(line)
+        assert error["exit_code"] == code, error
+        return " ".join(["Error:", error["message"], *([error["hint"]] if error["hint"] else [])])
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert len(errors) == 1, result.stderr
     return errors[0]

@@ -202,7 +202,7 @@ def test_local_validation_fails_before_any_request(
     others = [
         text
         for text in result.stderr.splitlines()
-        if text.strip() and text != line and not text.startswith(("Usage: ", "Try '"))
+        if text.strip() and text != line and not text.startswith(("Usage: ", "Try '", "{"))
     ]
     assert others == []
 
@@ -333,7 +333,10 @@ def test_a_walk_cut_short_by_429s_exits_7_and_cannot_pass_for_complete(
         result = cli("customers", "list", "--all", fmt, env=env)
         everything = server.sandbox.count_customers("acme")
     assert result.exit_code == 7
-    assert "(rate_limited, HTTP 429)" in result.stderr.splitlines()[-1]
+    # With --json/--jsonl the error is the machine contract's one JSON object.
+    error = json.loads(result.stderr.splitlines()[-1])
+    assert (error["code"], error["http_status"], error["exit_code"]) == ("rate_limited", 429, 7)
+    assert error["retryable"] is True
     if fmt == "--json":
         assert result.stdout.startswith("[")
         with pytest.raises(json.JSONDecodeError):

@@ -18,6 +18,9 @@ from pivotal_cli import __version__
 from pivotal_cli.cli.helptext import Group
 from pivotal_cli.cli.options import ModeOpt, group
 
+# Typer vendors Click (as `help/formatter.py` notes): its usage errors are these.
+ClickUsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
 # Command modules, in the order root help lists them. `me` and `health` are single
 # commands merged into the root; the others are groups named after their module.
 GROUPS = (
@@ -39,6 +42,7 @@ GROUPS = (
     "api",
     "export",
     "import",
+    "commands",
 )
 ROOT_COMMANDS = (
     "help",
@@ -49,6 +53,7 @@ ROOT_COMMANDS = (
     "doctor",
     "api",
     "export",
+    "commands",
 )
 # Command names that are not their module's name (`import` is a Python keyword).
 MODULES = {"import": "importer"}
@@ -166,14 +171,44 @@ def main(
 
 
 class RootGroup(Group):
-    """The root group: global options are read anywhere on the line (see `anywhere`)."""
+    """The root group: global options are read anywhere on the line (see `anywhere`).
+
+    It is also where Click's own usage errors, raised while parsing the root's options
+    or a command's, meet the machine contract (`boundary.report_click_error`).
+    """
+
+    def make_context(self, info_name: Any, args: list[str], *a: Any, **kw: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, *a, **kw)
+        except ClickUsageError as exc:
+            _contract_usage(exc, args)
+            raise
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta["pivotal.args"] = list(args)
         if not ctx.resilient_parsing:  # completion reads the words as typed
             from pivotal_cli.cli.anywhere import hoist
 
             args = hoist(self, args)
         return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickUsageError as exc:
+            _contract_usage(exc, ctx.meta.get("pivotal.args", []))
+            raise
+
+
+def _contract_usage(exc: Exception, args: list[str]) -> None:
+    """Print a usage error as the JSON object and exit 2, when the contract applies."""
+    if isinstance(exc, getattr(sys.modules[ClickUsageError.__module__], "NoArgsIsHelpError", ())):
+        return  # not an error: help shown for a bare group
+    from pivotal_cli.cli.boundary import report_click_error
+
+    code = report_click_error(exc, args)
+    if code is not None:
+        raise typer.Exit(code) from None
 
 
 def build_app(groups: Iterable[str] = GROUPS, *, outline: bool = False) -> typer.Typer:

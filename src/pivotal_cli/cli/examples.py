@@ -129,6 +129,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal onboardings at-risk 1108 --json",
     ),
     "onboardings wait": ("$ pivotal onboardings wait 1108",),
+    "onboardings watch": (
+        "$ pivotal onboardings watch 1108 --until phase=launch --fail-on state=at_risk "
+        "--timeout 2h",
+        "$ pivotal onboardings watch 1108 --until 'phase>=internal_qa' --json",
+    ),
     "onboardings open": (
         "$ pivotal onboardings open 1108",
         "$ pivotal onboardings open 1108 --print",
@@ -172,6 +177,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal completion install zsh",
         "$ pivotal completion install fish --print-path",
         "$ pivotal completion install bash --dry-run",
+    ),
+    "commands": (
+        "$ pivotal commands",
+        "$ pivotal commands --json --jq '.commands[].path'",
     ),
     "export": (
         "# Everything, as a bundle directory with a manifest",

@@ -183,7 +183,7 @@ BY_REASON: dict[tuple[type[PivotalError], str], Hint] = {
     (PivotalError, "no_webhook_secret_stored"): (
         "Store one with `pivotal webhooks secret set`, or set PIVOTAL_WEBHOOK_SECRET."
     ),
-    (UsageError, "no_terminal_for_secret"): (
+    (CancelledError, "no_terminal_for_secret"): (
         "Pipe it in: `printenv PIVOTAL_WEBHOOK_SECRET | pivotal webhooks secret set --stdin`."
     ),
     (UsageError, "unknown_event_type"): "List them with `pivotal webhooks events`.",

@@ -28,7 +28,7 @@ InsecureOpt = Annotated[
 
 
 def _read_key(with_key: bool, interactive: bool) -> str:
-    from pivotal_cli.errors import UsageError
+    from pivotal_cli.errors import CancelledError, UsageError
 
     if with_key:
         key = sys.stdin.read().strip()
@@ -36,9 +36,10 @@ def _read_key(with_key: bool, interactive: bool) -> str:
         import getpass
 
         key = getpass.getpass("Paste your Pivotal API key (input is hidden): ").strip()
-    else:
-        raise UsageError(
+    else:  # a prompt nobody can answer: exit 3, as every prompt without a terminal
+        raise CancelledError(
             "No terminal to prompt for the key on.",
+            reason="no_terminal_for_key",
             hint="Pipe it in: `printenv PIVOTAL_KEY | pivotal auth login --with-key`.",
         )
     if not key:

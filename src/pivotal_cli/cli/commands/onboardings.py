@@ -7,6 +7,7 @@ import typer
 
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
+from pivotal_cli.cli.commands.watch import watch
 from pivotal_cli.cli.flows import Paging, confirm_launch, emit_record, paged
 from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, YesOpt, group
@@ -271,6 +272,7 @@ _state_command("at-risk", "Set state at_risk (the phase stays).")
 _state_command("wait", "Set state waiting with waiting_on_customer, which pauses the SLA clock.")
 
 
+app.command("watch")(watch)
 register(app, ONBOARDING, "open")
 
 

@@ -66,7 +66,9 @@ def secret_set(
             raise CancelledError("Nothing stored.") from None
         value = value.strip()
     else:
-        raise UsageError("No terminal to ask for the secret on.", reason="no_terminal_for_secret")
+        raise CancelledError(
+            "No terminal to ask for the secret on.", reason="no_terminal_for_secret"
+        )
     if not value:
         raise UsageError("No secret was given.")
     if not value.startswith("whsec_") or any(c.isspace() for c in value):
