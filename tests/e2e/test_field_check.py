@@ -4,6 +4,8 @@ prints whole objects."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pivotal_cli.domain.field_names import template_fields, unknown
@@ -27,7 +29,13 @@ def test_an_unknown_field_is_exit_2_naming_the_valid_ones_before_any_request(
 ) -> None:
     result = sandbox_cli("--verbose", *args)
     assert result.exit_code == 2, result.stderr
-    line = next(ln for ln in result.stderr.splitlines() if ln.startswith("Error:"))
+    if "--json" in " ".join(args):
+        # With --json the error follows the machine contract: one JSON object on stderr.
+        error = json.loads(result.stderr.strip().splitlines()[-1])
+        assert error["code"] == "unknown_field" and error["exit_code"] == 2
+        line = f"Error: {error['message']}"
+    else:
+        line = next(ln for ln in result.stderr.splitlines() if ln.startswith("Error:"))
     assert line.startswith(f"Error: {first_words} Available fields: id, display_id,"), line
     assert requests_sent(result.stderr) == []
 

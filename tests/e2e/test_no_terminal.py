@@ -90,7 +90,11 @@ PROMPTS: list[tuple[str, Callable[[Any], list[str]], tuple[str, ...]]] = [
     ("api DELETE", lambda f: ["api", "-X", "DELETE", "/customers/1"], ("--yes",)),
     ("import", lambda f: ["import", "customers", str(f.file)], ("--yes",)),
     ("auth login", lambda f: ["auth", "login", "--insecure-storage"], ("--with-key",)),
-    ("webhooks secret set", lambda f: ["webhooks", "secret", "set"], ("--stdin",)),
+    (
+        "webhooks secret set",
+        lambda f: ["webhooks", "secret", "set", "--insecure-storage"],
+        ("--stdin",),
+    ),
 ]
 
 
