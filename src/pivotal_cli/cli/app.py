@@ -39,6 +39,7 @@ GROUPS = (
     "api",
     "export",
     "import",
+    "mcp",
 )
 ROOT_COMMANDS = (
     "help",
