@@ -196,3 +196,29 @@ def test_the_audit_log_holds_every_call_and_no_key(tmp_path: Path) -> None:
     assert [e["tool"] for e in entries] == ["me", "get", "nope"]
     assert entries[1]["error"]["exit_code"] == 5
     assert "sk_" not in text and "pk_" not in text
+
+
+def test_an_import_is_planned_from_rows_then_applied(tmp_path: Path) -> None:
+    rows = [
+        {"name": "Bulk One", "slug": "bulk-one"},
+        {"name": "Bulk Two", "slug": "bulk-two"},
+        {"name": "Bad Row", "slug": "bad-row", "mrr": "lots"},
+    ]
+
+    async def body(session: ClientSession) -> Any:
+        plan = payload(
+            await session.call_tool("plan_import", {"resource": "customer", "rows": rows})
+        )
+        before = await session.call_tool("get", {"resource": "customer", "ref": "bulk-one"})
+        applied = payload(await session.call_tool("apply_plan", {"plan_id": plan["plan_id"]}))
+        after = payload(await session.call_tool("get", {"resource": "customer", "ref": "bulk-two"}))
+        return plan, before, applied, after
+
+    plan, before, applied, after = run([*TEST, "--allow-writes"], body)
+    job = plan["report"]["jobs"][0]
+    assert (job["rows"], job["invalid"], job["created"]) == (3, 1, 2)
+    assert len(plan["problems"]) == 1 and "mrr" in plan["problems"][0]
+    assert before.is_error  # planning sent nothing
+    assert applied["jobs"][0]["created"] == 2 and applied["jobs"][0]["failed"] == 1
+    assert after["name"] == "Bulk Two"
+    assert not list((tmp_path / "state" / "mcp" / "imports").iterdir())  # rows file gone

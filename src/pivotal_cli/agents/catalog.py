@@ -192,12 +192,33 @@ TOOLS: tuple[Tool, ...] = (
     Tool(
         "apply_plan",
         "write",
-        "Carry out a plan from plan_delete or advance_onboarding, once. "
+        "Carry out a plan from plan_delete, advance_onboarding or plan_import, once. "
         "Costs the requests the plan lists.",
         lambda: s.obj({"plan_id": {"type": "string"}}, ("plan_id",)),
         "writes:apply_plan",
         read_only=False,
         destructive=True,
+        writes=True,
+    ),
+    Tool(
+        "plan_import",
+        "bulk",
+        "Plan an import of rows (objects of fields) or a .csv/.jsonl/.json file: checks "
+        "every row and says what would be created, updated or refused, with a plan_id. "
+        "Reads what exists once (1 request per 100 records); changes nothing.",
+        lambda: s.obj(
+            {
+                "resource": s.enum(RESOURCES),
+                "rows": {"type": "array", "items": {"type": "object"}, "maxItems": 1000},
+                "file": {"type": "string", "description": "path on the server's machine"},
+                "mode": {**s.enum(("create", "upsert")), "default": "create"},
+                "key": {"type": "string", "description": "upsert: the field rows match on"},
+            },
+            ("resource",),
+        ),
+        "bulk:plan_import",
+        read_only=True,
+        idempotent=True,
         writes=True,
     ),
     Tool(

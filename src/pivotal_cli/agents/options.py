@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pivotal_cli.errors import UsageError
 
-TOOLSETS = ("read", "write", "sandbox")
+TOOLSETS = ("read", "write", "bulk", "sandbox")
 DEFAULT_TOOLSETS = TOOLSETS
 INSTALL_HINT = "pip install 'pivotal-cli[mcp]' (or: pipx inject pivotal-cli mcp)"
 

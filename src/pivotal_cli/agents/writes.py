@@ -101,7 +101,7 @@ def advance(session: Session, arguments: dict[str, Any]) -> Any:
         steps = plan_advance(str(current["phase"]), to, label, display_id=current["display_id"])
         if session.live and LAUNCH_PHASE in steps:
             plan = {"kind": "advance", "id": current["id"], "steps": steps}
-            return _planned(session, plan, f"{label}: {current['phase']} → {' → '.join(steps)}")
+            return planned(session, plan, f"{label}: {current['phase']} → {' → '.join(steps)}")
         return walk(client, str(current["id"]), steps)
 
 
@@ -135,7 +135,7 @@ def _owner(session: Session) -> str:
     return f"{target.workspace}|{target.mode}|{target.base_url}"
 
 
-def _planned(session: Session, plan: dict[str, Any], summary: str) -> dict[str, Any]:
+def planned(session: Session, plan: dict[str, Any], summary: str) -> dict[str, Any]:
     plan_id, expires = session.plans.add(_owner(session), {**plan, "summary": summary})
     return {
         "plan_id": plan_id,
@@ -153,7 +153,7 @@ def plan_delete(session: Session, arguments: dict[str, Any]) -> Any:
     name = record.get("name") or record.get("email") or record.get("phase") or ""
     summary = f"Delete {resource} {record.get('display_id')} ({name})".replace(" ()", "")
     plan = {"kind": "delete", "resource": resource, "id": record["id"]}
-    return {**_planned(session, plan, summary), "record": record}
+    return {**planned(session, plan, summary), "record": record}
 
 
 def apply_plan(session: Session, arguments: dict[str, Any]) -> Any:
@@ -169,4 +169,8 @@ def apply_plan(session: Session, arguments: dict[str, Any]) -> Any:
             }
             deleter[plan["resource"]](client, str(plan["id"]))
             return {"applied": True, "did": plan["summary"]}
-        return {"applied": True, **walk(client, str(plan["id"]), list(plan["steps"]))}
+        if plan["kind"] == "advance":
+            return {"applied": True, **walk(client, str(plan["id"]), list(plan["steps"]))}
+    from pivotal_cli.agents.bulk import apply_import
+
+    return apply_import(session, plan)

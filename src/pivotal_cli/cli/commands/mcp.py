@@ -25,7 +25,7 @@ ToolsetsOpt = Annotated[
     typer.Option(
         "--toolsets",
         metavar="LIST",
-        help="Toolsets to offer, comma-separated: read, write, sandbox (default: all).",
+        help="Toolsets to offer, comma-separated: read, write, bulk, sandbox (default: all).",
         show_default=False,
     ),
 ]
