@@ -184,7 +184,7 @@ def test_a_live_launch_is_planned_not_sent(tmp_path: Path) -> None:
     assert applied["phases_set"] == ["launch"]
 
 
-def test_the_audit_log_holds_every_call_and_no_key(tmp_path: Path) -> None:
+def test_the_audit_log_holds_every_call_and_no_key(tmp_path: Path, cli: Any) -> None:
     async def body(session: ClientSession) -> Any:
         await session.call_tool("me", {})
         await session.call_tool("get", {"resource": "customer", "ref": "no-such-slug"})
@@ -195,7 +195,39 @@ def test_the_audit_log_holds_every_call_and_no_key(tmp_path: Path) -> None:
     entries = [json.loads(line) for line in text.splitlines()]
     assert [e["tool"] for e in entries] == ["me", "get", "nope"]
     assert entries[1]["error"]["exit_code"] == 5
-    assert "sk_" not in text and "pk_" not in text
+    keys = [entry["key"] for entry in json.loads(cli("sandbox", "keys", "--json").stdout)]
+    assert keys and not any(key in text for key in keys)
+    assert all(entry["workspace"] == "acme" and entry["mode"] == "test" for entry in entries)
+
+
+def test_phases_move_one_patch_each_never_by_update(tmp_path: Path) -> None:
+    async def body(session: ClientSession) -> Any:
+        page = payload(
+            await session.call_tool("list", {"resource": "onboardings", "phase": "program_design"})
+        )
+        ref = page["items"][0]["id"]
+        walked = payload(
+            await session.call_tool("advance_onboarding", {"ref": ref, "to": "internal_qa"})
+        )
+        back = payload(await session.call_tool("move_onboarding_back", {"ref": ref}))
+        jumped = await session.call_tool(
+            "update_onboarding", {"ref": ref, "fields": {"phase": "completed"}}
+        )
+        paused = payload(
+            await session.call_tool("set_onboarding_state", {"ref": ref, "change": "pause"})
+        )
+        again = payload(
+            await session.call_tool("set_onboarding_state", {"ref": ref, "change": "pause"})
+        )
+        return walked, back, jumped, paused, again
+
+    walked, back, jumped, paused, again = run([*TEST, "--allow-writes"], body)
+    assert walked["phases_set"] == ["review", "program_buildout", "internal_qa"]
+    assert walked["requests"] == 3
+    assert back["phases_set"] == ["program_buildout"]
+    assert jumped.is_error and "advance_onboarding" in jumped.content[0].text
+    assert paused["changed"] is True and paused["onboarding"]["state"] == "paused"
+    assert again["changed"] is False
 
 
 def test_an_import_is_planned_from_rows_then_applied(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pivotal_cli.client.http import Client
 
 RESOURCES = ("customer", "contact", "onboarding")
+LATE_PHASES = ("launch", "completed")  # entering them fires launch-day automations
 
 
 def _fields(arguments: dict[str, Any], resource: str, operation: str) -> dict[str, Any]:
@@ -30,6 +31,12 @@ def _create(session: Session, arguments: dict[str, Any], resource: str) -> Any:
     from pivotal_cli.client import contacts, customers, onboardings
 
     body = _fields(arguments, resource, "create")
+    if resource == "onboarding" and session.live and body.get("phase") in LATE_PHASES:
+        raise UsageError(
+            "A live onboarding is not created in launch or later: create it in an earlier "
+            "phase, then advance_onboarding (which plans a live launch for confirmation).",
+            reason="live_launch_by_create",
+        )
     with session.client() as client:
         if resource == "contact":
             return contacts.create(client, str(text(arguments, "customer")), body).record()
@@ -42,6 +49,13 @@ def _update(session: Session, arguments: dict[str, Any], resource: str) -> Any:
 
     ref = str(text(arguments, "ref"))
     body = _fields(arguments, resource, "update")
+    if resource == "onboarding" and "phase" in body:
+        # One PATCH per phase, and live launches through a plan: the workflow tools'.
+        raise UsageError(
+            "Phases move with advance_onboarding or move_onboarding_back, one phase at a "
+            "time; update_onboarding does not change 'phase'.",
+            reason="phase_by_update",
+        )
     updater = {"customer": customers.update, "contact": contacts.update}
     with session.client() as client:
         if resource == "onboarding":
