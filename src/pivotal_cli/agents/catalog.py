@@ -31,6 +31,7 @@ class Tool:
     destructive: bool = False
     idempotent: bool = False
     writes: bool = False  # needs --allow-writes (and, on a live key, --allow-live)
+    resource: str | None = None  # handed to a handler shared by the resources
 
     def annotations(self, *, local: bool) -> dict[str, Any]:
         """MCP tool annotations. `local`: the target is the sandbox on this machine."""
@@ -44,7 +45,8 @@ class Tool:
     def run(self, session: Any, arguments: dict[str, Any]) -> Any:
         module, function = self.handler.split(":")
         found = importlib.import_module(f"pivotal_cli.agents.{module}")
-        return getattr(found, function)(session, arguments)
+        extra = () if self.resource is None else (self.resource,)
+        return getattr(found, function)(session, arguments, *extra)
 
 
 def _create(resource: str) -> Callable[[], dict[str, Any]]:
@@ -71,9 +73,10 @@ def _writes() -> list[Tool]:
                 f"Create {'an' if resource == 'onboarding' else 'a'} {resource}. 1 request"
                 + (" (+1 to resolve a customer slug)." if resource != "customer" else "."),
                 _create(resource),
-                f"writes:create_{resource}",
+                "writes:create",
                 read_only=False,
                 writes=True,
+                resource=resource,
             )
         )
         tools.append(
@@ -84,11 +87,12 @@ def _writes() -> list[Tool]:
                 + (" (to move phases use advance_onboarding)" if resource == "onboarding" else "")
                 + ". 1 request (+1 for a slug).",
                 _update(resource),
-                f"writes:update_{resource}",
+                "writes:update",
                 read_only=False,
                 destructive=True,
                 idempotent=True,
                 writes=True,
+                resource=resource,
             )
         )
     return tools

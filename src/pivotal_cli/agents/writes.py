@@ -27,7 +27,7 @@ def _fields(arguments: dict[str, Any], resource: str, operation: str) -> dict[st
     return bodies.check(resource, operation, fields)  # type: ignore[arg-type]
 
 
-def _create(session: Session, arguments: dict[str, Any], resource: str) -> Any:
+def create(session: Session, arguments: dict[str, Any], resource: str) -> Any:
     from pivotal_cli.client import contacts, customers, onboardings
 
     body = _fields(arguments, resource, "create")
@@ -44,7 +44,7 @@ def _create(session: Session, arguments: dict[str, Any], resource: str) -> Any:
         return creator(client, body).record()
 
 
-def _update(session: Session, arguments: dict[str, Any], resource: str) -> Any:
+def update(session: Session, arguments: dict[str, Any], resource: str) -> Any:
     from pivotal_cli.client import contacts, customers, onboardings
 
     ref = str(text(arguments, "ref"))
@@ -63,30 +63,6 @@ def _update(session: Session, arguments: dict[str, Any], resource: str) -> Any:
                 client, str(fetch(client, resource, ref)["id"]), body
             ).record()
         return updater[resource](client, ref, body).record()
-
-
-def create_customer(session: Session, arguments: dict[str, Any]) -> Any:
-    return _create(session, arguments, "customer")
-
-
-def create_contact(session: Session, arguments: dict[str, Any]) -> Any:
-    return _create(session, arguments, "contact")
-
-
-def create_onboarding(session: Session, arguments: dict[str, Any]) -> Any:
-    return _create(session, arguments, "onboarding")
-
-
-def update_customer(session: Session, arguments: dict[str, Any]) -> Any:
-    return _update(session, arguments, "customer")
-
-
-def update_contact(session: Session, arguments: dict[str, Any]) -> Any:
-    return _update(session, arguments, "contact")
-
-
-def update_onboarding(session: Session, arguments: dict[str, Any]) -> Any:
-    return _update(session, arguments, "onboarding")
 
 
 def walk(client: Client, onboarding_id: str, steps: list[str]) -> dict[str, Any]:
