@@ -254,3 +254,25 @@ def test_an_import_is_planned_from_rows_then_applied(tmp_path: Path) -> None:
     assert applied["jobs"][0]["created"] == 2 and applied["jobs"][0]["failed"] == 1
     assert after["name"] == "Bulk Two"
     assert not list((tmp_path / "state" / "mcp" / "imports").iterdir())  # rows file gone
+
+
+def test_status_me_and_the_sandbox_tools(tmp_path: Path) -> None:
+    async def body(session: ClientSession) -> Any:
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        status = payload(await session.call_tool("status", {}))
+        me = payload(await session.call_tool("me", {}))
+        events = payload(await session.call_tool("sandbox_events", {"limit": 5}))
+        reset = payload(await session.call_tool("sandbox_reset", {"seed": "empty"}))
+        empty = payload(await session.call_tool("list", {"resource": "customers"}))
+        bad_week = await session.call_tool("status", {"week": "someday"})
+        return tools, status, me, events, reset, empty, bad_week
+
+    tools, status, me, events, reset, empty, bad_week = run([*TEST, "--allow-writes"], body)
+    assert tools["sandbox_reset"].annotations.destructive_hint is True
+    assert tools["get"].annotations.open_world_hint is False  # the local sandbox
+    assert {"sections", "by_phase", "total"} <= set(status)
+    assert me
+    assert 0 < len(events) <= 5
+    assert reset == {"reset": True, "seed": "empty"}
+    assert empty["items"] == [] and empty["next_cursor"] is None
+    assert bad_week.is_error and bad_week.structured_content["error"]["exit_code"] == 2

@@ -43,5 +43,5 @@ def failure(error: PivotalError, api_key: str | None) -> Result:
     facts: dict[str, Any] = {"message": message, "code": code, "exit_code": int(error.exit_code)}
     if isinstance(error, APIError):
         facts["http_status"] = error.status
-    label = f" ({code})" if code else ""
+    label = f" ({code})" if code and code not in message else ""
     return Result(f"Error{label}: {message}", {"error": facts}, is_error=True)
