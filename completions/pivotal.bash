@@ -11,7 +11,7 @@ _pivotal_node() {
     # positional arguments as "required:nargs" (nargs -1: all that remain).
     case $1 in
     '')
-        _pivotal_subs=(api auth cache commands completion config contacts customers dash doctor export health help import me onboardings sandbox status webhooks)
+        _pivotal_subs=(api auth cache commands completion config contacts customers dash doctor export health help import mcp me onboardings sandbox status webhooks)
         _pivotal_opts=(--base-url --cost --debug -h --help --install-completion --live --no-color --no-pager --sandbox --show-completion --test --timeout -V -v --verbose --version -w --workspace)
         _pivotal_vopts=' --base-url --timeout -w --workspace '
         _pivotal_args=()
@@ -309,6 +309,30 @@ _pivotal_node() {
         _pivotal_opts=(-h --help --json)
         _pivotal_vopts='  '
         _pivotal_args=(1:1)
+        ;;
+    mcp)
+        _pivotal_subs=(install serve tools)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'mcp install')
+        _pivotal_subs=()
+        _pivotal_opts=(--allow-live --allow-writes --claude --claude-code --cursor -h --help --print --toolsets --vscode)
+        _pivotal_vopts=' --toolsets '
+        _pivotal_args=()
+        ;;
+    'mcp serve')
+        _pivotal_subs=()
+        _pivotal_opts=(--allow-live --allow-remote --allow-writes --exclude-tools -h --help --host --port --tools --toolsets --transport)
+        _pivotal_vopts=' --exclude-tools --host --port --tools --toolsets --transport '
+        _pivotal_args=()
+        ;;
+    'mcp tools')
+        _pivotal_subs=()
+        _pivotal_opts=(--allow-live --allow-writes --exclude-tools -h --help --json --tools --toolsets)
+        _pivotal_vopts=' --exclude-tools --tools --toolsets '
+        _pivotal_args=()
         ;;
     me)
         _pivotal_subs=()
@@ -745,6 +769,10 @@ _pivotal_value() {
     'import onboardings|--mode')
         _pivotal_kind=choice
         _pivotal_vals=(create upsert)
+        ;;
+    'mcp serve|--transport')
+        _pivotal_kind=choice
+        _pivotal_vals=(stdio http)
         ;;
     'onboardings advance|--to')
         _pivotal_kind=choice

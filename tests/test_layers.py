@@ -63,6 +63,9 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # neither imports the other.
     "webhooks": _package_layers("cli", "jobs", "sandbox") + TYPER,
     "jobs": _package_layers("cli", "webhooks", "sandbox") + TYPER,
+    # agents/, the MCP server, is a service too: it uses the client, jobs and domain,
+    # and the sandbox's own database only for the sandbox tools.
+    "agents": _package_layers("cli", "webhooks") + TYPER,
     "client": _package_layers("cli", "webhooks", "jobs", "render", "sandbox", "settings") + TYPER,
     "render": _package_layers("cli", "webhooks", "jobs", "client", "sandbox") + TYPER,
     "domain": _package_layers("cli", "webhooks", "jobs", "client", "render", "settings", "sandbox")

@@ -30,6 +30,8 @@ FORBIDDEN = (
     "sqlite3",
     "uvicorn",
     "starlette",
+    "mcp",
+    "mcp_types",
 )
 
 CASES = {
@@ -38,6 +40,7 @@ CASES = {
     "customers --help": (["customers", "--help"], {}),
     "customers list --help": (["customers", "list", "--help"], {}),
     "onboardings advance --help": (["onboardings", "advance", "--help"], {}),
+    "mcp --help": (["mcp", "--help"], {}),
     "completion of --status values": (
         [],
         {
@@ -130,3 +133,10 @@ def test_a_write_validates_with_the_model_layer(tmp_path: Path) -> None:
     args = ["--sandbox", "customers", "update", "1", "--plan", "Growth"]
     names = imported_modules(args, _sandbox_env(tmp_path))
     assert {"pydantic_core", "pivotal_cli.domain.models"} <= names
+
+
+def test_only_mcp_serve_imports_the_mcp_sdk(tmp_path: Path) -> None:
+    # Other commands, reads and the MCP tool listing itself load nothing of the SDK.
+    for args in (["--sandbox", "customers", "list"], ["--sandbox", "mcp", "tools"]):
+        names = imported_modules(args, _sandbox_env(tmp_path))
+        assert not {n for n in names if n.split(".")[0] in ("mcp", "mcp_types")}, args

@@ -43,6 +43,7 @@ GROUPS = (
     "export",
     "import",
     "commands",
+    "mcp",
 )
 ROOT_COMMANDS = (
     "help",

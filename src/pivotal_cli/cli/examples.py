@@ -138,6 +138,24 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal onboardings open 1108",
         "$ pivotal onboardings open 1108 --print",
     ),
+    # mcp
+    "mcp": ("$ pivotal mcp install --claude-code", "$ pivotal --sandbox mcp tools"),
+    "mcp serve": (
+        "# Read-only, over stdio (what a client's configuration runs)",
+        "$ pivotal -w acme mcp serve",
+        "# Writes allowed, against the sandbox's test key",
+        "$ pivotal --sandbox --test mcp serve --allow-writes",
+        "# Streamable HTTP on loopback, at http://127.0.0.1:8765/mcp",
+        "$ pivotal mcp serve --transport http --toolsets read",
+    ),
+    "mcp tools": (
+        "$ pivotal mcp tools",
+        "$ pivotal mcp tools --allow-writes --json",
+    ),
+    "mcp install": (
+        "$ pivotal -w acme mcp install --cursor",
+        "$ pivotal mcp install --vscode --allow-writes --print",
+    ),
     # auth
     "auth": ("$ pivotal auth login", "$ pivotal auth status"),
     "auth login": (

@@ -66,6 +66,11 @@ def webhooks_dir() -> Path:
     return state_dir() / "webhooks"
 
 
+def mcp_dir() -> Path:
+    """Where `mcp serve` keeps its audit log and its pending plans."""
+    return state_dir() / "mcp"
+
+
 def sandbox_dir() -> Path:
     """`PIVOTAL_SANDBOX_DIR`, else `<user data dir>/pivotal/sandbox`."""
     # The data dir keeps platformdirs' default author, unlike the others: where the
