@@ -276,6 +276,12 @@ def _add_webhooks() -> None:
     from pivotal_cli.cli.commands.sandbox_webhooks import app as webhooks_app
 
     app.add_typer(webhooks_app, name="webhooks")
+    from pivotal_cli.cli.commands.sandbox_clock import app as clock_app
+
+    app.add_typer(clock_app, name="clock")
+    from pivotal_cli.cli.commands.sandbox_logs import app as logs_app
+
+    app.add_typer(logs_app, name="logs")
 
 
 _add_webhooks()
