@@ -194,29 +194,19 @@ class Sandbox:
         started = time.perf_counter()
         at_us = wall_us(self.store)
         callers: list[Caller] = []
-        response = self._answer(method, path, query_string, headers, body, callers)
+        try:
+            response = self._dispatch(
+                Request.build(method, path, query_string, headers, body), callers
+            )
+        except ApiError as error:
+            response = error_response(error)
+        except Exception:
+            logger.exception("sandbox: unhandled error on %s %s", method, path.split("?")[0])
+            response = error_response(internal())
         self.journal.add(
             _entry(method, path, query_string, headers, body, response, callers, at_us, started)
         )
         return response
-
-    def _answer(
-        self,
-        method: str,
-        path: str,
-        query_string: bytes | str,
-        headers: Mapping[str, str],
-        body: bytes,
-        callers: list[Caller],
-    ) -> Response:
-        try:
-            request = Request.build(method, path, query_string, headers, body)
-            return self._dispatch(request, callers)
-        except ApiError as error:
-            return error_response(error)
-        except Exception:
-            logger.exception("sandbox: unhandled error on %s %s", method, path.split("?")[0])
-            return error_response(internal())
 
     def _dispatch(self, request: Request, callers: list[Caller]) -> Response:
         route = match(request.method, request.path)
