@@ -117,6 +117,7 @@ def test_bodies_only_on_request_and_bounded(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(requestlog, "BODY_LIMIT", 40)
+    monkeypatch.setattr(requestlog, "RESPONSE_BODY_LIMIT", 30)
     call(sandbox, "POST", "/customers", {"name": "B" * 100})
     call(sandbox, "POST", "/customers", {"name": "Short"})
     (plain,) = requests(sandbox.store, limit=1)
@@ -124,6 +125,7 @@ def test_bodies_only_on_request_and_bounded(
     long, short = requests(sandbox.store, bodies=True)
     assert long["request_body"] == json.dumps({"name": "B" * 100})[:40]
     assert long["request_body_truncated"] is True and long["response_body_truncated"] is True
+    assert len(long["response_body"]) == 30
     assert short["request_body"] == '{"name": "Short"}' and not short["request_body_truncated"]
 
 

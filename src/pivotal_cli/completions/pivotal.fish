@@ -790,7 +790,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox keys'" -l 'json' -d 'Print JSON on
 
 # pivotal sandbox logs
 complete -c pivotal -n "__pivotal_at 'sandbox logs' 0 1" -a 'clear' -d 'Empty the request log.'
-complete -c pivotal -n "__pivotal_at 'sandbox logs'" -l 'bodies' -d 'Show request and response bodies (first 64 KiB).'
+complete -c pivotal -n "__pivotal_at 'sandbox logs'" -l 'bodies' -d 'Show the bodies (the request\'s first 64 KiB, the response\'s 4 KiB).'
 complete -c pivotal -n "__pivotal_at 'sandbox logs'" -l 'db' -r -F -d 'SQLite file of the sandbox [default: sandbox.db in $PIVOTAL_SANDBOX_DIR or the user data dir].'
 complete -c pivotal -n "__pivotal_at 'sandbox logs'" -s 'f' -l 'follow' -d 'Keep printing new requests until Ctrl-C.'
 complete -c pivotal -n "__pivotal_at 'sandbox logs'" -s 'h' -l 'help' -d 'Show this message and exit.'

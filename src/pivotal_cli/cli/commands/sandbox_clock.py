@@ -51,7 +51,9 @@ def _show(output: "Output", state: dict[str, Any], json_: bool, fired: Any = Non
 
 
 def _human(seconds: float) -> str:
-    whole = int(seconds)
+    # Rounded: the offset of `advance 1d12h` is a few microseconds short of it (the real
+    # clock moved while the command ran), and that is still "1d12h ahead".
+    whole = round(seconds)
     days, rest = divmod(whole, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)

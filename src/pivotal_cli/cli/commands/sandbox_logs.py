@@ -112,7 +112,10 @@ def logs(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most the N most recent requests.")] = 50,
     bodies: Annotated[
-        bool, typer.Option("--bodies", help="Show request and response bodies (first 64 KiB).")
+        bool,
+        typer.Option(
+            "--bodies", help="Show the bodies (the request's first 64 KiB, the response's 4 KiB)."
+        ),
     ] = False,
     db: DbOpt = None,
     json_: JsonFlag = False,

@@ -2,9 +2,10 @@
 
 A table in the sandbox's own database, so any process sharing the file reads what a
 running server answered. The log holds at most `CAP` rows (older ones are deleted as new
-ones arrive) and bodies of at most `BODY_LIMIT` bytes each (`*_truncated` says when one
-was cut), for its `BODIES_KEPT` most recent entries only. It never holds a key: only
-the key's name and its public prefix.
+ones arrive) and bodies of at most `BODY_LIMIT` bytes for a request and
+`RESPONSE_BODY_LIMIT` for a response (`*_truncated` says when one was cut), for its
+`BODIES_KEPT` most recent entries only. It never holds a key: only the key's name and
+its public prefix.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pivotal_cli.sandbox.data.timeutil import format_ms
 
 CAP = 10_000
 BODY_LIMIT = 64 * 1024
+# Responses are the sandbox's own data (a list page can be read again); keeping 64 KiB of
+# each page made writing the log cost more than answering the request.
+RESPONSE_BODY_LIMIT = 4 * 1024
 # Only the most recent entries keep their bodies (older ones keep the rest), so the log
 # stays within tens of megabytes however large the pages it saw.
 BODIES_KEPT = 1_000
@@ -84,8 +88,8 @@ class Entry:
     response_body: bytes
 
     def row(self) -> tuple[Any, ...]:
-        request, request_cut = _bounded(self.request_body)
-        response, response_cut = _bounded(self.response_body)
+        request, request_cut = _bounded(self.request_body, BODY_LIMIT)
+        response, response_cut = _bounded(self.response_body, RESPONSE_BODY_LIMIT)
         return (
             self.request_id,
             self.at_us,
@@ -108,10 +112,10 @@ class Entry:
         )
 
 
-def _bounded(body: bytes) -> tuple[bytes | None, bool]:
+def _bounded(body: bytes, limit: int) -> tuple[bytes | None, bool]:
     if not body:
         return None, False
-    return body[:BODY_LIMIT], len(body) > BODY_LIMIT
+    return body[:limit], len(body) > limit
 
 
 def insert(tx: sqlite3.Connection, entries: Sequence[Entry]) -> None:
