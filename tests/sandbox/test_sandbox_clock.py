@@ -213,3 +213,19 @@ def test_bad_clock_input_is_one_line_exit_2(
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and words in lines[0] and "Traceback" not in result.stderr
+
+
+def test_webhook_commands_count_from_the_sandbox_clock(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    moved = json.loads(run("clock", "advance", "14d", "--db", db, "--json").stdout)
+    added = run("webhooks", "add", "http://127.0.0.1:9/hooks", "--db", db, "--json")
+    assert added.exit_code == 0, added.stderr
+    endpoint = json.loads(added.stdout)
+    assert endpoint["created_at"][:10] == moved["now"][:10]
+    rotated = run("webhooks", "rotate-secret", endpoint["id"], "--db", db, "--json")
+    assert rotated.exit_code == 0, rotated.stderr
+    expires = json.loads(rotated.stdout)["previous_secret_expires_at"]
+    # The old secret keeps signing for 24 hours of sandbox time, not of real time.
+    now_us, expires_us = parse_datetime(moved["now"]), parse_datetime(expires)
+    assert now_us is not None and expires_us is not None
+    assert timedelta(hours=23) < timedelta(microseconds=expires_us - now_us) <= timedelta(hours=25)

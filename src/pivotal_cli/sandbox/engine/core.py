@@ -6,7 +6,9 @@ counted from here on) -> body -> idempotency claim or replay -> injected faults 
 handler inside one transaction (the idempotency record commits with it, and so do the
 webhook events and deliveries the write fires) -> response, after which the webhook
 worker is woken if the write queued deliveries (it sends them on its own thread or at
-process exit, never before the response). Every piece of state hangs off the instance,
+process exit, never before the response). Each answer goes to the request log (`journal`,
+buffered). Every instant comes from `self.clock`, the injected clock plus the store's
+offset (`sandbox clock`). Every piece of state hangs off the instance,
 so two sandboxes never share anything.
 """
 
