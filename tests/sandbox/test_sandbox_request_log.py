@@ -223,3 +223,21 @@ def test_logs_follow_tails_and_ctrl_c_is_130(tmp_path: Path) -> None:
     finally:
         if child.poll() is None:
             child.kill()
+
+
+def logged_rows(sandbox: Sandbox) -> int:
+    row = sandbox.store.peek("SELECT COUNT(*) FROM request_log")
+    return int(row[0]) if row is not None else 0
+
+
+def test_entries_are_written_in_batches(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journal, "FLUSH_SECONDS", 60.0)
+    monkeypatch.setattr(journal, "MAX_PENDING", 3)
+    call(sandbox, "GET", "/customers")
+    call(sandbox, "GET", "/customers")
+    assert logged_rows(sandbox) == 0  # buffered: no transaction per request
+    call(sandbox, "GET", "/customers")
+    assert logged_rows(sandbox) == 3  # a full batch is written at once
+    call(sandbox, "GET", "/customers")
+    sandbox.journal.close()
+    assert logged_rows(sandbox) == 4  # and what is left, when the sandbox closes
