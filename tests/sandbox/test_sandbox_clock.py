@@ -229,3 +229,48 @@ def test_webhook_commands_count_from_the_sandbox_clock(tmp_path: Path) -> None:
     now_us, expires_us = parse_datetime(moved["now"]), parse_datetime(expires)
     assert now_us is not None and expires_us is not None
     assert timedelta(hours=23) < timedelta(microseconds=expires_us - now_us) <= timedelta(hours=25)
+
+
+def test_advancing_a_running_servers_clock_fires_its_retries_in_order(
+    tmp_path: Path,
+    receiver: Receiver,  # noqa: F811
+) -> None:
+    receiver.script = [500, 500]  # attempts 1 and 2 fail, 3 succeeds
+    db = tmp_path / "serve.db"
+    with running_server(db=db, rate_limit="off") as server:
+        now_us = to_us(server.sandbox.clock())
+        endpoints.add(server.sandbox.store, "acme", receiver.url, now_us=now_us)
+        created = httpx.post(
+            server.base_url + "/customers",
+            json={"name": "Retry Co"},
+            headers={"Authorization": f"Bearer {server.live_key}"},
+        )
+        assert created.status_code == 201
+        receiver.wait_for(1)  # the server's own thread made attempt 1
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from pivotal_cli.cli.commands.sandbox import app; app()",
+                "clock",
+                "advance",
+                "10m",
+                "--db",
+                str(db),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        fired = json.loads(done.stdout)["fired"]
+        got = receiver.wait_for(3)
+    assert [(f["attempt"], f["status_code"]) for f in fired] == [(2, 500), (3, 200)]
+    assert fired[-1]["delivery_status"] == "succeeded"
+    first, second = (parse_datetime(f["at"]) for f in fired)
+    assert first is not None and second is not None
+    # Attempt 3 went out five minutes (sandbox time) after attempt 2, as scheduled.
+    assert timedelta(minutes=5) <= timedelta(microseconds=second - first) < timedelta(minutes=6)
+    assert len({r.headers["svix-id"] for r in got}) == 1

@@ -14,6 +14,7 @@ back to real time instead.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -24,8 +25,8 @@ from pivotal_cli.sandbox.data.clockstate import StoreClock, read_offset, write_o
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import format_ms, to_us
 from pivotal_cli.sandbox.engine.journal import flush_journals
-from pivotal_cli.sandbox.webhooks.schedule import time_scale_from
-from pivotal_cli.sandbox.webhooks.worker import Dispatcher, Sent
+from pivotal_cli.sandbox.webhooks.schedule import ATTEMPT_TIMEOUT, time_scale_from
+from pivotal_cli.sandbox.webhooks.worker import Dispatcher
 
 API_ROOT = "/api/v1"
 
@@ -94,56 +95,74 @@ def reset_clock(store: Store) -> None:
 
 def _move_to(store: Store, target_us: int, dispatcher: Dispatcher) -> list[dict[str, Any]]:
     clock = dispatcher.clock
-    fired: list[Sent] = []
+    first_seq = _last_attempt_seq(store)
     while True:
         due = dispatcher.next_due_us()
         if due is None or due > target_us:
             break
         # Stop the clock at the attempt's instant (never back), send what is due then.
         _jump(store, clock, max(due, to_us(clock())))
-        sent = dispatcher.run_due()
-        if not sent:  # leased by another process sending it: that one reports it
+        if not dispatcher.run_due() and not _wait_for_other_senders(store, due):
             break
-        fired.extend(sent)
     _jump(store, clock, max(target_us, to_us(clock())))
-    return _described(store, fired)
+    return _attempts_since(store, first_seq)
 
 
 def _jump(store: Store, clock: StoreClock, sandbox_us: int) -> None:
     write_offset(store, sandbox_us - to_us(clock.base()))
 
 
-def _described(store: Store, fired: list[Sent]) -> list[dict[str, Any]]:
-    if not fired:
-        return []
-    with store.read() as tx:
-        rows = {
-            row["delivery_id"] + ":" + str(row["number"]): row
-            for row in tx.execute(
-                "SELECT a.delivery_id, a.number, a.at_us, e.type, p.url FROM webhook_attempts a"
-                " JOIN webhook_deliveries d ON d.id = a.delivery_id"
-                " JOIN webhook_events e ON e.id = d.event_id"
-                " JOIN webhook_endpoints p ON p.id = d.endpoint_id"
-                f" WHERE a.delivery_id IN ({','.join('?' * len(fired))})",
-                [sent.delivery_id for sent in fired],
-            )
-        }
-    described = []
-    for sent in fired:
-        row = rows.get(f"{sent.delivery_id}:{sent.number}")
-        described.append(
-            {
-                "delivery_id": sent.delivery_id,
-                "attempt": sent.number,
-                "at": None if row is None else format_ms(row["at_us"]),
-                "event_type": None if row is None else row["type"],
-                "endpoint_url": None if row is None else row["url"],
-                "status_code": sent.attempt.status,
-                "error": sent.attempt.error,
-                "delivery_status": sent.status,
-            }
+def _wait_for_other_senders(store: Store, due_us: int) -> bool:
+    """Waits while another process (a `sandbox serve`) holds the due deliveries' leases.
+
+    Its worker saw the clock move and is sending them; the move goes on once it is done,
+    so the next retries are scheduled from the instant they were due. False if nothing
+    was leased (nothing more can be sent now) or the sender took too long.
+    """
+    deadline = time.monotonic() + ATTEMPT_TIMEOUT + 5
+    while time.monotonic() < deadline:
+        row = store.peek(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'"
+            " AND next_attempt_us <= ? AND lease_until_us IS NOT NULL",
+            (due_us,),
         )
-    return described
+        if row is None or not row[0]:
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _last_attempt_seq(store: Store) -> int:
+    row = store.peek("SELECT COALESCE(MAX(seq), 0) FROM webhook_attempts")
+    return 0 if row is None else int(row[0])
+
+
+def _attempts_since(store: Store, seq: int) -> list[dict[str, Any]]:
+    """Every webhook attempt made since `seq`, by this process or another, in order."""
+    with store.read() as tx:
+        rows = tx.execute(
+            "SELECT a.delivery_id, a.number, a.at_us, a.status, a.error, d.status AS state,"
+            " e.type, p.url FROM webhook_attempts a"
+            " JOIN webhook_deliveries d ON d.id = a.delivery_id"
+            " JOIN webhook_events e ON e.id = d.event_id"
+            " JOIN webhook_endpoints p ON p.id = d.endpoint_id"
+            " WHERE a.seq > ? ORDER BY a.seq",
+            (seq,),
+        ).fetchall()
+    return [
+        {
+            "delivery_id": row["delivery_id"],
+            "attempt": row["number"],
+            "at": format_ms(row["at_us"]),
+            "event_type": row["type"],
+            "endpoint_url": row["url"],
+            "status_code": row["status"],
+            "error": row["error"],
+            # The delivery's state now (after any later attempt of this same move).
+            "delivery_status": row["state"],
+        }
+        for row in rows
+    ]
 
 
 def requests(
