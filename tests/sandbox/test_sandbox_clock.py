@@ -35,6 +35,7 @@ from pivotal_cli.sandbox.harness import (
 from pivotal_cli.sandbox.webhooks import endpoints
 
 DAY = timedelta(days=1)
+RUN_APP = "from pivotal_cli.cli.commands.sandbox import app; app()"
 
 
 def call(sandbox: Sandbox, method: str, path: str, body: Any = None, **headers: str) -> Any:
@@ -142,28 +143,23 @@ def test_advance_fires_due_retries_in_order(
     assert sandbox.clock() == START + DAY + timedelta(minutes=6)
 
 
+def advance_in_another_process(db: Path, duration: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_APP, "clock", "advance", duration, "--db", str(db), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_a_running_server_follows_a_change_made_by_another_process(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     with running_server(db=db, rate_limit="off") as server:
         before = httpx.get(server.base_url + "/health").json()["timestamp"]
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from pivotal_cli.cli.commands.sandbox import app; app()",
-                "clock",
-                "advance",
-                "14d",
-                "--db",
-                str(db),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
+        done = advance_in_another_process(db, "14d")
         moved = json.loads(done.stdout)
         after = httpx.get(server.base_url + "/health").json()["timestamp"]
         created = httpx.post(
@@ -247,24 +243,7 @@ def test_advancing_a_running_servers_clock_fires_its_retries_in_order(
         )
         assert created.status_code == 201
         receiver.wait_for(1)  # the server's own thread made attempt 1
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from pivotal_cli.cli.commands.sandbox import app; app()",
-                "clock",
-                "advance",
-                "10m",
-                "--db",
-                str(db),
-                "--json",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
+        done = advance_in_another_process(db, "10m")
         fired = json.loads(done.stdout)["fired"]
         got = receiver.wait_for(3)
     assert [(f["attempt"], f["status_code"]) for f in fired] == [(2, 500), (3, 200)]
