@@ -229,6 +229,32 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal sandbox events --customer acme-corp",
         "$ pivotal sandbox events --onboarding 1108 --transitions",
     ),
+    "sandbox clock": (
+        "$ pivotal sandbox clock show",
+        "$ pivotal sandbox clock advance 14d",
+        "$ pivotal sandbox clock reset",
+    ),
+    "sandbox clock show": ("$ pivotal sandbox clock show", "$ pivotal sandbox clock show --json"),
+    "sandbox clock advance": (
+        "# Past every webhook retry: lists the attempts it sent, in order",
+        "$ pivotal sandbox clock advance 1d12h",
+        "# The clock of a running `sandbox serve`",
+        "$ pivotal sandbox clock advance 25h --db ./sandbox.db",
+    ),
+    "sandbox clock set": (
+        "$ pivotal sandbox clock set 2027-07-15T09:00Z",
+        "$ pivotal sandbox clock set 2027-07-15T11:00+02:00 --json",
+    ),
+    "sandbox clock reset": ("$ pivotal sandbox clock reset",),
+    "sandbox logs": (
+        "# What failed in the last ten minutes",
+        "$ pivotal sandbox logs --status 4xx --since 10m",
+        "# Creates, with their bodies",
+        "$ pivotal sandbox logs --path '/customers*' --method POST --bodies",
+        "# Every request as it is answered, as JSON lines",
+        "$ pivotal sandbox logs --follow --json",
+    ),
+    "sandbox logs clear": ("$ pivotal sandbox logs clear",),
     "sandbox webhooks": (
         "$ pivotal sandbox webhooks add http://localhost:3000/webhooks",
         "$ pivotal sandbox webhooks deliveries --status failed",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from pivotal_cli.client import onboardings
 from pivotal_cli.client.customer_names import CustomerNames
@@ -43,6 +43,28 @@ def fetch(
     # Every onboarding's customer exists: a floor for the size of the customers list.
     names.prefetch(view.customer_ids(), customers_seen=len(customers))
     return Snapshot(view, names, client.requests.total - before)
+
+
+def server_today(client: Client) -> date | None:
+    """The day (UTC) by the server's clock, from `/health`; None when it gives none.
+
+    A sandbox's clock can be moved (`sandbox clock`), and its "this week" and "overdue"
+    must follow it, not the machine's.
+    """
+    from pivotal_cli.client.meta import get_health
+    from pivotal_cli.errors import PivotalError
+
+    try:
+        body, _ = get_health(client)
+    except PivotalError:
+        return None
+    stamp = body.get("timestamp") if isinstance(body, dict) else None
+    if not isinstance(stamp, str):
+        return None
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
 
 
 def _noting_customers(records: Iterable[Record], into: set[str]) -> Iterator[Record]:

@@ -425,9 +425,39 @@ _pivotal_node() {
         _pivotal_args=(1:1)
         ;;
     sandbox)
-        _pivotal_subs=(events keys reset serve webhooks)
+        _pivotal_subs=(clock events keys logs reset serve webhooks)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'sandbox clock')
+        _pivotal_subs=(advance reset set show)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'sandbox clock advance')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox clock reset')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox clock set')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox clock show')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
         _pivotal_args=()
         ;;
     'sandbox events')
@@ -439,6 +469,18 @@ _pivotal_node() {
     'sandbox keys')
         _pivotal_subs=()
         _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox logs')
+        _pivotal_subs=(clear)
+        _pivotal_opts=(--bodies --db -f --follow -h --help --json --limit --method --path --since --status)
+        _pivotal_vopts=' --db --limit --method --path --since --status '
+        _pivotal_args=()
+        ;;
+    'sandbox logs clear')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help)
         _pivotal_vopts=' --db '
         _pivotal_args=()
         ;;
@@ -864,6 +906,18 @@ _pivotal_value() {
         _pivotal_kind=ids
         _pivotal_res=onboardings
         ;;
+    'sandbox clock advance|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox clock reset|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox clock set|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox clock show|--db')
+        _pivotal_kind=file
+        ;;
     'sandbox events|--customer')
         _pivotal_kind=ids
         _pivotal_res=customers
@@ -876,6 +930,12 @@ _pivotal_value() {
         _pivotal_res=onboardings
         ;;
     'sandbox keys|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox logs|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox logs clear|--db')
         _pivotal_kind=file
         ;;
     'sandbox reset|--db')

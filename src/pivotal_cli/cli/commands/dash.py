@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pivotal_cli.cli.boundary import handle_errors
-from pivotal_cli.cli.commands.status import TodayOpt, WeekOpt, resolve_days
+from pivotal_cli.cli.commands.status import TodayOpt, WeekOpt, days_for, resolve_days
 from pivotal_cli.cli.options import group
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ def dash(
     with ctx.obj.client(waiting=not live_ok) as client:
         names = customer_names(ctx.obj, client)
         if not live_ok:
+            day, span = days_for(ctx.obj, client, week, today)
             snap = fetch(client, day, span, names)
             for line in plain_lines(snap.view, snap.name_of):
                 out.line(line)
@@ -146,7 +147,7 @@ def dash(
 
         def refresh() -> Snapshot:
             # Pinned --today stays pinned; otherwise the day moves on with the clock.
-            current_day, current_week = resolve_days(week, today)
+            current_day, current_week = days_for(ctx.obj, client, week, today)
             return fetch(client, current_day, current_week, names)
 
         def interval_for(snap: Snapshot) -> float:

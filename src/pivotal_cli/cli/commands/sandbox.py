@@ -164,7 +164,7 @@ def reset(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete every record and re-seed (workspaces and keys stay)."""
-    from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+    from pivotal_cli.sandbox.data.timeutil import to_us
     from pivotal_cli.sandbox.fixtures.provision import reset as reset_store
 
     output = output_of(ctx)
@@ -176,7 +176,7 @@ def reset(
             f"Delete every record in {sandbox.store.path} and re-seed with {what}?",
             assume_yes=yes,
         )
-        reset_store(sandbox.store, seed=seed, now_us=to_us(utc_now()))
+        reset_store(sandbox.store, seed=seed, now_us=to_us(sandbox.clock()))
         output.success(f"Sandbox reset with {seed} data: {sandbox.store.path}")
 
 
@@ -276,6 +276,12 @@ def _add_webhooks() -> None:
     from pivotal_cli.cli.commands.sandbox_webhooks import app as webhooks_app
 
     app.add_typer(webhooks_app, name="webhooks")
+    from pivotal_cli.cli.commands.sandbox_clock import app as clock_app
+
+    app.add_typer(clock_app, name="clock")
+    from pivotal_cli.cli.commands.sandbox_logs import app as logs_app
+
+    app.add_typer(logs_app, name="logs")
 
 
 _add_webhooks()

@@ -53,10 +53,12 @@ def _sandbox(db: Path | None) -> Iterator["Sandbox"]:
             raise UsageError(f"{error}.") from None
 
 
-def _now_us() -> int:
-    from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+def _now_us(sandbox: "Sandbox") -> int:
+    # The sandbox's clock (`sandbox clock`), so a rotation's overlap and a replay's
+    # schedule count from the sandbox's time, as its deliveries do.
+    from pivotal_cli.sandbox.data.timeutil import to_us
 
-    return to_us(utc_now())
+    return to_us(sandbox.clock())
 
 
 def _endpoint_columns() -> list["Column"]:
@@ -158,7 +160,7 @@ def add(
             events=events or (),
             test_mode=test_mode,
             allow_remote=allow_remote,
-            now_us=_now_us(),
+            now_us=_now_us(sandbox),
         )
     if not checked.loopback:
         output.warn(
@@ -178,7 +180,7 @@ def list_(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None
     from pivotal_cli.sandbox.webhooks import endpoints
 
     with _sandbox(db) as sandbox:
-        found = endpoints.list_endpoints(sandbox.store, _workspace(ctx), _now_us())
+        found = endpoints.list_endpoints(sandbox.store, _workspace(ctx), _now_us(sandbox))
     output = output_of(ctx)
     if json_:
         output.json(found)
@@ -207,7 +209,7 @@ def show(
 
     with _sandbox(db) as sandbox:
         found = endpoints.show(
-            sandbox.store, _workspace(ctx), endpoint_id, _now_us(), show_secret=show_secret
+            sandbox.store, _workspace(ctx), endpoint_id, _now_us(sandbox), show_secret=show_secret
         )
     output = output_of(ctx)
     if json_:
@@ -231,7 +233,7 @@ def remove(
     from pivotal_cli.sandbox.webhooks import endpoints
 
     with _sandbox(db) as sandbox:
-        removed = endpoints.remove(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
+        removed = endpoints.remove(sandbox.store, _workspace(ctx), endpoint_id, _now_us(sandbox))
     output = output_of(ctx)
     if json_:
         output.json({"object": "deleted", "id": removed["id"], "deleted": True})
@@ -248,7 +250,9 @@ def rotate_secret(
     from pivotal_cli.sandbox.webhooks import endpoints
 
     with _sandbox(db) as sandbox:
-        rotated = endpoints.rotate_secret(sandbox.store, _workspace(ctx), endpoint_id, _now_us())
+        rotated = endpoints.rotate_secret(
+            sandbox.store, _workspace(ctx), endpoint_id, _now_us(sandbox)
+        )
     output = output_of(ctx)
     if json_:
         output.json(rotated)
@@ -341,11 +345,11 @@ def replay(
     with _sandbox(db) as sandbox:
         workspace = _workspace(ctx)
         if delivery_id is not None:
-            queued = [log.replay(sandbox.store, workspace, delivery_id, _now_us())]
+            queued = [log.replay(sandbox.store, workspace, delivery_id, _now_us(sandbox))]
         else:
             assert failed_since is not None
             queued = log.replay_failed(
-                sandbox.store, workspace, failed_since, _now_us(), endpoint=endpoint
+                sandbox.store, workspace, failed_since, _now_us(sandbox), endpoint=endpoint
             )
         ids = [d["id"] for d in queued]
         sent = sandbox.webhooks.run_due(SEND_BUDGET, only=ids) if ids else []

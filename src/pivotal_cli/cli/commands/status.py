@@ -18,7 +18,10 @@ from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, group
 
 if TYPE_CHECKING:
+    from pivotal_cli.cli.context import AppContext
+    from pivotal_cli.client.http import Client
     from pivotal_cli.domain.glance import Week
+    from pivotal_cli.settings.target import Target
 
 app = group("Show the workspace at a glance: launches, risks, waits, overdue, phases.")
 
@@ -61,6 +64,32 @@ def resolve_days(week: str | None, today: str | None) -> tuple[date, "Week"]:
         ) from None
 
 
+def days_for(
+    app_ctx: "AppContext", client: "Client", week: str | None, today: str | None
+) -> tuple[date, "Week"]:
+    """Like `resolve_days`, with today by the sandbox's clock when the target is one.
+
+    The sandbox's clock can be moved (`pivotal sandbox clock`); the embedded sandbox and
+    a `sandbox serve` on loopback say their time in `/health`. A pinned --today wins.
+    """
+    target = app_ctx.last_target
+    if today is None and target is not None and _is_sandbox(target):
+        from pivotal_cli.client.glance import server_today
+
+        served = server_today(client)
+        if served is not None:
+            return resolve_days(week, served.isoformat())
+    return resolve_days(week, today)
+
+
+def _is_sandbox(target: "Target") -> bool:
+    from urllib.parse import urlsplit
+
+    from pivotal_cli.domain.hosts import is_loopback
+
+    return target.source == "sandbox" or is_loopback(urlsplit(target.base_url).hostname or "")
+
+
 @app.command("status")
 @handle_errors
 @jq_flags
@@ -74,9 +103,9 @@ def status(
     from pivotal_cli.domain.glance import as_json
     from pivotal_cli.render.glance import plain_lines, renderable
 
-    day, span = resolve_days(week, today)
     out = ctx.obj.output
     with ctx.obj.client() as client:
+        day, span = days_for(ctx.obj, client, week, today)
         snap = fetch(client, day, span, customer_names(ctx.obj, client))
         if json_:
             generated = datetime.now(timezone.utc).isoformat(timespec="seconds")

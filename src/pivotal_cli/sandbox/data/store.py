@@ -246,6 +246,7 @@ class Store:
                     if self._needs_migration(tx):
                         _migrate(tx)
             self._conn.executescript(_RESOURCE_INDEXES)
+            _create_extra_tables(self._conn)
 
     @staticmethod
     def _needs_migration(tx: sqlite3.Connection) -> bool:
@@ -275,9 +276,26 @@ class Store:
             finally:
                 self._conn.execute("COMMIT")
 
+    def peek(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
+        """The first row of one statement, inside this thread's open transaction if any.
+
+        For reads that must work from anywhere (the sandbox clock is read both inside a
+        request's transaction and outside any).
+        """
+        with self._lock:
+            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+            return row
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _create_extra_tables(conn: sqlite3.Connection) -> None:
+    # Tables with a module of their own; imported here, as they import this module.
+    from pivotal_cli.sandbox.data import requestlog
+
+    conn.executescript(requestlog.SCHEMA)
 
 
 def attribute_fields(table: str) -> tuple[schema.Field, ...]:

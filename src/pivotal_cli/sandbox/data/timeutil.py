@@ -146,3 +146,26 @@ def _offset_of(text: str) -> timedelta:
         return timedelta(0)
     sign = -1 if match.group(1) == "-" else 1
     return sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3)))
+
+
+_DURATION_PART = re.compile(r"(\d+)(w|d|h|m|s)")
+_UNIT_SECONDS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60, "s": 1}
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """`90s`, `15m`, `2h`, `14d`, `1w` or combinations (`1d12h`, `1w2d`); None if not one."""
+    compact = text.strip().lower()
+    if not compact:
+        return None
+    position, seconds = 0, 0
+    for match in _DURATION_PART.finditer(compact):
+        if match.start() != position:
+            return None
+        seconds += int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        position = match.end()
+    if position != len(compact):
+        return None
+    try:
+        return timedelta(seconds=seconds)
+    except OverflowError:
+        return None

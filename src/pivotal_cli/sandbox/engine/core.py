@@ -6,7 +6,9 @@ counted from here on) -> body -> idempotency claim or replay -> injected faults 
 handler inside one transaction (the idempotency record commits with it, and so do the
 webhook events and deliveries the write fires) -> response, after which the webhook
 worker is woken if the write queued deliveries (it sends them on its own thread or at
-process exit, never before the response). Every piece of state hangs off the instance,
+process exit, never before the response). Each answer goes to the request log (`journal`,
+buffered). Every instant comes from `self.clock`, the injected clock plus the store's
+offset (`sandbox clock`). Every piece of state hangs off the instance,
 so two sandboxes never share anything.
 """
 
@@ -15,12 +17,16 @@ from __future__ import annotations
 import logging
 import os
 import random
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+from pivotal_cli.sandbox.data import requestlog
+from pivotal_cli.sandbox.data.clockstate import StoreClock, store_clock, wall_us
 from pivotal_cli.sandbox.data.ids import CuidFactory
 from pivotal_cli.sandbox.data.keys import (
     DEFAULT_ITERATIONS,
@@ -35,6 +41,7 @@ from pivotal_cli.sandbox.engine.context import Caller, Ctx
 from pivotal_cli.sandbox.engine.errors import ApiError, internal, not_found
 from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan
 from pivotal_cli.sandbox.engine.idempotency import Claim, Idempotency, record
+from pivotal_cli.sandbox.engine.journal import Journal
 from pivotal_cli.sandbox.engine.protocol import JSON_CONTENT_TYPE, Request, Response, json_response
 from pivotal_cli.sandbox.engine.ratelimit import RateLimiter, RatePolicy
 from pivotal_cli.sandbox.engine.routes import (
@@ -85,10 +92,12 @@ class Sandbox:
     ) -> None:
         self.store = store
         self.keys = list(keys or [])
-        self.clock = clock
+        # The store's clock offset (`sandbox clock`) applies to every instant the
+        # sandbox reads: records, idempotency expiry, rate windows, webhook retries.
+        self.clock: StoreClock = store_clock(store, clock)
         self.sleep = sleep
         policy = rate_limit if isinstance(rate_limit, RatePolicy) else RatePolicy.parse(rate_limit)
-        self.rate_limiter = RateLimiter(policy, clock)
+        self.rate_limiter = RateLimiter(policy, self.clock)
         plan = FaultPlan.parse(faults) if isinstance(faults, str) else faults
         self.faults = FaultInjector(plan) if plan is not None else None
         self.idempotency = Idempotency(store)
@@ -97,7 +106,8 @@ class Sandbox:
         self._openapi = openapi
         # Sends the webhook deliveries writes queue; its thread runs only when started
         # (`serve`, `running_server`), otherwise passes run on demand (`run_due`).
-        self.webhooks = Dispatcher(store, clock=clock, time_scale=webhook_time_scale)
+        self.webhooks = Dispatcher(store, clock=self.clock, time_scale=webhook_time_scale)
+        self.journal = Journal(store)
 
     @classmethod
     def open(
@@ -124,6 +134,7 @@ class Sandbox:
         store = Store(db)
         try:
             keys_file = keys_file_for(Path(db)) if store.is_file else None
+            clock = store_clock(store, clock)
             keys = provision(
                 store,
                 seed=seed,
@@ -164,6 +175,7 @@ class Sandbox:
 
     def close(self) -> None:
         self.webhooks.stop()
+        self.journal.close()
         self.store.close()
 
     def __enter__(self) -> Sandbox:
@@ -180,21 +192,30 @@ class Sandbox:
         headers: Mapping[str, str],
         body: bytes,
     ) -> Response:
-        """Answers one HTTP request. `path` is still percent-encoded."""
+        """Answers one HTTP request (and logs it). `path` is still percent-encoded."""
+        started = time.perf_counter()
+        at_us = wall_us(self.store)
+        callers: list[Caller] = []
         try:
-            request = Request.build(method, path, query_string, headers, body)
-            return self._dispatch(request)
+            response = self._dispatch(
+                Request.build(method, path, query_string, headers, body), callers
+            )
         except ApiError as error:
-            return error_response(error)
+            response = error_response(error)
         except Exception:
             logger.exception("sandbox: unhandled error on %s %s", method, path.split("?")[0])
-            return error_response(internal())
+            response = error_response(internal())
+        self.journal.add(
+            _entry(method, path, query_string, headers, body, response, callers, at_us, started)
+        )
+        return response
 
-    def _dispatch(self, request: Request) -> Response:
+    def _dispatch(self, request: Request, callers: list[Caller]) -> Response:
         route = match(request.method, request.path)
         if route.operation in PUBLIC_OPERATIONS:
             return self._public(route.operation)
         caller = authenticate(self.store, self._verified, request.headers.get("authorization"))
+        callers.append(caller)
         rate = self.rate_limiter.hit(caller.key_id, caller.mode)
         rate_headers = rate.headers() if rate else ()
         try:
@@ -278,6 +299,40 @@ class Sandbox:
         if ctx.queued:
             self.webhooks.wake()
         return response
+
+
+def _entry(
+    method: str,
+    path: str,
+    query_string: bytes | str,
+    headers: Mapping[str, str],
+    body: bytes,
+    response: Response,
+    callers: list[Caller],
+    at_us: int,
+    started: float,
+) -> requestlog.Entry:
+    caller = callers[0] if callers else None
+    query = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    replayed = any(name.lower() == "idempotent-replay" for name, _ in response.headers)
+    return requestlog.Entry(
+        request_id="req_" + secrets.token_hex(8),
+        at_us=at_us,
+        duration_us=round((time.perf_counter() - started) * 1e6),
+        method=method.upper(),
+        path=unquote(path.split("?", 1)[0]),
+        query=query,
+        status=response.status,
+        dropped=response.drop,
+        key_name=caller.key_name if caller else None,
+        key_prefix=caller.key_prefix if caller else None,
+        mode=caller.mode if caller else None,
+        workspace=caller.workspace_slug if caller else None,
+        idempotency_key=headers.get("idempotency-key"),
+        replayed=replayed,
+        request_body=body,
+        response_body=response.body,
+    )
 
 
 def error_response(error: ApiError, extra: tuple[tuple[str, str], ...] = ()) -> Response:

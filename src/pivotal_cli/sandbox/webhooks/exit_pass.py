@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 from pivotal_cli.sandbox.data.store import Store
-from pivotal_cli.sandbox.data.timeutil import to_us, utc_now
+from pivotal_cli.sandbox.data.timeutil import to_us
 from pivotal_cli.sandbox.webhooks.schedule import time_scale_from
 from pivotal_cli.sandbox.webhooks.worker import Dispatcher, Sent
 
@@ -49,7 +49,7 @@ def deliver_due(db: Path, budget: float = EXIT_BUDGET) -> list[Sent]:
         dispatcher = Dispatcher(store, time_scale=time_scale_from(os.environ))
         try:
             due = dispatcher.next_due_us()
-            if due is None or due > to_us(utc_now()):
+            if due is None or due > to_us(dispatcher.clock()):
                 return []
             _release_stdout()
             return dispatcher.run_due(budget)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from pivotal_cli.sandbox.data.clockstate import store_clock
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import Clock, to_us, utc_now
 from pivotal_cli.sandbox.webhooks import endpoints
@@ -72,7 +73,8 @@ class Dispatcher:
         client_factory: Callable[[], httpx.Client] | None = None,
     ) -> None:
         self.store = store
-        self.clock = clock
+        # The sandbox clock (`sandbox clock`): retries come due by sandbox time.
+        self.clock = store_clock(store, clock)
         self.time_scale = time_scale
         self.timeout = timeout
         self._client_factory = client_factory or _default_client
@@ -257,9 +259,12 @@ class Dispatcher:
             return None
         if row["endpoint_deleted_us"] is not None:
             attempt = Attempt(None, "endpoint removed", 0, None)
-            return self._record(row, attempt, now_us, now_us // 1_000_000, final=True)
+            real_s = self.clock.real_us(now_us) // 1_000_000
+            return self._record(row, attempt, now_us, real_s, final=True)
         body = row["body"].encode("utf-8")
-        timestamp = now_us // 1_000_000
+        # Signed with the real time, not the sandbox's: receivers refuse a timestamp more
+        # than five minutes from their own clock, and a moved sandbox clock is not theirs.
+        timestamp = self.clock.real_us(now_us) // 1_000_000
         headers = delivery_headers(
             endpoints.signing_secrets(row, now_us), body, msg_id=row["id"], timestamp=timestamp
         )
