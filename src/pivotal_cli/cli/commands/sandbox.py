@@ -276,6 +276,9 @@ def _add_webhooks() -> None:
     from pivotal_cli.cli.commands.sandbox_webhooks import app as webhooks_app
 
     app.add_typer(webhooks_app, name="webhooks")
+    from pivotal_cli.cli.commands.sandbox_snapshot import app as snapshot_app
+
+    app.add_typer(snapshot_app, name="snapshot")
 
 
 _add_webhooks()

@@ -275,6 +275,12 @@ class Store:
             finally:
                 self._conn.execute("COMMIT")
 
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection itself, outside any transaction (snapshots' backup copies)."""
+        with self._lock:
+            yield self._conn
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

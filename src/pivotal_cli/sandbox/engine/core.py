@@ -28,6 +28,7 @@ from pivotal_cli.sandbox.data.keys import (
     VerificationCache,
     keys_file_for,
 )
+from pivotal_cli.sandbox.data.snapshots import RestoreWatch
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, format_ms, to_us, utc_now
 from pivotal_cli.sandbox.engine.auth import authenticate
@@ -98,6 +99,8 @@ class Sandbox:
         # Sends the webhook deliveries writes queue; its thread runs only when started
         # (`serve`, `running_server`), otherwise passes run on demand (`run_due`).
         self.webhooks = Dispatcher(store, clock=clock, time_scale=webhook_time_scale)
+        # A snapshot another process loads under this one is noticed at the next request.
+        self.restores = RestoreWatch(store)
 
     @classmethod
     def open(
@@ -162,6 +165,12 @@ class Sandbox:
             ).fetchone()
         return int(row["n"])
 
+    def forget_memory(self) -> None:
+        """Drops what is kept in memory about the data, after a snapshot replaced it."""
+        self.rate_limiter = RateLimiter(self.rate_limiter.policy, self.clock)
+        self._verified = VerificationCache()
+        self.restores.forget()
+
     def close(self) -> None:
         self.webhooks.stop()
         self.store.close()
@@ -194,6 +203,8 @@ class Sandbox:
         route = match(request.method, request.path)
         if route.operation in PUBLIC_OPERATIONS:
             return self._public(route.operation)
+        if self.restores.changed():
+            self.forget_memory()
         caller = authenticate(self.store, self._verified, request.headers.get("authorization"))
         rate = self.rate_limiter.hit(caller.key_id, caller.mode)
         rate_headers = rate.headers() if rate else ()
