@@ -279,6 +279,9 @@ def _add_webhooks() -> None:
     from pivotal_cli.cli.commands.sandbox_snapshot import app as snapshot_app
 
     app.add_typer(snapshot_app, name="snapshot")
+    from pivotal_cli.cli.commands.sandbox_seed import seed as seed_command
+
+    app.command("seed")(seed_command)
 
 
 _add_webhooks()
