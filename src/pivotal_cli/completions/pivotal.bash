@@ -365,7 +365,7 @@ _pivotal_node() {
         _pivotal_args=(1:1)
         ;;
     sandbox)
-        _pivotal_subs=(events keys reset serve webhooks)
+        _pivotal_subs=(events keys reset seed serve snapshot webhooks)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -388,11 +388,47 @@ _pivotal_node() {
         _pivotal_vopts=' --db --seed '
         _pivotal_args=()
         ;;
+    'sandbox seed')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:-1)
+        ;;
     'sandbox serve')
         _pivotal_subs=()
         _pivotal_opts=(--allow-remote --db --faults -h --help --host --port --rate-limit --seed)
         _pivotal_vopts=' --db --faults --host --port --rate-limit --seed '
         _pivotal_args=()
+        ;;
+    'sandbox snapshot')
+        _pivotal_subs=(delete list load save)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'sandbox snapshot delete')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox snapshot list')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox snapshot load')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox snapshot save')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -f --force -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
         ;;
     'sandbox webhooks')
         _pivotal_subs=(add deliver deliveries list remove replay rotate-secret show)
@@ -761,7 +797,26 @@ _pivotal_value() {
     'sandbox reset|--db')
         _pivotal_kind=file
         ;;
+    'sandbox seed|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox seed|#0')
+        _pivotal_nargs=-1
+        _pivotal_kind=file
+        ;;
     'sandbox serve|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot delete|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot list|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot load|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot save|--db')
         _pivotal_kind=file
         ;;
     'sandbox webhooks add|--db')
