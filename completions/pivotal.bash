@@ -425,7 +425,7 @@ _pivotal_node() {
         _pivotal_args=(1:1)
         ;;
     sandbox)
-        _pivotal_subs=(clock events keys logs reset serve webhooks)
+        _pivotal_subs=(clock events keys logs reset seed serve snapshot webhooks)
         _pivotal_opts=(-h --help)
         _pivotal_vopts='  '
         _pivotal_args=()
@@ -490,11 +490,47 @@ _pivotal_node() {
         _pivotal_vopts=' --db --seed '
         _pivotal_args=()
         ;;
+    'sandbox seed')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:-1)
+        ;;
     'sandbox serve')
         _pivotal_subs=()
         _pivotal_opts=(--allow-remote --db --faults -h --help --host --port --rate-limit --seed)
         _pivotal_vopts=' --db --faults --host --port --rate-limit --seed '
         _pivotal_args=()
+        ;;
+    'sandbox snapshot')
+        _pivotal_subs=(delete list load save)
+        _pivotal_opts=(-h --help)
+        _pivotal_vopts='  '
+        _pivotal_args=()
+        ;;
+    'sandbox snapshot delete')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox snapshot list')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=()
+        ;;
+    'sandbox snapshot load')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -h --help)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
+        ;;
+    'sandbox snapshot save')
+        _pivotal_subs=()
+        _pivotal_opts=(--db -f --force -h --help --json)
+        _pivotal_vopts=' --db '
+        _pivotal_args=(1:1)
         ;;
     'sandbox webhooks')
         _pivotal_subs=(add deliver deliveries list remove replay rotate-secret show)
@@ -945,12 +981,31 @@ _pivotal_value() {
         _pivotal_kind=choice
         _pivotal_vals=(demo empty)
         ;;
+    'sandbox seed|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox seed|#0')
+        _pivotal_nargs=-1
+        _pivotal_kind=file
+        ;;
     'sandbox serve|--db')
         _pivotal_kind=file
         ;;
     'sandbox serve|--seed')
         _pivotal_kind=choice
         _pivotal_vals=(demo empty)
+        ;;
+    'sandbox snapshot delete|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot list|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot load|--db')
+        _pivotal_kind=file
+        ;;
+    'sandbox snapshot save|--db')
+        _pivotal_kind=file
         ;;
     'sandbox webhooks add|--db')
         _pivotal_kind=file

@@ -121,7 +121,9 @@ pick a behaviour. The extensions:
 * Customers carry a free-form `metadata` object (Integration sync and Test mode guides)
   on Customer, CustomerCreate and CustomerUpdate.
 * `/me` keeps the reference shape `{object: "me", api_key, organization}` and adds a
-  top-level `mode` (`live` | `test`), which the Quickstart and Test mode guides rely on.
+  top-level `mode` (`live` | `test`), which the Quickstart and Test mode guides rely on,
+  and the Quickstart's flat `key_name`, `key_prefix`, `org_id` and `org_slug` (the same
+  values again), so code written from either page works.
 * Health adds `version` (the Versioning guide: "reports the deployed version") and
   types `timestamp` as a date-time.
 * `ContactList` may carry `has_more` and `next_cursor` like the other lists (the
@@ -223,6 +225,22 @@ def schemas() -> dict[str, Any]:
             "api_key": ref("MeApiKey"),
             "organization": ref("MeOrganization"),
             "mode": ref("MeMode"),
+            "key_name": {
+                "type": "string",
+                "description": "Extension: `api_key.name` again, as the Quickstart shows it.",
+            },
+            "key_prefix": {
+                "type": "string",
+                "description": "Extension: `api_key.prefix` again, as the Quickstart shows it.",
+            },
+            "org_id": {
+                "type": "string",
+                "description": "Extension: `organization.id` again, as the Quickstart shows it.",
+            },
+            "org_slug": {
+                "type": "string",
+                "description": "Extension: `organization.slug` again, as the Quickstart shows it.",
+            },
         },
         ["object", "api_key", "organization"],
     )

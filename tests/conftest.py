@@ -45,6 +45,9 @@ import pytest
 from keyring.backend import KeyringBackend
 from typer.testing import CliRunner, Result
 
+# pytester runs small pytest sessions in-process (the pivotal_sandbox plugin's tests).
+pytest_plugins = ["pytester"]
+
 LIVE_KEY = "pivotal_FAKEfakeFAKEfake0000000000000000"
 TEST_KEY = "pivotal_test_FAKEfakeFAKEfake0000000000000000"
 OTHER_LIVE_KEY = "pivotal_FAKEotherFAKEother111111111111111"

@@ -74,6 +74,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     # settings may load the embedded sandbox, but only lazily (checked separately).
     "settings": _package_layers("cli", "webhooks", "jobs", "client", "render") + TYPER,
     "sandbox": _package_layers("cli", "webhooks", "jobs", "client", "render", "settings") + TYPER,
+    # The pytest plugin: it runs a sandbox and talks to it, never through the command line.
+    "testing": _package_layers("cli", "webhooks", "jobs", "render") + TYPER,
     "errors": _package_layers(
         "cli", "webhooks", "jobs", "client", "render", "domain", "settings", "sandbox"
     )

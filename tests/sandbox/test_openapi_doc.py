@@ -254,6 +254,9 @@ def test_me_is_the_spec_shape_plus_mode(doc: dict[str, Any]) -> None:
     assert validator.is_valid(me)
     assert validator.is_valid({**me, "mode": "test"})
     assert not validator.is_valid({**me, "mode": "staging"})
+    flat = {"key_name": "local-dev", "key_prefix": "pivotal_abc1", "org_id": "o", "org_slug": "v"}
+    assert validator.is_valid({**me, "mode": "live", **flat})
+    assert not validator.is_valid({**me, "key_prefix": 7})
     # The Quickstart's prose shape is not what the API returns (docs/api-choices.md item 1).
     assert not validator.is_valid(
         {"object": "api_key_identity", "key_name": "local-dev", "mode": "live"}

@@ -115,6 +115,11 @@ def test_me_live(sandbox: Sandbox, api: httpx.Client) -> None:
             "name": "Acme Outfitters Co.",
         },
         "mode": "live",
+        # The Quickstart's flat shape, the same values again (docs/api-choices.md item 1).
+        "key_name": "sandbox-live",
+        "key_prefix": key[:12],
+        "org_id": body["organization"]["id"],
+        "org_slug": "acme",
     }
 
 
@@ -125,6 +130,8 @@ def test_me_test_mode(sandbox: Sandbox, test_api: httpx.Client) -> None:
     assert body["api_key"]["prefix"].startswith("pivotal_test_")
     assert body["api_key"]["rate_limit_tier"] == "test"
     assert body["api_key"]["name"] == "sandbox-test"
+    assert (body["key_name"], body["key_prefix"]) == ("sandbox-test", body["api_key"]["prefix"])
+    assert (body["org_id"], body["org_slug"]) == (body["organization"]["id"], "acme")
 
 
 def test_workspaces_never_see_each_other(api: httpx.Client, globex_api: httpx.Client) -> None:

@@ -222,7 +222,31 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "$ pivotal sandbox serve",
         "# A free port, no rate limits, a fault now and then",
         "$ pivotal sandbox serve --port 0 --rate-limit off --faults 500=0.1",
+        "# Faults per route: first matching rule wins",
+        "$ pivotal sandbox serve --faults 'POST /customers 500=0.2; GET /customers/* 404=1,max=3'",
     ),
+    "sandbox seed": (
+        "# Records with references and relative dates (see docs/sandbox.md)",
+        "$ pivotal sandbox seed shop.yaml",
+        "$ pivotal sandbox seed customers.json onboardings.yaml --json",
+    ),
+    "sandbox snapshot": (
+        "$ pivotal sandbox snapshot save before-demo",
+        "$ pivotal sandbox snapshot load before-demo",
+    ),
+    "sandbox snapshot save": (
+        "$ pivotal sandbox snapshot save before-demo",
+        "$ pivotal sandbox snapshot save before-demo --force",
+    ),
+    "sandbox snapshot load": (
+        "# Atomic; a running `pivotal sandbox serve` on the same --db follows at once",
+        "$ pivotal sandbox snapshot load before-demo",
+    ),
+    "sandbox snapshot list": (
+        "$ pivotal sandbox snapshot list",
+        "$ pivotal sandbox snapshot list --json",
+    ),
+    "sandbox snapshot delete": ("$ pivotal sandbox snapshot delete before-demo",),
     "sandbox reset": ("$ pivotal sandbox reset", "$ pivotal sandbox reset --seed empty --yes"),
     "sandbox keys": ("$ pivotal sandbox keys", "$ pivotal sandbox keys --json"),
     "sandbox events": (

@@ -68,8 +68,8 @@ def serve(
         str | None,
         typer.Option(
             "--faults",
-            help="Fault injection, e.g."
-            " 500=0.05,429=0.02,latency=0.1:250ms,drop=0.02,seed=7,max=100.",
+            help="Fault injection: global items and route rules separated by ';', e.g."
+            " 'seed=7,500=0.05; POST /customers 500=0.2; GET /customers/* 404=1,max=3'.",
         ),
     ] = None,
     allow_remote: Annotated[
@@ -79,7 +79,7 @@ def serve(
     """Serve the sandbox over HTTP until Ctrl-C (prints its URL and keys)."""
     from pivotal_cli.domain.hosts import is_loopback
     from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, make_server
-    from pivotal_cli.sandbox.engine.faults import FaultPlan, FaultSpecError
+    from pivotal_cli.sandbox.engine.faults import FaultRules, FaultSpecError
     from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 
     output = output_of(ctx)
@@ -93,7 +93,7 @@ def serve(
         )
     try:
         policy = RatePolicy.parse(rate_limit)
-        plan = FaultPlan.parse(faults) if faults else None
+        plan = FaultRules.parse(faults) if faults else None
     except (ValueError, FaultSpecError) as error:
         raise UsageError(f"{error}.") from None
     with opened(db, seed, rate_limit=policy, faults=plan) as sandbox:
@@ -282,6 +282,12 @@ def _add_webhooks() -> None:
     from pivotal_cli.cli.commands.sandbox_logs import app as logs_app
 
     app.add_typer(logs_app, name="logs")
+    from pivotal_cli.cli.commands.sandbox_snapshot import app as snapshot_app
+
+    app.add_typer(snapshot_app, name="snapshot")
+    from pivotal_cli.cli.commands.sandbox_seed import seed as seed_command
+
+    app.command("seed")(seed_command)
 
 
 _add_webhooks()

@@ -23,6 +23,7 @@ import httpx
 from pivotal_cli.sandbox.adapters.transport import SandboxTransport
 from pivotal_cli.sandbox.data.paths import DB_NAME
 from pivotal_cli.sandbox.engine.core import Sandbox
+from pivotal_cli.sandbox.engine.faults import FaultRules, FaultSpecError
 from pivotal_cli.sandbox.engine.ratelimit import RatePolicy
 from pivotal_cli.sandbox.webhooks import exit_pass
 from pivotal_cli.settings.paths import private_dir, sandbox_dir
@@ -44,7 +45,8 @@ def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
     """The embedded sandbox, with the `acme` key of `mode` (`live` or `test`).
 
     Rate limits are the documented ones (60/min live, 30/min test) unless
-    `$PIVOTAL_SANDBOX_RATE_LIMIT` says `off` or a number.
+    `$PIVOTAL_SANDBOX_RATE_LIMIT` says `off` or a number; `$PIVOTAL_SANDBOX_FAULTS`
+    takes the fault rules `sandbox serve --faults` does.
     """
     if mode not in ("live", "test"):
         raise ValueError(f"mode must be 'live' or 'test', not {mode!r}")
@@ -52,9 +54,16 @@ def connect(mode: str = "live", data_dir: Path | None = None) -> Embedded:
         policy = RatePolicy.parse(os.environ.get("PIVOTAL_SANDBOX_RATE_LIMIT") or None)
     except ValueError as error:
         raise ValueError(f"PIVOTAL_SANDBOX_RATE_LIMIT: {error}") from None
+    faults = os.environ.get("PIVOTAL_SANDBOX_FAULTS") or None
+    try:
+        rules = FaultRules.parse(faults) if faults else None
+    except FaultSpecError as error:
+        from pivotal_cli.errors import UsageError
+
+        raise UsageError(f"PIVOTAL_SANDBOX_FAULTS: {error}.") from None
     directory = private_dir(data_dir if data_dir is not None else sandbox_dir())
     db = directory / DB_NAME
-    sandbox = Sandbox.open(db, seed="demo", rate_limit=policy)
+    sandbox = Sandbox.open(db, seed="demo", rate_limit=policy, faults=rules)
     try:
         api_key = sandbox.key(WORKSPACE, mode)
         # Deliveries left pending by an earlier process go out at this one's exit, and

@@ -286,6 +286,12 @@ class Store:
             row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
             return row
 
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection itself, outside any transaction (snapshots' backup copies)."""
+        with self._lock:
+            yield self._conn
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()

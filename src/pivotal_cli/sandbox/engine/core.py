@@ -34,12 +34,13 @@ from pivotal_cli.sandbox.data.keys import (
     VerificationCache,
     keys_file_for,
 )
+from pivotal_cli.sandbox.data.snapshots import RestoreWatch
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, format_ms, to_us, utc_now
 from pivotal_cli.sandbox.engine.auth import authenticate
 from pivotal_cli.sandbox.engine.context import Caller, Ctx
 from pivotal_cli.sandbox.engine.errors import ApiError, internal, not_found
-from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan
+from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan, FaultRules
 from pivotal_cli.sandbox.engine.idempotency import Claim, Idempotency, record
 from pivotal_cli.sandbox.engine.journal import Journal
 from pivotal_cli.sandbox.engine.protocol import JSON_CONTENT_TYPE, Request, Response, json_response
@@ -85,7 +86,7 @@ class Sandbox:
         clock: Clock = utc_now,
         sleep: Sleep = time.sleep,
         rate_limit: str | int | RatePolicy | None = None,
-        faults: str | FaultPlan | None = None,
+        faults: str | FaultPlan | FaultRules | None = None,
         openapi: Callable[[], bytes | None] = load_openapi,
         ids: CuidFactory | None = None,
         webhook_time_scale: float = 1.0,
@@ -98,7 +99,7 @@ class Sandbox:
         self.sleep = sleep
         policy = rate_limit if isinstance(rate_limit, RatePolicy) else RatePolicy.parse(rate_limit)
         self.rate_limiter = RateLimiter(policy, self.clock)
-        plan = FaultPlan.parse(faults) if isinstance(faults, str) else faults
+        plan = FaultRules.parse(faults) if isinstance(faults, str) else faults
         self.faults = FaultInjector(plan) if plan is not None else None
         self.idempotency = Idempotency(store)
         self._verified = VerificationCache()
@@ -108,6 +109,8 @@ class Sandbox:
         # (`serve`, `running_server`), otherwise passes run on demand (`run_due`).
         self.webhooks = Dispatcher(store, clock=self.clock, time_scale=webhook_time_scale)
         self.journal = Journal(store)
+        # A snapshot another process loads under this one is noticed at the next request.
+        self.restores = RestoreWatch(store)
 
     @classmethod
     def open(
@@ -173,6 +176,12 @@ class Sandbox:
             ).fetchone()
         return int(row["n"])
 
+    def forget_memory(self) -> None:
+        """Drops what is kept in memory about the data, after a snapshot replaced it."""
+        self.rate_limiter = RateLimiter(self.rate_limiter.policy, self.clock)
+        self._verified = VerificationCache()
+        self.restores.forget()
+
     def close(self) -> None:
         self.webhooks.stop()
         self.journal.close()
@@ -214,6 +223,8 @@ class Sandbox:
         route = match(request.method, request.path)
         if route.operation in PUBLIC_OPERATIONS:
             return self._public(route.operation)
+        if self.restores.changed():
+            self.forget_memory()
         caller = authenticate(self.store, self._verified, request.headers.get("authorization"))
         callers.append(caller)
         rate = self.rate_limiter.hit(caller.key_id, caller.mode)
@@ -257,8 +268,12 @@ class Sandbox:
                 return outcome
             claim = outcome
         try:
-            decision = self.faults.decide() if self.faults else Decision()
-            self._inject(decision)
+            decision = (
+                self.faults.decide(request.method, request.path, idempotent=key is not None)
+                if self.faults
+                else Decision()
+            )
+            self._inject(decision, request.path, caller)
             response = self._run(request, operation, params, caller, body, claim)
             response.drop = decision.outcome == "drop"
             return response
@@ -266,18 +281,13 @@ class Sandbox:
             if claim is not None:
                 self.idempotency.release(claim)
 
-    def _inject(self, decision: Decision) -> None:
+    def _inject(self, decision: Decision, path: str, caller: Caller) -> None:
         if decision.latency:
             self.sleep(decision.latency)
-        if decision.outcome == "500":
-            raise internal("Injected fault: internal error. Retry with backoff.")
-        if decision.outcome == "429":
-            raise ApiError(
-                "rate_limit_error",
-                "rate_limited",
-                "Rate limit exceeded. Retry after 1 seconds.",
-                headers=(("Retry-After", "1"),),
-            )
+        limit = self.rate_limiter.policy.limit_for(caller.mode)
+        error = decision.error(path=path, limit=limit, now_s=self.clock().timestamp())
+        if error is not None:
+            raise error
 
     def _run(
         self,
@@ -337,4 +347,7 @@ def _entry(
 
 def error_response(error: ApiError, extra: tuple[tuple[str, str], ...] = ()) -> Response:
     """The JSON envelope for an error, with its own headers and any extra ones."""
+    # An injected 429 carries its own rate headers: the limiter's must not repeat them.
+    own = {name.lower() for name, _ in error.headers}
+    extra = tuple(header for header in extra if header[0].lower() not in own)
     return json_response(error.status, error.envelope(), (*error.headers, *extra))
