@@ -10,8 +10,9 @@ nothing), and never less than 10 s. `--interval` can lengthen it, not shorten it
 Each draw fits the view to the terminal's size at that moment (`render/glance.py`), and
 a resize wakes the loop at once. Keys are read in cbreak mode (POSIX termios), restored
 in a `finally`; Rich's Live draws on the alternate screen and restores the screen and
-cursor on the way out, for `q`, Ctrl-C or an error alike. Without a terminal on stdin and stdout there is nothing
-to watch live: `dash` prints one snapshot, as `status` would in a pipe, and exits 0.
+cursor on the way out, for `q`, Ctrl-C or an error alike. Without a terminal on stdin
+and stdout there is nothing to watch live: `dash` prints one snapshot, as `status`
+would in a pipe, and exits 0.
 """
 
 from __future__ import annotations
@@ -201,6 +202,7 @@ def _cbreak(stream: Any) -> Iterator[Callable[[float], str | None]]:
     new size without waiting for the next tick: the handler writes to a pipe that the
     wait watches beside the terminal.
     """
+    import contextlib
     import os
     import select
     import signal
@@ -213,10 +215,8 @@ def _cbreak(stream: Any) -> Iterator[Callable[[float], str | None]]:
     os.set_blocking(wake_w, False)
 
     def on_resize(signum: int, frame: Any) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the pipe is full: a redraw is due already
             os.write(wake_w, b"r")
-        except OSError:  # the pipe is full: a redraw is already due
-            pass
 
     def wait_key(timeout: float) -> str | None:
         ready, _, _ = select.select([fd, wake_r], [], [], timeout)
