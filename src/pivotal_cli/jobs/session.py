@@ -20,7 +20,7 @@ from pivotal_cli.client.identity import Identity
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs.bind import JobFile, bind, job_name, who
 from pivotal_cli.jobs.journal import Journal
-from pivotal_cli.jobs.results import finish_if_done, report
+from pivotal_cli.jobs.results import ACTIONS, finish_if_done, report
 from pivotal_cli.jobs.runner import Runner
 from pivotal_cli.jobs.stops import JobStopped
 
@@ -116,6 +116,21 @@ def _run_one(
         on_row=lambda: shown[0].tick() if shown else None,
     )
     label = f"{journal.meta()['resource']}s"
-    shown.append(ImportProgress(output, label, total, runner.tally.snapshot, pacer.remaining))
+    counts = journal.counts()
+    # The bar counts every row of the job, as the summary does: rows settled before
+    # this run (failed checks, done earlier) start it off.
+    settled = {action: counts.get(f"action:{action}", 0) for action in ACTIONS}
+    settled["failed"] = counts.get(jr.FAILED, 0)
+    shown.append(
+        ImportProgress(
+            output,
+            label,
+            counts.get("total", total),
+            runner.tally.snapshot,
+            pacer.remaining,
+            settled=settled,
+            schedule=pacer,
+        )
+    )
     with shown[0]:
         runner.run()
