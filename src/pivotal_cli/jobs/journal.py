@@ -334,6 +334,24 @@ class Journal:
         if self._held:
             self._mark(None)
 
+    def open_extra_requests(self) -> tuple[int, int]:
+        """What the open rows cost beyond their one create or update, counted in SQL (no
+        plan is decoded): rows with fields to PATCH after their create, and rows naming
+        their customer by a key that has to be looked up (not an id)."""
+        self.flush()
+        marks = ",".join("?" * len(OPEN))
+        with self._locked():
+            patches, lookups = self._conn.execute(
+                "SELECT"
+                " count(CASE WHEN json_extract(plan, '$.after_create') NOT IN ('{}', '')"
+                " THEN 1 END),"
+                " count(CASE WHEN json_extract(plan, '$.customer[0]')"
+                " NOT IN ('id', 'display_id') THEN 1 END)"
+                f" FROM rows WHERE status IN ({marks})",
+                OPEN,
+            ).fetchone()
+        return int(patches), int(lookups)
+
     # -- reading back -----------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:

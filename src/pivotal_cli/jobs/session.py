@@ -57,6 +57,23 @@ class Session:
     def to_send(self) -> int:
         return sum(count for _, count in self.open_counts)
 
+    def followups(self) -> int:
+        """Requests beyond one per row: a PATCH after each create that sets fields only
+        an update takes."""
+        return sum(journal.open_extra_requests()[0] for journal, _ in self.journals)
+
+    def reads_first(self) -> list[str]:
+        """The lists the jobs walk before sending (each 1 request per 100 records)."""
+        walks: list[str] = []
+        for journal, _ in self.journals:
+            meta = journal.meta()
+            upsert = meta["mode"] == "upsert"
+            if (upsert and meta["resource"] == "customer") or journal.open_extra_requests()[1]:
+                walks.append("customers")
+            if upsert and meta["resource"] != "customer":
+                walks.append(f"{meta['resource']}s")
+        return list(dict.fromkeys(walks))
+
     def launches(self) -> int:
         """Onboarding rows that would enter the launch phase (launch-day automations)."""
         return sum(
