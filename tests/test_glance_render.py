@@ -61,4 +61,5 @@ def test_moments_are_relative_within_30_days_and_dates_beyond() -> None:
     iso = (now - timedelta(days=29)).isoformat()
     assert ago(iso, now) == "29d ago"
     assert ago((now - timedelta(days=31)).isoformat(), now) == "2026-11-01"
-    assert ago((now + timedelta(days=2)).isoformat(), now) == "2026-12-04"
+    assert ago((now + timedelta(days=2)).isoformat(), now) == "in 2d"
+    assert ago((now + timedelta(days=40)).isoformat(), now) == "2027-01-11"

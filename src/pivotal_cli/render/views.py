@@ -30,6 +30,15 @@ STATUS_STYLES = {
     # onboarding state (active and at_risk above)
     "paused": "yellow",
     "waiting": "magenta",
+    # import jobs, webhook endpoints and deliveries
+    "finished": "green",
+    "unfinished": "yellow",
+    "damaged": "red",
+    "enabled": "green",
+    "disabled": "red",
+    "succeeded": "green",
+    "failed": "red",
+    "pending": "yellow",
     # onboarding phase, in workflow order
     "before_getting_started": "bright_black",
     "program_design": "blue",
@@ -80,7 +89,7 @@ def _parse(value: Any) -> datetime | None:
 
 
 def ago(value: Any, now: datetime | None = None) -> str:
-    """`5m ago`, `3h ago`, `12d ago` within 30 days; the date itself beyond (or ahead).
+    """`5m ago`, `3h ago`, `12d ago` (ahead: `in 5m`) within 30 days; else the date.
 
     The one rule for every moment a terminal shows; JSON and pipes keep the exact ISO.
     """
@@ -88,12 +97,15 @@ def ago(value: Any, now: datetime | None = None) -> str:
     if moment is None:
         return plain(value)
     now = now or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
     seconds = (now - moment).total_seconds()
-    if seconds < 0 or seconds > RELATIVE_DAYS * 86400:
+    if abs(seconds) > RELATIVE_DAYS * 86400:
         return moment.strftime("%Y-%m-%d")
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit} ago"
+        if abs(seconds) >= size:
+            amount = f"{int(abs(seconds) // size)}{unit}"
+            return f"{amount} ago" if seconds > 0 else f"in {amount}"
     return "just now"
 
 
