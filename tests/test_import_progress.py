@@ -10,18 +10,8 @@ import pytest
 
 from pivotal_cli.client.bulk import Pacer
 from pivotal_cli.jobs.runner import Tally
-from pivotal_cli.render.import_progress import ImportProgress, bar_line
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
+from pivotal_cli.render.import_progress import Facts, ImportProgress, bar_line
+from test_import_journal import Clock
 
 
 def test_the_schedule_counts_free_slots_then_whole_windows() -> None:
@@ -109,7 +99,7 @@ def test_the_line_says_it_waits_and_its_eta_comes_from_the_schedule() -> None:
 
 @pytest.mark.parametrize("width", [60, 80, 120, 200])
 def test_the_bar_line_fits_and_keeps_done_and_total(width: int) -> None:
-    text = bar_line("contacts", 3000, (1200, 3, 40), 35.2, 12, 95.0, 30.0, width)
+    text = bar_line(Facts("contacts", 3000, (1200, 3, 40), 35.2, 12, 95.0, 30.0), width)
     assert len(text) < width
     assert text.startswith("contacts") and "1243/3000" in text
     if width >= 80:

@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pivotal_cli.render.output import Output
@@ -50,17 +51,25 @@ def waiting_words(seconds: float) -> str:
     return f"waiting for the rate limit (resumes in {max(1, round(seconds))} s)"
 
 
-def line(
-    label: str,
-    total: int,
-    counts: tuple[int, int, int],
-    rate: float,
-    quota: int | None,
-    eta: float | None,
-    waiting: float | None = None,
-) -> str:
+@dataclass(frozen=True)
+class Facts:
+    """What one redraw says: counts are (ok, failed, skipped) of every row of the job."""
+
+    label: str
+    total: int
+    counts: tuple[int, int, int]
+    rate: float
+    quota: int | None
+    eta: float | None
+    waiting: float | None = None  # seconds until the pacer lets a sender go
+
+
+def line(facts: Facts) -> str:
     """One progress line: `customers: 120/1000 (ok 118, failed 2, skipped 0), 40.1 rows/s, …`."""
-    ok, failed, skipped = counts
+    label, total, rate, quota, eta, waiting = (
+        facts.label, facts.total, facts.rate, facts.quota, facts.eta, facts.waiting
+    )  # fmt: skip
+    ok, failed, skipped = facts.counts
     seen = ok + failed + skipped
     parts = [f"{label}: {seen}/{total} (ok {ok}, failed {failed}, skipped {skipped})"]
     parts.append(f"{rate:.1f} rows/s")
@@ -84,22 +93,16 @@ def duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
-def bar_line(
-    label: str,
-    total: int,
-    counts: tuple[int, int, int],
-    rate: float,
-    quota: int | None,
-    eta: float | None,
-    waiting: float | None,
-    width: int,
-) -> str:
+def bar_line(facts: Facts, width: int) -> str:
     """The terminal's one line, fitted to `width`: what matters most stays.
 
     Done/total always shows; then, in this order of importance, the wait, the counts,
     the ETA, the rate and the quota; the bar takes what room is left (none if little).
     """
-    ok, failed, skipped = counts
+    label, total, rate, quota, eta, waiting = (
+        facts.label, facts.total, facts.rate, facts.quota, facts.eta, facts.waiting
+    )  # fmt: skip
+    ok, failed, skipped = facts.counts
     seen = ok + failed + skipped
     head = f"{label} {seen}/{total}"
     wanted: list[tuple[int, str]] = []  # (place in the line, text), most important first
@@ -217,14 +220,13 @@ class ImportProgress:
             waiting = self._schedule.resumes_in() if self._schedule is not None else None
             if waiting is not None and waiting < SHOW_WAIT:
                 waiting = None
+            facts = Facts(self.label, self.total, counts, rate, quota, eta, waiting)
             if self._progress is not None:
-                width = self.out.err_console.width
-                text = bar_line(self.label, self.total, counts, rate, quota, eta, waiting, width)
+                text = bar_line(facts, self.out.err_console.width)
                 self._progress.update(self._task, completed=seen, line=text)
             elif now - self._last_line >= self.interval:
                 self._last_line = now
-                text = line(self.label, self.total, counts, rate, quota, eta, waiting)
-                self.out.info(text)
+                self.out.info(line(facts))
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
