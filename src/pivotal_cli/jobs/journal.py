@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pivotal_cli.errors import LocalFileError
+from pivotal_cli.jobs.journal_costs import CostQueries
 from pivotal_cli.jobs.journal_health import (
     VERSION,
     check_file,
@@ -105,7 +106,7 @@ class Outcome:
     error_message: str | None = None
 
 
-class Journal:
+class Journal(CostQueries):
     """One job's journal file: `Journal(path)` creates it (or opens one being loaded),
     `Journal.open(path)` opens a finished load after checking it can be trusted.
 
@@ -333,24 +334,6 @@ class Journal:
         """Commit the outcomes held back; a failure drops them (their rows stay open)."""
         if self._held:
             self._mark(None)
-
-    def open_extra_requests(self) -> tuple[int, int]:
-        """What the open rows cost beyond their one create or update, counted in SQL (no
-        plan is decoded): rows with fields to PATCH after their create, and rows naming
-        their customer by a key that has to be looked up (not an id)."""
-        self.flush()
-        marks = ",".join("?" * len(OPEN))
-        with self._locked():
-            patches, lookups = self._conn.execute(
-                "SELECT"
-                " count(CASE WHEN json_extract(plan, '$.after_create') NOT IN ('{}', '')"
-                " THEN 1 END),"
-                " count(CASE WHEN json_extract(plan, '$.customer[0]')"
-                " NOT IN ('id', 'display_id') THEN 1 END)"
-                f" FROM rows WHERE status IN ({marks})",
-                OPEN,
-            ).fetchone()
-        return int(patches), int(lookups)
 
     # -- reading back -----------------------------------------------------------------
 
