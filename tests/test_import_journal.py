@@ -19,7 +19,7 @@ from pivotal_cli.jobs.journal import Journal, Outcome
 from pivotal_cli.jobs.loader import load
 from pivotal_cli.jobs.plan import JobSpec
 from pivotal_cli.jobs.results import finish_if_done, summary, write_results
-from pivotal_cli.render.import_progress import line
+from pivotal_cli.render.import_progress import Facts, line
 
 
 def loaded(tmp_path: Path, text: str, name: str = "in.csv", **spec: object) -> Journal:
@@ -128,10 +128,12 @@ def test_the_pacer_lets_the_limit_through_per_window_and_no_more() -> None:
 
 
 def test_the_progress_line_says_counts_rate_quota_and_eta() -> None:
-    text = line("customers", 100, {"created": 30, "failed": 5, "unchanged": 5}, 10.0, 42)
+    text = line(Facts("customers", 100, (30, 5, 5), 4.0, 42, 15.0))
     assert text == (
         "customers: 40/100 (ok 30, failed 5, skipped 5), 4.0 rows/s, quota left 42, ETA 15s"
     )
+    paced = line(Facts("customers", 100, (30, 5, 5), 0.0, 0, 70.0, waiting=11.6))
+    assert paced.endswith("ETA 1m10s, waiting for the rate limit (resumes in 12 s)")
 
 
 # -- a pasted contact list is one more input -----------------------------------------

@@ -83,7 +83,7 @@ def test_csv_cells_are_typed_from_the_schema() -> None:
 def test_every_bad_value_is_a_problem_with_row_and_column(resource, row, column, code) -> None:
     got = plan(resource, row)
     assert [(p.row, p.column, p.code) for p in got.problems] == [(7, column, code)]
-    assert got.problems[0].line().startswith(f"row 7{', column ' + column if column else ''}: ")
+    assert got.problems[0].line().startswith(f"line 7{', column ' + column if column else ''}: ")
 
 
 def test_json_values_are_checked_as_they_are_and_null_is_not_given() -> None:

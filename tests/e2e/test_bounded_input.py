@@ -129,7 +129,7 @@ def test_a_nul_in_a_csv_name_fails_its_row_before_sending(sandbox_cli: CLI, tmp_
     source.write_text("name,slug\nA\x00B,nul-a\nTabbed\tName,tabbed\n")
     result = sandbox_cli("import", "customers", str(source), "--json", "--yes")
     assert result.exit_code == 9, result.stderr
-    assert "row 1, column name: contains the control character U+0000 at character 2" in (
+    assert "line 2, column name: contains the control character U+0000 at character 2" in (
         result.stderr
     )
     summary = json.loads(result.stdout)

@@ -133,13 +133,32 @@ def test_the_same_paste_twice_adds_nothing_twice(
     )  # fmt: skip
     assert first.exit_code == second.exit_code == 0, second.stderr
     assert len(keys(first.stderr)) == 2
-    assert sorted(keys(second.stderr)) == sorted(keys(first.stderr))
-    assert "(2 replayed from an earlier run with the same lines)" in second.stderr
-    replayed = json.loads(second.stdout)  # --json: no preview on stdout
-    assert {c["email"] for c in replayed} == {"jordan@acme.com", "mia@acme.com"}
+    # Both are contacts already: nothing is sent, and it says so rather than "Added".
+    assert all(method == "GET" for method, _ in requests_sent(second.stderr))
+    assert "Nothing new: Paste Holder (#" in second.stderr
+    assert "Added" not in second.stderr and "replayed" not in second.stderr
+    assert json.loads(second.stdout) == []  # --json: what was added
     assert len(contacts_of(sandbox_json)) == 2
     primaries = [c["email"] for c in contacts_of(sandbox_json) if c["is_primary"]]
     assert primaries == ["jordan@acme.com"]
+
+
+def test_the_preview_of_a_replayed_paste_says_nothing_is_to_add(
+    sandbox_cli, customer, paste_file
+) -> None:
+    sandbox_cli("contacts", "import", "paste-holder", paste_file, "--yes")
+    again = sandbox_cli(
+        "contacts",
+        "import",
+        "paste-holder",
+        paste_file,
+        "--dry-run",
+        env={"PIVOTAL_FORCE_TTY": "1"},
+    )
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.count("already a contact") == 2, again.stdout
+    assert " add\n" not in again.stdout and "add as primary" not in again.stdout
+    assert "Nothing new" in again.stderr
 
 
 def test_dry_run_sends_no_write(sandbox_cli, customer, paste_file, requests_sent) -> None:

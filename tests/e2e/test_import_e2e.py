@@ -276,11 +276,11 @@ def test_dry_run_reports_every_bad_row_with_row_and_column(server_cli, server, t
     result = run("import", "customers", str(source), "--dry-run", "--errors", str(errors))
     assert result.exit_code == 2
     for needle in (
-        "row 2, column mrr: expected an integer, got '12.5'",
-        "row 3, column status: unknown status 'dormant'",
-        "row 4, column name: name is required",
-        "row 5, column slug: repeats the slug 'good' of row 1",
-        "row 6, column mrr: must be at least 0",
+        "line 3, column mrr: expected an integer, got '12.5'",
+        "line 4, column status: unknown status 'dormant'",
+        "line 5, column name: name is required",
+        "line 6, column slug: repeats the slug 'good' of line 2",
+        "line 7, column mrr: must be at least 0",
     ):
         assert needle in result.stderr, result.stderr
     rows = read_csv(errors)
@@ -341,9 +341,9 @@ def test_jsonl_lines_that_are_not_records_are_row_errors(server_cli, server, tmp
     source.write_text('{"name": "Fine", "slug": "fine"}\nnot json\n[1, 2]\n{"name": 5}\n')
     result = run("import", "customers", str(source), "--dry-run")
     assert result.exit_code == 2
-    assert "row 2: row is not valid JSON" in result.stderr
-    assert "row 3: row is not a JSON object" in result.stderr
-    assert "row 4, column name: expected a string, got a number" in result.stderr
+    assert "line 2: is not valid JSON" in result.stderr
+    assert "line 3: is not a JSON object" in result.stderr
+    assert "line 4, column name: expected a string, got a number" in result.stderr
 
 
 def test_a_bundle_dry_run_checks_references_between_its_files(cli, tmp_path) -> None:
@@ -355,8 +355,8 @@ def test_a_bundle_dry_run_checks_references_between_its_files(cli, tmp_path) -> 
     )
     result = cli("--sandbox", "import", "bundle", str(bundle), "--dry-run")
     assert result.exit_code == 2
-    assert "contacts.csv: row 2, column email: 'not-an-email' is not an email" in result.stderr
-    assert "contacts.csv: row 2, column customer_slug: names customer 'ghost'" in result.stderr
+    assert "contacts.csv: line 3, column email: 'not-an-email' is not an email" in result.stderr
+    assert "contacts.csv: line 3, column customer_slug: names customer 'ghost'" in result.stderr
 
 
 # -- live keys -------------------------------------------------------------------------

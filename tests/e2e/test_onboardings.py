@@ -428,7 +428,7 @@ def test_state_shortcuts_keep_waiting_consistent(
         assert patches(requests_sent(result.stderr)) == []
         assert after == made
     else:
-        assert f"Onboarding {made['display_id']} is now {state}." in result.stderr
+        assert f"Onboarding {made['display_id']} is now in review (state {state})." in result.stderr
         assert sent == [{"state": state, "waiting_on_customer": waiting}]
     assert sandbox_json("onboardings", "get", made["id"]) == after
 
@@ -585,3 +585,15 @@ def test_the_embedded_sandbox_s_live_key_asks_before_a_delete_and_an_import(
     assert imported.exit_code == 3
     assert "Warning: Live mode: acme (LIVE, sandbox)." in imported.stderr
     assert "Pass --yes to confirm." in imported.stderr
+
+
+@pytest.mark.parametrize("command", ["pause", "wait", "at-risk", "advance", "back"])
+def test_every_record_change_prints_one_line_and_the_record_only_with_json(
+    sandbox_cli, make_onboarding, customer, command
+) -> None:
+    made = make_onboarding("onboarded", "--phase", "review", "--state", "active")
+    result = sandbox_cli("onboardings", command, str(made["display_id"]))
+    assert result.exit_code == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if "is now in" in line]
+    assert len(said) == 1 and said[0].startswith(f"Onboarding {made['display_id']} is now in ")
+    assert "customer_id" not in result.stdout and "state\t" not in result.stdout

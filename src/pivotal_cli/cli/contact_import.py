@@ -69,7 +69,11 @@ def run(
     with app_ctx.client(target=target) as client:
         customer = customers.get(client, customer_ref)
         cid = str(customer["id"])
-        primary_email = paste.current_primary(contacts.list_for(client, cid))
+        existing = contacts.list_for(client, cid)
+        primary_email = paste.current_primary(existing)
+        # Lines whose email the customer has already (an earlier run of this paste, or
+        # added by hand): the preview says so, and a paste of nothing else sends nothing.
+        known = {str(c.get("email") or "").lower() for c in existing}
         spec = paste.paste_spec(cid, source)
         with Journal(":memory:") as checked:
             found: defaultdict[int, list[Problem]] = defaultdict(list)
@@ -82,17 +86,24 @@ def run(
                 on_problem=lambda p: found[p.row].append(p),
             )
         problems = {pasted.line: _worded(pasted, found[pasted.line], lines) for pasted in lines}
+        there = {p.line for p in lines if p.email.lower() in known and not problems[p.line]}
         label = f"{customer.get('name')} (#{customer.get('display_id')})"
         if json_ and dry_run:
-            out.json([_as_json(pasted, problems, primary) for pasted in lines])
+            out.json([_as_json(pasted, problems, primary, there) for pasted in lines])
         elif not json_:
-            _preview(app_ctx, lines, problems, primary)
+            _preview(app_ctx, lines, problems, primary, there)
         skipped = {line for line, words in problems.items() if words}
         for line in sorted(skipped):
             out.warn(f"Skipping line {line}: {'; '.join(problems[line])}.")
         good = len(lines) - len(skipped)
         if not good:
             raise UsageError(f"None of the {len(lines)} contacts can be added: fix them first.")
+        if good == len(there):
+            out.info(f"Nothing new: {label} has every contact of the paste already.")
+            if json_ and not dry_run:
+                out.json([])  # what was added: nothing
+            return
+        good -= len(there)
         if dry_run:
             out.info(f"Dry run: {_count(good)} would be added to {label}; nothing was sent.")
             return
@@ -123,8 +134,12 @@ def _tell(
         out.error(f"Line {n}: {message}")
     if json_:
         out.json(sent.created)
-    again = f" ({sent.replayed} replayed from an earlier run with the same lines)"
-    out.success(f"Added {_count(len(sent.created))} to {label}{again if sent.replayed else ''}.")
+    fresh = len(sent.created) - sent.replayed
+    if fresh == 0 and not sent.failed:
+        out.info(f"Nothing new: {label} has every contact of the paste already.")
+    else:
+        again = f" ({sent.replayed} more were added by an earlier run with the same lines)"
+        out.success(f"Added {_count(fresh)} to {label}{again if sent.replayed else ''}.")
     if sent.failed:
         out.warn(
             f"Finished; some rows failed: {len(sent.failed)} in all (exit {int(ExitCode.PARTIAL)})."
@@ -163,7 +178,9 @@ def _count(n: int) -> str:
     return f"{n} contact" if n == 1 else f"{n} contacts"
 
 
-def _as_json(pasted: PastedLine, problems: dict[int, list[str]], primary: int | None) -> Any:
+def _as_json(
+    pasted: PastedLine, problems: dict[int, list[str]], primary: int | None, there: set[int]
+) -> Any:
     return {
         "line": pasted.line,
         "name": pasted.name,
@@ -171,7 +188,19 @@ def _as_json(pasted: PastedLine, problems: dict[int, list[str]], primary: int | 
         "title": pasted.title,
         "problems": problems[pasted.line],
         "is_primary": pasted.line == primary,
+        "already_a_contact": pasted.line in there,
     }
+
+
+def _status(
+    pasted: PastedLine, problems: dict[int, list[str]], primary: int | None, there: set[int]
+) -> str:
+    """What the preview says will happen to a line."""
+    if problems[pasted.line]:
+        return "skip: " + "; ".join(problems[pasted.line])
+    if pasted.line in there:
+        return "already a contact"
+    return "add as primary" if pasted.line == primary else "add"
 
 
 def _preview(
@@ -179,14 +208,13 @@ def _preview(
     lines: list[PastedLine],
     problems: dict[int, list[str]],
     primary: int | None,
+    there: set[int],
 ) -> None:
     from pivotal_cli.render.columns import Column
     from pivotal_cli.render.formats import Format
 
     def status(pasted: PastedLine) -> str:
-        if problems[pasted.line]:
-            return "skip: " + "; ".join(problems[pasted.line])
-        return "add as primary" if pasted.line == primary else "add"
+        return _status(pasted, problems, primary, there)
 
     table = [
         {

@@ -49,6 +49,7 @@ class Pacer:
         # Requests the server already counted in this window (limit - remaining).
         self._starts: deque[float] = deque([now] * min(used, self.limit or 0))
         self.waited = 0.0
+        self._waiting = 0  # sender threads waiting for a slot right now
 
     def acquire(self, stop: threading.Event | None = None) -> bool:
         """Wait for a slot; False if `stop` was set while waiting."""
@@ -68,7 +69,13 @@ class Pacer:
             # Short naps, so a stop request is noticed while waiting out a window.
             nap = min(delay, 0.25)
             self.waited += nap
-            self._sleep(nap)
+            with self._lock:
+                self._waiting += 1
+            try:
+                self._sleep(nap)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
 
     def remaining(self) -> int | None:
         """Slots left in the current window (None: no limit)."""
@@ -78,6 +85,31 @@ class Pacer:
             now = self._clock()
             live = sum(1 for t in self._starts if now - t < self.window)
         return self.limit - live
+
+    def resumes_in(self) -> float | None:
+        """Seconds until a waiting sender gets its slot; None when none is waiting."""
+        with self._lock:
+            if not self._waiting or not self._starts:
+                return None
+            return max(0.0, self._starts[0] + self.window - self._clock())
+
+    def seconds_for(self, requests: int) -> float:
+        """When the last of `requests` more could start, by this pacer's own schedule.
+
+        Slots free now go at once; every later request waits for the start `limit`
+        places before it to leave the window, so the k-th goes at the time of the
+        k-th slot of the first window plus one window per full round.
+        """
+        if self.limit is None or requests <= 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            starts = [t for t in self._starts if now - t < self.window]
+        last = requests - 1
+        rounds, place = divmod(last, self.limit)
+        free = self.limit - len(starts)
+        first = now if place < free else starts[place - free] + self.window
+        return max(0.0, first + rounds * self.window - now)
 
 
 def all_customers(client: Client) -> Iterator[Record]:

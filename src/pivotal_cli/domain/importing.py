@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -61,10 +61,26 @@ class Problem:
     code: str
     message: str
     field: str | None = None
+    # How people find the row in its file: a CSV's row 1 is line 2 (the header is
+    # line 1), a JSON lines row is its line, a JSON array's row is its item.
+    unit: str = "line"
+    offset: int = 0
 
     def line(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        where = self.place(self.row) + (f", column {self.column}" if self.column else "")
         return f"{where}: {self.message}"
+
+    def place(self, row: int) -> str:
+        return f"{self.unit} {row + self.offset}"
+
+
+def placed(problem: Problem, fmt: str) -> Problem:
+    """`problem` worded for a file of format `fmt` (see `Problem.unit`)."""
+    if fmt == "csv":
+        return replace(problem, offset=1)
+    if fmt == "json":
+        return replace(problem, unit="item")
+    return problem
 
 
 @dataclass(frozen=True)

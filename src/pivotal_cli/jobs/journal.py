@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pivotal_cli.errors import LocalFileError
+from pivotal_cli.jobs.journal_costs import CostQueries
 from pivotal_cli.jobs.journal_health import (
     VERSION,
     check_file,
@@ -105,7 +106,7 @@ class Outcome:
     error_message: str | None = None
 
 
-class Journal:
+class Journal(CostQueries):
     """One job's journal file: `Journal(path)` creates it (or opens one being loaded),
     `Journal.open(path)` opens a finished load after checking it can be trusted.
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pivotal_cli.domain import importing
-from pivotal_cli.domain.importing import ColumnMap, Problem
+from pivotal_cli.domain.importing import ColumnMap, Problem, placed
 from pivotal_cli.errors import UsageError
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs import paths
@@ -80,7 +80,7 @@ def load(
             check_renames(spec, reader.columns)
         report.rows += 1
         if isinstance(row, BadLine):
-            problems = [Problem(number, "", "malformed_row", f"row {row.message}")]
+            problems = [placed(Problem(number, "", "malformed_row", row.message), spec.format)]
             batch.append((number, jr.FAILED, None, None, {}, _failed(problems)))
         else:
             plan = importing.plan_row(
@@ -109,6 +109,7 @@ def load(
                         "customer_id",
                     )
                 )
+            problems = [placed(problem, spec.format) for problem in problems]
             status = jr.FAILED if problems else jr.PENDING
             batch.append(
                 (
@@ -184,8 +185,10 @@ def _mark_duplicates(journal: Journal, spec: JobSpec, on_problem: Callable[[Prob
         column = spec.key if spec.mode == "upsert" and spec.key else key.split(":")[0]
         if spec.resource == "contact" and spec.mode != "upsert":
             column = "email"
-        message = f"repeats the {column} '{shown}' of row {first}"
-        problem = Problem(n, column, "duplicate_key", message, column)
+        problem = placed(Problem(n, column, "duplicate_key", "", column), spec.format)
+        problem = replace(
+            problem, message=f"repeats the {column} '{shown}' of {problem.place(first)}"
+        )
         on_problem(problem)
         journal.finish(n, jr.FAILED, _failed([problem]))
         marked += 1

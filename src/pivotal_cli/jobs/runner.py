@@ -51,9 +51,18 @@ class Tally:
 
     counts: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Rows this run tallied as "retry": tried again, they count once, as what they end as.
+    retried: set[int] = field(default_factory=set)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, row: int | None = None) -> None:
         with self.lock:
+            if row is not None and row in self.retried:
+                self.retried.discard(row)
+                self.counts["retry"] -= 1
+                if not self.counts["retry"]:
+                    del self.counts["retry"]
+            if name == "retry" and row is not None:
+                self.retried.add(row)
             self.counts[name] += 1
 
     def snapshot(self) -> dict[str, int]:
@@ -311,11 +320,11 @@ class Runner:
         status: int | None,
     ) -> None:
         self.journal.finish_later(row.n, jr.DONE, Outcome(action, record_id, display_id, status))
-        self.tally.add(action)
+        self.tally.add(action, row.n)
 
     def _fail(self, row: JournalRow, outcome: Outcome) -> None:
         self.journal.finish_later(row.n, jr.FAILED, outcome)
-        self.tally.add("failed")
+        self.tally.add("failed", row.n)
 
     def _api_error(self, row: JournalRow, error: APIError) -> None:
         if isinstance(error, (AuthenticationError, PermissionDeniedError)):
@@ -349,7 +358,7 @@ class Runner:
                 error_message=error.message,
             ),
         )
-        self.tally.add("retry")
+        self.tally.add("retry", row.n)
         with self._errors_lock:
             self._server_errors += 1
             many = self._server_errors >= self.max_server_errors

@@ -20,7 +20,7 @@ from pivotal_cli.client.identity import Identity
 from pivotal_cli.jobs import journal as jr
 from pivotal_cli.jobs.bind import JobFile, bind, job_name, who
 from pivotal_cli.jobs.journal import Journal
-from pivotal_cli.jobs.results import finish_if_done, report
+from pivotal_cli.jobs.results import ACTIONS, finish_if_done, report
 from pivotal_cli.jobs.runner import Runner
 from pivotal_cli.jobs.stops import JobStopped
 
@@ -56,6 +56,23 @@ class Session:
     @property
     def to_send(self) -> int:
         return sum(count for _, count in self.open_counts)
+
+    def followups(self) -> int:
+        """Requests beyond one per row: a PATCH after each create that sets fields only
+        an update takes."""
+        return sum(journal.open_extra_requests()[0] for journal, _ in self.journals)
+
+    def reads_first(self) -> list[str]:
+        """The lists the jobs walk before sending (each 1 request per 100 records)."""
+        walks: list[str] = []
+        for journal, _ in self.journals:
+            meta = journal.meta()
+            upsert = meta["mode"] == "upsert"
+            if (upsert and meta["resource"] == "customer") or journal.open_extra_requests()[1]:
+                walks.append("customers")
+            if upsert and meta["resource"] != "customer":
+                walks.append(f"{meta['resource']}s")
+        return list(dict.fromkeys(walks))
 
     def launches(self) -> int:
         """Onboarding rows that would enter the launch phase (launch-day automations)."""
@@ -116,6 +133,21 @@ def _run_one(
         on_row=lambda: shown[0].tick() if shown else None,
     )
     label = f"{journal.meta()['resource']}s"
-    shown.append(ImportProgress(output, label, total, runner.tally.snapshot, pacer.remaining))
+    counts = journal.counts()
+    # The bar counts every row of the job, as the summary does: rows settled before
+    # this run (failed checks, done earlier) start it off.
+    settled = {action: counts.get(f"action:{action}", 0) for action in ACTIONS}
+    settled["failed"] = counts.get(jr.FAILED, 0)
+    shown.append(
+        ImportProgress(
+            output,
+            label,
+            counts.get("total", total),
+            runner.tally.snapshot,
+            pacer.remaining,
+            settled=settled,
+            schedule=pacer,
+        )
+    )
     with shown[0]:
         runner.run()

@@ -24,6 +24,8 @@ class Column:
     # Ids, slugs and money are useless cut short: on a narrow terminal free text gives
     # way and these keep their full width.
     fixed: bool = False
+    # A detail a narrow terminal may leave out (never in pipes, CSV or JSON).
+    optional: bool = False
 
     def raw(self, row: dict[str, Any]) -> str:
         value = lookup(row, self.key)

@@ -2,20 +2,36 @@
 
 Plain lines are for pipes and stay stable: a section title with its count, then one
 tab-separated row per onboarding (`#display_id`, customer, phase, state, target date),
-or `  none`. Rich is imported only when drawing for a terminal.
+or `  none`. On a terminal each section is a table drawn like every list
+(`render/table.py`: same headers, ids, colours and humane dates). Given a height (the
+live `dash`), the view is fitted to it: the header and footer always show, blank lines
+between sections go first, then sections lose rows to "… and N more" lines, shared out
+so that every section keeps as many as it can. Rich is imported only when drawing for
+a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.domain.glance import SECTIONS, Glance, summary_row
+from pivotal_cli.render.columns import Column
+from pivotal_cli.render.views import STATUS_STYLES, moment, styled
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
 
 BAR_WIDTH = 30
+
+# The columns of a section, named as `onboardings list` names them.
+GLANCE_COLUMNS = (
+    Column("display_id", "ID", justify="right", fixed=True),
+    Column("customer", "CUSTOMER"),
+    Column("phase", "PHASE", human=lambda r: styled(r.get("phase"))),
+    Column("state", "STATE", human=lambda r: styled(r.get("state"))),
+    Column("target_launch_date", "TARGET LAUNCH", human=moment("target_launch_date")),
+)
 
 
 def _bar(count: int, most: int, width: int = BAR_WIDTH, char: str = "#") -> str:
@@ -60,38 +76,84 @@ def _cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
+def section_cost(total: int, shown: int) -> int:
+    """Lines a section's body takes showing `shown` of `total` rows (its title aside)."""
+    if total == 0 or shown == 0:
+        return 1  # "none", or "… and N more"
+    return 1 + shown + (1 if shown < total else 0)  # table header, rows, "… and N more"
+
+
+def share_rows(totals: Sequence[int], budget: int) -> list[int]:
+    """Rows to show per section so that their bodies fit `budget` lines.
+
+    Rows are handed out one at a time round the sections, so a long section cannot
+    crowd out the others; a section that gets none still says how many it holds.
+    """
+    shown = [0] * len(totals)
+    used = sum(section_cost(t, 0) for t in totals)
+    growing = True
+    while growing:
+        growing = False
+        for i, total in enumerate(totals):
+            if shown[i] >= total:
+                continue
+            extra = section_cost(total, shown[i] + 1) - section_cost(total, shown[i])
+            if used + extra <= budget:
+                shown[i] += 1
+                used += extra
+                growing = True
+    return shown
+
+
 def renderable(
-    view: Glance, name_of: Callable[[str], str | None], footer: str | None = None
+    view: Glance,
+    name_of: Callable[[str], str | None],
+    console: Console,
+    footer: Sequence[str] = (),
+    height: int | None = None,
 ) -> RenderableType:
-    """The view for a terminal: a table per section, bars by phase, an optional footer."""
+    """The view for a terminal: a table per section, bars by phase, footer lines.
+
+    With `height`, everything fits in that many lines (see the module docstring); the
+    header and each footer line are one line each, cut with an ellipsis if too wide.
+    """
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
-    parts: list[RenderableType] = [Text(header(view), style="bold")]
-    for key, title in SECTIONS:
-        rows = view.sections[key]
-        parts.append(Text(""))
-        parts.append(Text(f"{title} ({len(rows)})", style="bold cyan"))
-        if not rows:
-            parts.append(Text("  none", style="dim"))
+    from pivotal_cli.render.table import tables
+
+    def line(text: str, style: str = "") -> Text:
+        return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+    rows = {key: [summary_row(r, name_of) for r in view.sections[key]] for key, _ in SECTIONS}
+    totals = [len(rows[key]) for key, _ in SECTIONS]
+    fixed = 1 + len(footer) + len(SECTIONS) + 1 + len(view.by_phase)  # titles, bars
+    spaced = len(SECTIONS) + 1 + (1 if footer else 0)  # the blank lines between parts
+    shown = list(totals)
+    if height is not None:
+        needed = fixed + spaced + sum(section_cost(t, t) for t in totals)
+        if needed > height:
+            spaced = 0
+        shown = share_rows(totals, height - fixed - spaced)
+    gap = [Text("")] if spaced else []
+
+    parts: list[RenderableType] = [line(header(view), "bold")]
+    for (key, title), count in zip(SECTIONS, shown, strict=True):
+        parts += [*gap, line(f"{title} ({len(rows[key])})", "bold cyan")]
+        if not rows[key]:
+            parts.append(line("  none", "dim"))
             continue
-        table = Table(box=None, show_header=True, header_style="dim", pad_edge=False)
-        for name in ("ID", "Customer", "Phase", "State", "Target"):
-            table.add_column(name, no_wrap=True, overflow="ellipsis")
-        for record in rows:
-            row = summary_row(record, name_of)
-            cells = _cells(row)
-            state = Text(cells[3], style="red" if cells[3] == "at_risk" else "")
-            table.add_row(cells[0], cells[1], cells[2], state, cells[4])
-        parts.append(table)
-    parts += [Text(""), Text("By phase", style="bold cyan")]
+        if count:
+            parts += list(tables(rows[key][:count], GLANCE_COLUMNS, console))
+        if count < len(rows[key]):
+            parts.append(line(f"  … and {len(rows[key]) - count} more", "dim"))
+    parts += [*gap, line("By phase", "bold cyan")]
     most = max(view.by_phase.values(), default=0)
     width = max((len(p) for p in view.by_phase), default=0)
     for phase, count in view.by_phase.items():
-        line = Text(f"  {phase:<{width}}  {count:>3}  ")
-        line.append(_bar(count, most, char="█"), style="green")
-        parts.append(line)
+        bar = line(f"  {phase:<{width}}  {count:>3}  ")
+        bar.append(_bar(count, most, char="█"), style=STATUS_STYLES.get(phase, "green"))
+        parts.append(bar)
     if footer:
-        parts += [Text(""), Text(footer, style="dim")]
+        parts += [*gap, *(line(text, "dim") for text in footer)]
     return Group(*parts)

@@ -23,6 +23,7 @@ from pivotal_cli.render.streams import Streams, writes_stdout
 from pivotal_cli.render.table import record_grid, tables
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from rich.table import Table
 
 
@@ -103,6 +104,26 @@ class Output(Streams):
             # After the spinner has gone, so the line is not drawn over it.
             self.info(empty_message)
         return count
+
+    @writes_stdout
+    def paged(self, renderable: RenderableType) -> None:
+        """A Rich view (`status`) through the pager when it is taller than the terminal."""
+        pager = self.pager_choice() if self.pager_choice is not None else None
+        if pager is None:
+            with self.spinners.held():
+                self.console.print(renderable)
+            return
+        sink = PagedSink(
+            pager, self.height or self.console.height, self.console, self.stdout, self.spinners
+        )
+        with self.console.capture() as captured:
+            self.console.print(renderable)
+        try:
+            sink.write(captured.get())
+        except PagerGone:
+            pass  # quit before the end: what they wanted is seen
+        finally:
+            sink.close()
 
     def _paged_table(self, rows: Iterable[dict[str, Any]], columns: Sequence[Column]) -> int:
         """The list as tables, through the pager when there is one and they overflow."""

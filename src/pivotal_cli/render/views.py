@@ -17,16 +17,36 @@ from typing import Any
 from pivotal_cli.domain import schema
 from pivotal_cli.render.columns import Column
 
+# One style per value, wherever it shows (lists, records, `status`, `dash`): each phase
+# its own colour, and the states and statuses that need attention told apart
+# (`at_risk` red, `paused` yellow, `waiting` magenta). No value means two things.
 STATUS_STYLES = {
+    # customer status
     "active": "green",
     "onboarding": "cyan",
-    "at_risk": "yellow",
-    "churned": "red",
-    "low_touch": "dim",
+    "at_risk": "red",
+    "churned": "bright_black",
+    "low_touch": "blue",
+    # onboarding state (active and at_risk above)
     "paused": "yellow",
     "waiting": "magenta",
-    "completed": "green",
+    # import jobs, webhook endpoints and deliveries
+    "finished": "green",
+    "unfinished": "yellow",
+    "damaged": "red",
+    "enabled": "green",
+    "disabled": "red",
+    "succeeded": "green",
+    "failed": "red",
+    "pending": "yellow",
+    # onboarding phase, in workflow order
+    "before_getting_started": "bright_black",
+    "program_design": "blue",
+    "review": "bright_magenta",
+    "program_buildout": "cyan",
+    "internal_qa": "bright_yellow",
     "launch": "bold green",
+    "completed": "green",
 }
 
 
@@ -56,6 +76,9 @@ def money(cents: Any) -> str:
     return f"${cents / 100:,.2f}"
 
 
+RELATIVE_DAYS = 30
+
+
 def _parse(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
@@ -66,17 +89,23 @@ def _parse(value: Any) -> datetime | None:
 
 
 def ago(value: Any, now: datetime | None = None) -> str:
-    """`5m ago`, `3h ago`, `12d ago`; the date itself beyond two months."""
+    """`5m ago`, `3h ago`, `12d ago` (ahead: `in 5m`) within 30 days; else the date.
+
+    The one rule for every moment a terminal shows; JSON and pipes keep the exact ISO.
+    """
     moment = _parse(value)
     if moment is None:
         return plain(value)
     now = now or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
     seconds = (now - moment).total_seconds()
-    if seconds < 0 or seconds > 60 * 86400:
+    if abs(seconds) > RELATIVE_DAYS * 86400:
         return moment.strftime("%Y-%m-%d")
     for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit} ago"
+        if abs(seconds) >= size:
+            amount = f"{int(abs(seconds) // size)}{unit}"
+            return f"{amount} ago" if seconds > 0 else f"in {amount}"
     return "just now"
 
 

@@ -1,4 +1,5 @@
-"""One line per webhook delivery, as `pivotal webhooks listen`, `replay` and `log` print it.
+"""Webhook deliveries as people see them: one line per delivery, as `pivotal webhooks
+listen` and `replay` print it, and the columns of the webhook tables.
 
     14:32:07  onboarding.phase_changed  evt_2nQv…  phase review → launch  valid  age 0s
 
@@ -10,6 +11,9 @@ from __future__ import annotations
 
 import json
 from typing import Any
+
+from pivotal_cli.render.columns import Column
+from pivotal_cli.render.views import moment, plain, styled
 
 # A value longer than this is cut in a line: the line is for reading, the log keeps all.
 _VALUE_WIDTH = 40
@@ -72,3 +76,49 @@ def event_line(
     if outcome:
         parts.append(outcome)
     return "  ".join(parts)
+
+
+def endpoint_columns() -> list[Column]:
+    """`sandbox webhooks list`: URLs and ids whole, times humane, state coloured."""
+    return [
+        Column("id", "ID", fixed=True),
+        Column("url", "URL", fixed=True),
+        Column("mode", "MODE", optional=True),
+        Column("events", "EVENTS", human=lambda r: ", ".join(r["events"])),
+        Column("state", "STATE", human=lambda r: styled(r.get("state"))),
+        Column("consecutive_failures", "FAILURES", justify="right", optional=True),
+        Column("secret", "SECRET", optional=True),
+        Column("created_at", "CREATED", human=moment("created_at"), optional=True),
+    ]
+
+
+def delivery_columns() -> list[Column]:
+    """`sandbox webhooks deliveries`: the error gives way first; ids stay whole."""
+    return [
+        Column("id", "DELIVERY", fixed=True),
+        Column("event_type", "EVENT", fixed=True),
+        Column("endpoint_id", "ENDPOINT", fixed=True),
+        Column("status", "STATUS", human=lambda r: styled(r.get("status"))),
+        Column("attempts", "ATTEMPTS", justify="right", optional=True),
+        Column("last_status_code", "LAST", justify="right"),
+        Column("last_error", "ERROR"),
+        Column("next_attempt_at", "NEXT", human=moment("next_attempt_at"), optional=True),
+        Column("created_at", "CREATED", human=moment("created_at"), optional=True),
+    ]
+
+
+def log_columns() -> list[Column]:
+    """`webhooks log` on a terminal: one delivery `listen` recorded a row."""
+    return [
+        Column("received_at", "RECEIVED", human=moment("received_at")),
+        Column("msg_id", "MESSAGE", fixed=True),
+        Column("event_id", "EVENT ID", fixed=True),
+        Column("type", "TYPE", fixed=True),
+        Column("verdict", "SIGNATURE", human=lambda r: _verdict(r.get("verdict"))),
+        Column("status", "STATUS", justify="right"),
+    ]
+
+
+def _verdict(value: Any) -> str:
+    text = plain(value)
+    return f"[green]{text}[/]" if value == "valid" else f"[red]{text}[/]"

@@ -7,10 +7,12 @@ that this, priced as if no name were known, spends at most a fifth of the key's
 per-minute limit (as the API reports it in X-RateLimit-Limit; 60/min when it says
 nothing), and never less than 10 s. `--interval` can lengthen it, not shorten it.
 
-Keys are read in cbreak mode (POSIX termios), restored in a `finally`; Rich's Live
-draws on the alternate screen and restores the screen and cursor on the way out, for
-`q`, Ctrl-C or an error alike. Without a terminal on stdin and stdout there is nothing
-to watch live: `dash` prints one snapshot, as `status` would in a pipe, and exits 0.
+Each draw fits the view to the terminal's size at that moment (`render/glance.py`), and
+a resize wakes the loop at once. Keys are read in cbreak mode (POSIX termios), restored
+in a `finally`; Rich's Live draws on the alternate screen and restores the screen and
+cursor on the way out, for `q`, Ctrl-C or an error alike. Without a terminal on stdin
+and stdout there is nothing to watch live: `dash` prints one snapshot, as `status`
+would in a pipe, and exits 0.
 """
 
 from __future__ import annotations
@@ -92,14 +94,18 @@ def run_loop(
 
 
 def footer(frame: Frame, remaining: int | None, limit: int | None) -> str:
+    """The footer's lines: how to quit first (it must show on any width), then the budget.
+
+    A failed refresh gets a line of its own, so it never pushes "q to quit" away.
+    """
     left = f"{remaining}/{limit} requests left" if remaining is not None else "rate limit n/a"
     text = (
-        f"{left} · next refresh in {max(0, round(frame.next_at - frame.now))} s"
+        f"q to quit · {left} · refresh in {max(0, round(frame.next_at - frame.now))} s"
         f" (every {frame.interval:.0f} s) · data {max(0, round(frame.now - frame.fetched_at))} s"
-        " old · q to quit"
+        " old"
     )
     if frame.error:
-        text += f" · last refresh failed: {frame.error}"
+        text += f"\nlast refresh failed: {frame.error}"
     return text
 
 
@@ -165,8 +171,17 @@ def dash(
         ):
 
             def draw(frame: Frame) -> None:
+                # Measured on every draw, so a resized terminal gets a view that fits.
                 text = footer(frame, client.rate_limit.remaining, client.rate_limit.limit)
-                live.update(renderable(frame.snapshot.view, frame.snapshot.name_of, text))
+                console = out.console
+                view = renderable(
+                    frame.snapshot.view,
+                    frame.snapshot.name_of,
+                    console,
+                    text.splitlines(),
+                    height=console.size.height,
+                )
+                live.update(view)
                 live.refresh()
 
             run_loop(refresh, interval_for, draw, wait_key)
@@ -182,17 +197,33 @@ def _isatty(stream: Any) -> bool:
 @contextmanager
 def _cbreak(stream: Any) -> Iterator[Callable[[float], str | None]]:
     """Keys one at a time, unechoed, for as long as the block runs; then the terminal's
-    own settings back, whatever ends the block. Ctrl-C still interrupts (ISIG stays)."""
+    own settings back, whatever ends the block. Ctrl-C still interrupts (ISIG stays).
+
+    A resize (SIGWINCH) ends the wait at once with no key, so the loop redraws to the
+    new size without waiting for the next tick: the handler writes to a pipe that the
+    wait watches beside the terminal.
+    """
+    import contextlib
     import os
     import select
+    import signal
     import termios
     import tty
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+
+    def on_resize(signum: int, frame: Any) -> None:
+        with contextlib.suppress(OSError):  # the pipe is full: a redraw is due already
+            os.write(wake_w, b"r")
 
     def wait_key(timeout: float) -> str | None:
-        ready, _, _ = select.select([fd], [], [], timeout)
+        ready, _, _ = select.select([fd, wake_r], [], [], timeout)
+        if wake_r in ready:
+            os.read(wake_r, 512)
+            return None
         if not ready:
             return None
         data = os.read(fd, 1)
@@ -200,8 +231,12 @@ def _cbreak(stream: Any) -> Iterator[Callable[[float], str | None]]:
             return QUIT_KEYS[0]
         return data.decode("utf-8", "replace")
 
+    previous = signal.signal(signal.SIGWINCH, on_resize)
     try:
         tty.setcbreak(fd)
         yield wait_key
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(wake_r)
+        os.close(wake_w)

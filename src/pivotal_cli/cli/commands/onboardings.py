@@ -8,7 +8,7 @@ import typer
 from pivotal_cli.cli.boundary import handle_errors
 from pivotal_cli.cli.choices import Phase, PhaseOpt, StateOpt, value_of
 from pivotal_cli.cli.commands.watch import watch
-from pivotal_cli.cli.flows import Paging, confirm_launch, emit_record, paged
+from pivotal_cli.cli.flows import Paging, confirm_launch, paged
 from pivotal_cli.cli.jq_flags import jq_flags
 from pivotal_cli.cli.options import JsonOpt, YesOpt, group
 from pivotal_cli.cli.resource_commands import Resource, register
@@ -244,7 +244,6 @@ def _state_command(name: str, summary: str) -> None:
     def command(ctx: typer.Context, onboarding: OnboardingId, json_: JsonOpt = False) -> None:
         from pivotal_cli.client import onboardings
         from pivotal_cli.domain.workflow import STATE_SHORTCUTS, already_in_state
-        from pivotal_cli.render.views import ONBOARDING_COLUMNS
 
         app_ctx = ctx.obj
         out = app_ctx.output
@@ -262,8 +261,11 @@ def _state_command(name: str, summary: str) -> None:
             app_ctx.mark_target(target)
             result = onboardings.update(client, str(current["id"]), STATE_SHORTCUTS[name])
         record = result.record()
-        out.success(f"{label} is now {record.get('state')}.")
-        emit_record(app_ctx, record, ONBOARDING_COLUMNS, json_)
+        # The one line every record change prints (as advance and back do); the
+        # record itself only with --json.
+        _say_where(app_ctx, record)
+        if json_:
+            out.json(record)
 
 
 _state_command("pause", "Set state paused (the phase stays).")

@@ -62,34 +62,15 @@ def _now_us(sandbox: "Sandbox") -> int:
 
 
 def _endpoint_columns() -> list["Column"]:
-    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.webhooks import endpoint_columns
 
-    return [
-        Column("id", "ID", fixed=True),
-        Column("url", "URL"),
-        Column("mode", "MODE"),
-        Column("events", "EVENTS", human=lambda r: ", ".join(r["events"])),
-        Column("state", "STATE"),
-        Column("consecutive_failures", "FAILURES", justify="right"),
-        Column("secret", "SECRET"),
-        Column("created_at", "CREATED"),
-    ]
+    return endpoint_columns()
 
 
 def _delivery_columns() -> list["Column"]:
-    from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.webhooks import delivery_columns
 
-    return [
-        Column("id", "DELIVERY", fixed=True),
-        Column("event_type", "EVENT"),
-        Column("endpoint_id", "ENDPOINT", fixed=True),
-        Column("status", "STATUS"),
-        Column("attempts", "ATTEMPTS", justify="right"),
-        Column("last_status_code", "LAST", justify="right"),
-        Column("last_error", "ERROR"),
-        Column("next_attempt_at", "NEXT"),
-        Column("created_at", "CREATED"),
-    ]
+    return delivery_columns()
 
 
 def _shown(endpoint: dict[str, Any]) -> dict[str, Any]:
@@ -216,10 +197,15 @@ def show(
         output.json(found)
         return
     from pivotal_cli.render.columns import Column
+    from pivotal_cli.render.views import moment
 
     fields = [
         *_endpoint_columns(),
-        Column("previous_secret_expires_at", "OLD SECRET UNTIL"),
+        Column(
+            "previous_secret_expires_at",
+            "OLD SECRET UNTIL",
+            human=moment("previous_secret_expires_at"),
+        ),
     ]
     output.record(_shown(found), fields)
 

@@ -111,7 +111,7 @@ def status(
             generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
             out.json(as_json(snap.view, snap.name_of, generated))
         elif out.is_tty:
-            out.console.print(renderable(snap.view, snap.name_of))
+            out.paged(renderable(snap.view, snap.name_of, out.console))
         else:
             for line in plain_lines(snap.view, snap.name_of):
                 out.line(line)

@@ -1,4 +1,4 @@
-"""`pivotal import list`: every import job on this machine, one a line.
+"""`pivotal import list`: every import job on this machine (a table; piped, one a line).
 
 A job whose journal cannot be used is listed too, as `damaged: …` (in `--json`, an
 entry with `job`, `journal` and `error`), with a warning naming what to do. The list
@@ -35,7 +35,13 @@ def list_(ctx: typer.Context, json_: JsonOpt = False) -> None:
     if not found:
         out.info("No import jobs.")
         return
-    for row in found:
+    if out.is_tty:
+        from pivotal_cli.render.formats import Format
+        from pivotal_cli.render.jobs import JOB_COLUMNS, job_rows
+
+        out.rows(job_rows(found), JOB_COLUMNS, Format.table)
+        return
+    for row in found:  # a pipe: the lines scripts read, unchanged
         if "error" in row:
             out.line(f"{row['job']}\tdamaged: {row['error']}")
             continue

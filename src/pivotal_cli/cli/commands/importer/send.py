@@ -32,7 +32,7 @@ def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -
         for journal, _ in journals:
             job_target.record(journal, target, session.identity.org_slug)
         if session.to_send:
-            _estimate(out, session.to_send, session.limit, session.remaining)
+            _estimate(out, session, session.limit, session.remaining)
         else:
             out.info("Nothing to send: no row is waiting (each is done or failed its checks).")
         if (session.identity.mode or target.mode) == "live" and session.to_send:
@@ -53,12 +53,26 @@ def send(app_ctx: AppContext, journals: list[JobFile], options: ImportOptions) -
         raise typer.Exit(ExitCode.PARTIAL)
 
 
-def _estimate(out: Output, count: int, limit: int | None, left: int | None) -> None:
+def _estimate(out: Output, session: Session, limit: int | None, left: int | None) -> None:
+    """How long the send takes, counting only the requests this job will make."""
     from pivotal_cli.domain.importing import minutes_for
 
-    minutes = minutes_for(count, limit, left)
+    count = session.to_send
+    patches = session.followups()
+    walks = session.reads_first()
+    extras = []
+    if patches:
+        extras.append(
+            f"{patches} more to set fields only an update takes, after their create"
+            if patches > 1
+            else "1 more to set fields only an update takes, after its create"
+        )
+    if walks:
+        extras.append(f"reading the workspace's {' and '.join(walks)} first, 1 per 100")
+    also = f" (plus {'; '.join(extras)})" if extras else ""
+    minutes = minutes_for(count + patches, limit, left)
     if minutes is None:
-        out.info(f"{rows(count)} to send; the API reports no rate limit for this key.")
+        out.info(f"{rows(count)} to send{also}; the API reports no rate limit for this key.")
         return
     if minutes == 0:
         how_long = f"within the {left} requests left in this minute"
@@ -66,10 +80,7 @@ def _estimate(out: Output, count: int, limit: int | None, left: int | None) -> N
         how_long = (
             f"about {round(minutes, 1):g} min" if minutes >= 1 else f"about {minutes * 60:.0f} s"
         )
-    out.info(
-        f"{rows(count)} to send at this key's {limit} requests/min: {how_long} "
-        "(plus one request per update after a create, and the lookups)."
-    )
+    out.info(f"{rows(count)} to send at this key's {limit} requests/min: {how_long}{also}.")
 
 
 def _confirm_live(app_ctx: AppContext, target: Target, session: Session, yes: bool) -> None:

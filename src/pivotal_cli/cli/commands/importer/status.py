@@ -1,4 +1,4 @@
-"""`pivotal import status JOB`: a job's counts, one `name<TAB>value` a line."""
+"""`pivotal import status JOB`: a job's counts (a record; piped, `name<TAB>value` lines)."""
 
 from __future__ import annotations
 
@@ -27,5 +27,11 @@ def status(ctx: typer.Context, job: JobArg, json_: JsonOpt = False) -> None:
     if json_:
         out.json(result)
         return
-    for name, value in result.items():
+    if out.is_tty:
+        from pivotal_cli.render.jobs import status_record
+
+        row, fields = status_record(result)
+        out.record(row, fields)
+        return
+    for name, value in result.items():  # a pipe: the lines scripts read, unchanged
         out.line(f"{name}\t{value}")

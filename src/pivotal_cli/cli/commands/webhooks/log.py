@@ -36,7 +36,24 @@ def log(
             "run `pivotal webhooks listen` and send some."
         )
         return
-    for record in records:
+    if out.is_tty:
+        from pivotal_cli.render.formats import Format
+        from pivotal_cli.render.webhooks import log_columns
+
+        shown = [
+            {
+                "received_at": r.received_at,
+                "msg_id": r.msg_id or "?",
+                "event_id": r.event_id or "?",
+                "type": r.type or "?",
+                "verdict": r.verdict,
+                "status": r.status,
+            }
+            for r in records
+        ]
+        out.rows(shown, log_columns(), Format.table)
+        return
+    for record in records:  # a pipe: the lines scripts read, unchanged
         out.line(
             "  ".join(
                 [
