@@ -84,3 +84,28 @@ def test_unknown_marker_arguments_are_refused(pytester: pytest.Pytester) -> None
     result = pytester.runpytest_inprocess("-q", "-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
     assert "unknown argument(s) ['sed']" in result.stdout.str()
+
+
+@pytest.mark.parametrize("turn", [1, 2])
+def test_the_clock_and_the_request_log_start_afresh_each_test(
+    pivotal_sandbox: PivotalSandbox, turn: int
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    assert abs(pivotal_sandbox.now() - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    assert pivotal_sandbox.requests() == []
+    client = pivotal_sandbox.client()
+    client.get("/customers", params={"limit": 1})
+    pivotal_sandbox.advance("14d")
+    made = client.post("/customers", json={"name": f"Later {turn}"}).json()
+    created = datetime.fromisoformat(made["created_at"].replace("Z", "+00:00"))
+    assert created - datetime.now(timezone.utc) > timedelta(days=13)
+    assert [(r["method"], r["path"], r["status"]) for r in pivotal_sandbox.requests()] == [
+        ("GET", "/api/v1/customers", 200),
+        ("POST", "/api/v1/customers", 201),
+    ]
+
+
+def test_a_duration_the_clock_cannot_take_is_refused(pivotal_sandbox: PivotalSandbox) -> None:
+    with pytest.raises(ValueError, match="not a duration"):
+        pivotal_sandbox.advance("soon")

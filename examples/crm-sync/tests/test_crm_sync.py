@@ -64,3 +64,57 @@ def test_the_receiver_gets_signed_customer_events(pivotal_sandbox):
     assert inbox.handle(delivery.headers, delivery.body) == 204  # a retry, deduplicated
     assert Inbox("whsec_" + "A" * 32).handle(delivery.headers, delivery.body) == 400
     assert verify(endpoint.secret, delivery.headers, delivery.body)["type"] == "customer.created"
+
+
+@pytest.mark.pivotal_sandbox(
+    seed="accounts.yaml", faults="POST /customers 500=1,max=2; GET /customers 429=1,max=1"
+)
+def test_the_request_log_shows_each_retry_reusing_its_idempotency_key(pivotal_sandbox):
+    sync(pivotal_sandbox.client(), CRM, sleep=lambda s: None)
+    creates = pivotal_sandbox.requests(method="POST", path="/customers")
+    assert [entry["status"] for entry in creates] == [500, 500, 201]
+    assert len({entry["idempotency_key"] for entry in creates}) == 1  # one key, reused
+    assert [entry["status"] for entry in pivotal_sandbox.requests(status=429)] == [429]
+    # No key is ever kept in full, whatever the log is asked for.
+    everything = str(pivotal_sandbox.requests(bodies=True))
+    assert pivotal_sandbox.live_key not in everything
+
+
+@pytest.mark.pivotal_sandbox(seed="empty")
+def test_a_failing_receiver_is_retried_on_the_documented_schedule(pivotal_sandbox):
+    endpoint = pivotal_sandbox.webhook_endpoint(events=("customer.created",))
+    endpoint.status = 500  # the receiver is down
+    sync(pivotal_sandbox.client(), CRM[:1], sleep=lambda s: None)
+    endpoint.wait_for(1)  # the first attempt is immediate
+    started = pivotal_sandbox.now()
+    # Past the 24 h of the schedule. (The first attempt may still be finishing: a
+    # move reports every attempt made meanwhile, so only the retries are counted.)
+    fired = [a for a in pivotal_sandbox.advance("1d1h") if a["attempt"] > 1]
+    assert [attempt["attempt"] for attempt in fired] == [2, 3, 4, 5, 6, 7, 8]
+    assert [attempt["status_code"] for attempt in fired] == [500] * 7
+    assert fired[-1]["delivery_status"] == "failed"
+    times = [attempt["at"] for attempt in fired]
+    assert times == sorted(times)  # in order, each at its own sandbox instant
+    deliveries = endpoint.wait_for(8)
+    assert len({d.headers["svix-id"] for d in deliveries}) == 1  # one event, retried
+    assert (pivotal_sandbox.now() - started).total_seconds() >= 25 * 3600
+    assert pivotal_sandbox.advance("1d") == []  # the schedule is over: nothing more
+
+
+@pytest.mark.pivotal_sandbox(seed="empty")
+def test_an_idempotency_key_replays_within_24_hours_and_not_after(pivotal_sandbox):
+    client = pivotal_sandbox.client()
+    body = {"name": "Aurora Goods", "slug": "aurora-goods"}
+    headers = {"Idempotency-Key": "crm-aurora-goods"}
+    first = client.post("/customers", json=body, headers=headers)
+    pivotal_sandbox.advance("23h")
+    replay = client.post("/customers", json=body, headers=headers)
+    assert replay.json()["id"] == first.json()["id"]
+    pivotal_sandbox.advance("2h")
+    late = client.post("/customers", json=body, headers=headers)
+    assert late.status_code == 409  # a new request: the slug is taken now
+    assert [entry["replayed"] for entry in pivotal_sandbox.requests(method="POST")] == [
+        False,
+        True,
+        False,
+    ]

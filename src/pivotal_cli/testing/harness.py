@@ -6,6 +6,9 @@ snapshot; each test begins by loading that snapshot (a single SQLite backup step
 few milliseconds), so tests never see each other's writes and nothing is re-seeded.
 Faults and rate limits are set per test on top.
 
+Webhook retries keep the documented schedule (5 s, 5 min, 30 min, … 24 h) in sandbox
+time: a test moves through it with `advance`, never by waiting.
+
 The class is deliberately small: one attribute per thing a test reads, one method per
 thing it does. Accessors for other sandbox features belong here too, beside these.
 """
@@ -13,6 +16,7 @@ thing it does. Accessors for other sandbox features belong here too, beside thes
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,14 +102,66 @@ class PivotalSandbox:
         core.faults = FaultInjector(FaultRules.parse(faults)) if faults else None
         core.rate_limiter = RateLimiter(RatePolicy.parse(rate_limit), core.clock)
 
+    def now(self) -> datetime:
+        """The sandbox's time (aware, UTC): real time plus what the clock was moved by."""
+        from pivotal_cli.sandbox import harness
+
+        return harness.clock_now(self.core.store)
+
+    def advance(self, by: str | timedelta) -> list[dict[str, Any]]:
+        """Moves the sandbox clock forward (`"14d"`, `"1d12h"` or a timedelta).
+
+        Webhook retries that come due on the way are sent in order, each at its own
+        sandbox instant; returns those attempts (`delivery_id`, `attempt`, `at`, `status_code`, …).
+        """
+        from pivotal_cli.sandbox import harness
+
+        return harness.advance(self.core.store, _duration(by), dispatcher=self.core.webhooks)
+
+    def set_clock(self, instant: str | datetime) -> list[dict[str, Any]]:
+        """Moves the sandbox clock forward to `instant` (ISO 8601 with Z or an offset)."""
+        from pivotal_cli.sandbox import harness
+
+        when = datetime.fromisoformat(instant) if isinstance(instant, str) else instant
+        return harness.set_clock(self.core.store, when, dispatcher=self.core.webhooks)
+
+    def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """What the sandbox answered this test, oldest first (keys never in full).
+
+        Filters as `pivotal sandbox logs` takes them: `method`, `status` (`"4xx"`, 429),
+        `path` (`"/customers*"`), `since`, `limit`, `bodies=True`.
+        """
+        from pivotal_cli.sandbox import harness
+
+        return harness.requests(self.core.store, **filters)
+
     def reset(self) -> None:
-        """Back to the seed's state: the start of every test."""
+        """Back to the seed's state: the start of every test.
+
+        The baseline holds the clock at real time and an empty request log; entries
+        the last test left buffered are written first so none leak into this one.
+        """
+        from pivotal_cli.sandbox import harness
+
+        harness.flush(self.core.store)
         self.restore(BASELINE)
+        harness.reset_clock(self.core.store)
         self.configure()
 
     def close(self) -> None:
         """Ends one test: closes its clients and receivers."""
         self._cleanup.close()
+
+
+def _duration(by: str | timedelta) -> timedelta:
+    from pivotal_cli.sandbox.data.timeutil import parse_duration
+
+    if isinstance(by, timedelta):
+        return by
+    parsed = parse_duration(by)
+    if parsed is None:
+        raise ValueError(f"not a duration: {by!r} (use 90s, 15m, 2h, 14d, 1w or 1d12h)")
+    return parsed
 
 
 def start(stack: ExitStack, seed: str) -> PivotalSandbox:
@@ -114,9 +170,13 @@ def start(stack: ExitStack, seed: str) -> PivotalSandbox:
     from pivotal_cli.sandbox.data.snapshots import Snapshots
 
     server = stack.enter_context(
-        running_server(seed=seed, rate_limit="off", webhook_time_scale=0.001)
+        running_server(seed=seed, rate_limit="off", webhook_time_scale=1.0)
     )
     snapshots = Snapshots(server.sandbox.store)
     stack.callback(snapshots.close)
+    from pivotal_cli.sandbox import harness
+
+    # The baseline holds no request log: a test sees only the requests it made.
+    harness.clear_requests(server.sandbox.store)
     snapshots.save(BASELINE, force=True)
     return PivotalSandbox(server, snapshots)
