@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from pivotal_cli.cli.commands.sandbox import app
+# The CLI runner and file writer of the scenario tests beside this file.
+from test_scenarios import run, write
+
 from pivotal_cli.sandbox.data.keys import VerificationCache, keys_file_for, read_keys_file
 from pivotal_cli.sandbox.engine.auth import authenticate
 from pivotal_cli.sandbox.engine.core import Sandbox
@@ -27,16 +28,6 @@ NORTHWIND: dict[str, Any] = {
         "acme_side": {"name": "Acme Side", "workspace": "acme"},
     },
 }
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args), catch_exceptions=False)
-
-
-def write(tmp_path: Path, name: str, document: object) -> Path:
-    path = tmp_path / name
-    path.write_text(json.dumps(document))
-    return path
 
 
 @pytest.fixture
@@ -157,6 +148,10 @@ def test_the_seed_command_prints_the_keys_and_keys_lists_them(tmp_path: Path) ->
     assert f"northwind-live  live  {northwind['live']}" in result.stdout
     assert f"northwind-test  test  {northwind['test']}" in result.stdout
     assert stat.S_IMODE(keys_file_for(db).stat().st_mode) == 0o600
+    table = run("keys", "--db", str(db)).stdout.splitlines()
+    # The key column stays aligned with the longer slug and key names.
+    assert len({line.index("pivotal_") for line in table}) == 1
+    assert any(line.startswith("northwind northwind-live live ") for line in table)
     # The acme and globex keys are untouched by the seed.
     assert len(listed) == 6
     with Sandbox.open(db, iterations=1000) as sandbox:

@@ -28,7 +28,7 @@ FilesArg = Annotated[
 
 @handle_errors
 def seed(ctx: typer.Context, files: FilesArg, db: DbOpt = None, json_: JsonFlag = False) -> None:
-    """Create the records of scenario files (references, relative dates) in one go."""
+    """Create the workspaces and records of scenario files (references, relative dates)."""
     from pivotal_cli.sandbox.fixtures.scenario import apply_files
     from pivotal_cli.sandbox.fixtures.scenario_files import ScenarioError
 
