@@ -830,7 +830,7 @@ complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'events' -d 'Show the aud
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'keys' -d 'Print the sandbox keys (creating the sandbox on first use).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'logs' -d 'Show the requests the sandbox answered (a table; JSON lines with --json).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'reset' -d 'Delete every record and re-seed (workspaces and keys stay).'
-complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'seed' -d 'Create the records of scenario files (references, relative dates) in one go.'
+complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'seed' -d 'Create the workspaces and records of scenario files (references, relative dates).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'serve' -d 'Serve the sandbox over HTTP until Ctrl-C (prints its URL and keys).'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'snapshot' -d 'Save and load named snapshots of the sandbox\'s data.'
 complete -c pivotal -n "__pivotal_at 'sandbox' 0 1" -a 'webhooks' -d 'Manage the sandbox\'s webhook endpoints, see deliveries, replay them.'

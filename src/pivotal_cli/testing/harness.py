@@ -88,7 +88,11 @@ class PivotalSandbox:
         self.core.forget_memory()
 
     def seed(self, *files: str | Path) -> dict[str, Any]:
-        """Applies scenario files in order (one transaction); returns what they created."""
+        """Applies scenario files in order (one transaction); returns what they created.
+
+        By section and local name; a new workspace's record carries its `live_key` and
+        `test_key`, which this server accepts at once (`client(key)`).
+        """
         from pivotal_cli.sandbox.fixtures.scenario import apply_files
 
         return apply_files(self.core, [Path(f) for f in files])

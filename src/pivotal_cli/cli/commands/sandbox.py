@@ -200,9 +200,12 @@ def keys(ctx: typer.Context, db: DbOpt = None, json_: JsonFlag = False) -> None:
         output.json(entries)
         return
     output.info("Sandbox keys: they open the local sandbox and nothing else.")
+    # Scenario files add workspaces with longer slugs and key names than the demo's.
+    ws_width = max([8, *(len(str(e["workspace"])) for e in entries)])
+    name_width = max([14, *(len(str(e["name"])) for e in entries)])
     for entry in entries:
         revoked = "  (revoked)" if entry["revoked"] else ""
-        label = f"{entry['workspace']:<8} {entry['name']:<14} {entry['mode']:<5}"
+        label = f"{entry['workspace']:<{ws_width}} {entry['name']:<{name_width}} {entry['mode']:<5}"
         output.line(f"{label} {entry['key']}{revoked}")
 
 
