@@ -30,6 +30,14 @@ phase adds a fixed set of boundary cases (about 800) on top. With `--baseline`, 
 recorded in that file (known sandbox bugs, each with a note) are reported but do not
 fail the run; anything else still does.
 
+`--clock-offset 30d` runs against a sandbox whose clock has been moved (after seeding,
+through the same `sandbox clock advance` machinery the CLI uses): the seeded rows are
+then a month old, and every instant schemathesis reads back (timestamps, cursors) and
+every window the sandbox keeps (idempotency expiry, rate limits) sits on the far side
+of the move. CI runs a second full pass that way (on the stepping clock, about 20 s).
+
+    .venv/bin/python scripts/conformance.py --clock-offset 30d
+
 Nothing leaves the machine: the server binds 127.0.0.1 and proxies are switched off
 for the schemathesis process. `tests/sandbox/test_conformance.py` runs the same thing
 with a smaller budget.
@@ -198,6 +206,18 @@ def served_document_matches(base_url: str) -> str | None:
     return "the sandbox serves a different openapi.json than src/pivotal_cli/domain/openapi.json"
 
 
+def advance_clock(server: Any, offset: str) -> None:
+    """Moves the running sandbox's clock `offset` forward, as `sandbox clock advance` does."""
+    from pivotal_cli.sandbox import harness
+    from pivotal_cli.sandbox.data.timeutil import parse_duration
+
+    delta = parse_duration(offset)
+    if delta is None:
+        raise ValueError(f"not a duration: {offset!r} (use 90s, 15m, 2h, 14d, 1w or 1d12h)")
+    sandbox = server.sandbox
+    harness.advance(sandbox.store, delta, dispatcher=sandbox.webhooks)
+
+
 def run(
     *,
     max_examples: int = DEFAULT_MAX_EXAMPLES,
@@ -209,10 +229,12 @@ def run(
     baseline: Path | None = None,
     echo: bool = True,
     request_log: Path | None = None,
+    clock_offset: str | None = None,
 ) -> Result:
     """Starts a sandbox, runs schemathesis against it, stops the sandbox.
 
     `request_log`, when given, is overwritten with the request sequence the server saw.
+    `clock_offset` (`30d`, `1w2d`): how far the sandbox clock is moved after seeding.
     """
     from pivotal_cli.sandbox.adapters.testing import running_server
     from pivotal_cli.sandbox.data.timeutil import SteppingClock
@@ -227,6 +249,8 @@ def run(
         rng=random.Random(seed),
         request_log=request_log,
     ) as server:
+        if clock_offset is not None:
+            advance_clock(server, clock_offset)
         mismatch = served_document_matches(server.base_url)
         if mismatch:
             return Result(1, mismatch, time.monotonic() - started, [])
@@ -286,7 +310,16 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="write every request the server saw (method, path, query, body hash, status)",
     )
+    parser.add_argument(
+        "--clock-offset",
+        metavar="DURATION",
+        help="move the sandbox clock this far forward after seeding (30d, 1w2d)",
+    )
     args = parser.parse_args(argv)
+    from pivotal_cli.sandbox.data.timeutil import parse_duration
+
+    if args.clock_offset is not None and parse_duration(args.clock_offset) is None:
+        parser.error(f"--clock-offset: not a duration: {args.clock_offset!r} (use 14d, 1w2d)")
     result = run(
         max_examples=args.max_examples,
         seed=args.seed,
@@ -296,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         report_dir=args.report_dir,
         baseline=args.baseline,
         request_log=args.request_log,
+        clock_offset=args.clock_offset,
     )
     if not result.command:
         print(result.output, file=sys.stderr)

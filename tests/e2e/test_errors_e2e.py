@@ -321,17 +321,18 @@ def test_429_beyond_the_retries_exits_7(throttled, cli, slept, error_line) -> No
     assert all(60 <= delay <= 60.5 for delay in slept)
 
 
+@pytest.mark.pivotal_sandbox(rate_limit=3)
 @pytest.mark.parametrize("fmt", ["--json", "--jsonl"])
 def test_a_walk_cut_short_by_429s_exits_7_and_cannot_pass_for_complete(
-    cli, slept, fmt, small_pages
+    cli, slept, fmt, small_pages, pivotal_sandbox
 ) -> None:
     """Rows stream as they come; when a later page fails, the exit code says so, and a
     `--json` array stays unterminated, so no JSON parser takes it for the whole list."""
-    with running_server(rate_limit=3) as server:
-        env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
-        small_pages(2)
-        result = cli("customers", "list", "--all", fmt, env=env)
-        everything = server.sandbox.count_customers("acme")
+    server = pivotal_sandbox
+    env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
+    small_pages(2)
+    result = cli("customers", "list", "--all", fmt, env=env)
+    everything = server.core.count_customers("acme")
     assert result.exit_code == 7
     # With --json/--jsonl the error is the machine contract's one JSON object.
     error = json.loads(result.stderr.splitlines()[-1])
@@ -360,17 +361,20 @@ def test_unreachable_server_exits_8(cli, slept, error_line) -> None:
 # -- 5xx and dropped connections (real server, fault injection) --------------------------
 
 
-def test_a_dropped_create_is_retried_without_a_duplicate(cli, parse, slept) -> None:
+@pytest.mark.pivotal_sandbox(faults="drop=1,max=1")
+def test_a_dropped_create_is_retried_without_a_duplicate(
+    cli, parse, slept, pivotal_sandbox
+) -> None:
     """The POST is committed, the answer never arrives; the retry replays it."""
-    with running_server(rate_limit="off", faults="drop=1,max=1") as server:
-        env = {"PIVOTAL_API_KEY": server.test_key, "PIVOTAL_BASE_URL": server.base_url}
-        before = server.sandbox.count_customers("acme")
-        result = cli(
-            "customers", "create", "--name", "Dropped Once", "--slug", "dropped", "--json", env=env
-        )
-        created = parse(result)
-        assert server.sandbox.count_customers("acme") == before + 1
-        again = parse(cli("customers", "list", "--slug", "dropped", "--json", env=env))
+    server = pivotal_sandbox
+    env = {"PIVOTAL_API_KEY": server.test_key, "PIVOTAL_BASE_URL": server.base_url}
+    before = server.core.count_customers("acme")
+    result = cli(
+        "customers", "create", "--name", "Dropped Once", "--slug", "dropped", "--json", env=env
+    )
+    created = parse(result)
+    assert server.core.count_customers("acme") == before + 1
+    again = parse(cli("customers", "list", "--slug", "dropped", "--json", env=env))
     assert again == [created]
     assert len(slept) == 1
     assert "Replayed" in result.stderr
@@ -379,10 +383,15 @@ def test_a_dropped_create_is_retried_without_a_duplicate(cli, parse, slept) -> N
 @pytest.mark.parametrize(
     ("faults", "exit_code", "retries"), [("500=1,max=2", 0, 2), ("500=1", 8, 4)]
 )
-def test_server_errors_are_retried_then_reported(cli, slept, faults, exit_code, retries) -> None:
-    with running_server(rate_limit="off", faults=faults) as server:
-        env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
-        result = cli("customers", "get", "1", env=env)
+def test_server_errors_are_retried_then_reported(
+    cli, slept, faults, exit_code, retries, pivotal_sandbox
+) -> None:
+    pivotal_sandbox.configure(faults=faults)
+    env = {
+        "PIVOTAL_API_KEY": pivotal_sandbox.live_key,
+        "PIVOTAL_BASE_URL": pivotal_sandbox.base_url,
+    }
+    result = cli("customers", "get", "1", env=env)
     assert result.exit_code == exit_code, result.stderr
     assert len(slept) == retries
     if exit_code:

@@ -17,6 +17,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,14 @@ def job_names(state: Path) -> list[str]:
 # -- faults ---------------------------------------------------------------------------
 
 
-def test_a_thousand_rows_under_faults_make_exactly_a_thousand_records(cli, tmp_path) -> None:
+@pytest.mark.pivotal_sandbox(faults="500=0.1,429=0.04,drop=0.06,seed=11")
+def test_a_thousand_rows_under_faults_make_exactly_a_thousand_records(
+    cli, tmp_path, pivotal_sandbox
+) -> None:
     source = write_customers(tmp_path / "customers.csv", 1000, slugs=False)
-    faults = "500=0.1,429=0.04,drop=0.06,seed=11"
-    with running_server(rate_limit="off", faults=faults) as server:
-        result = cli("import", "customers", str(source), "--json", env=env_for(server))
-        made = names_with(server, "bulk")
+    server = pivotal_sandbox.server
+    result = cli("import", "customers", str(source), "--json", env=env_for(server))
+    made = names_with(server, "bulk")
     assert result.exit_code == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout)
     assert summary["created"] == 1000 and summary["failed"] == 0
@@ -91,22 +94,29 @@ def test_a_thousand_rows_under_faults_make_exactly_a_thousand_records(cli, tmp_p
     assert len(set(made)) == 1000
 
 
-def test_a_failing_server_stops_the_job_with_the_exact_resume_command(cli, tmp_path) -> None:
+@pytest.mark.pivotal_sandbox(faults="500=1")
+def test_a_failing_server_stops_the_job_with_the_exact_resume_command(
+    cli, tmp_path, pivotal_sandbox
+) -> None:
     source = write_customers(tmp_path / "customers.csv", 20)
-    with running_server(rate_limit="off", faults="500=1") as server:
-        stopped = cli("import", "customers", str(source), env=env_for(server))
+    server = pivotal_sandbox.server
+    stopped = cli("import", "customers", str(source), env=env_for(server))
     assert stopped.exit_code == 8, stopped.stderr
     job = job_names(tmp_path / "state")[0]
     assert f"`pivotal import resume {job}`" in stopped.stderr
     assert "Traceback" not in stopped.stderr
-    with running_server(rate_limit="off") as healthy:
-        # The same job against a healthy server finishes: it was left resumable.
-        resumed = cli("import", "resume", job, "--json", env=env_for(healthy))
-        assert resumed.exit_code == 0, resumed.stderr
-        assert len(names_with(healthy, "bulk")) == 20
+    assert names_with(server, "bulk") == []
+    # The same job against the server, healthy again, finishes: it was left resumable.
+    pivotal_sandbox.configure(faults=None)
+    resumed = cli("import", "resume", job, "--json", env=env_for(server))
+    assert resumed.exit_code == 0, resumed.stderr
+    assert len(names_with(server, "bulk")) == 20
 
 
-def test_five_rows_in_a_row_failing_on_server_errors_stop_the_runner(tmp_path) -> None:
+@pytest.mark.pivotal_sandbox(faults="500=1")
+def test_five_rows_in_a_row_failing_on_server_errors_stop_the_runner(
+    tmp_path, pivotal_sandbox
+) -> None:
     from pivotal_cli.client.http import Client
     from pivotal_cli.jobs import journal as jr
     from pivotal_cli.jobs.files import RowReader
@@ -120,10 +130,9 @@ def test_five_rows_in_a_row_failing_on_server_errors_stop_the_runner(tmp_path) -
     spec = JobSpec("job-1", "customer", "create", str(source), "csv")
     journal = Journal(tmp_path / "job.sqlite")
     load(journal, spec, RowReader(str(source), "csv"))
-    with running_server(rate_limit="off", faults="500=1") as server:
-        client = Client(server.base_url, server.test_key, sleep=lambda s: None)
-        with pytest.raises(JobStopped) as stopped:
-            Runner(journal, client, concurrency=1).run()
+    client = Client(pivotal_sandbox.base_url, pivotal_sandbox.test_key, sleep=lambda s: None)
+    with pytest.raises(JobStopped) as stopped:
+        Runner(journal, client, concurrency=1).run()
     assert stopped.value.reason == "import_server_errors"
     assert stopped.value.exit_code == 8
     counts = journal.counts()
@@ -401,7 +410,7 @@ def test_status_list_and_results_read_the_journal(server_cli, server, tmp_path) 
 # -- idempotency keys expire after 24 h ----------------------------------------------------
 
 
-def _crashed_job(tmp_path: Path, server: Any, clock: Any, sent: int) -> Any:
+def _crashed_job(tmp_path: Path, server: Any, now: Callable[[], float], sent: int) -> Any:
     """A job whose first `sent` rows reached the server, then the process died: they
     are journaled `sending` with no outcome. The last row was journaled, never sent."""
     from pivotal_cli.client import bulk
@@ -423,47 +432,56 @@ def _crashed_job(tmp_path: Path, server: Any, clock: Any, sent: int) -> Any:
     rows = list(journal.open_rows())
     for row in rows:
         key = row_idempotency_key("crashed", row)
-        journal.mark_sending(row.n, key, clock.timestamp())
+        journal.mark_sending(row.n, key, now())
         if row.n <= sent:
             bulk.create(client, "customer", row.plan["create"], None, key)
     return journal, client
 
 
+def sandbox_time(sandbox: Any) -> Callable[[], float]:
+    """The runner's clock read from the sandbox's: both move with `advance`."""
+    return lambda: float(sandbox.now().timestamp())
+
+
+@pytest.mark.pivotal_sandbox(seed="empty")
 def test_rows_sent_more_than_a_day_ago_are_looked_up_before_being_sent_again(
-    tmp_path, fake_clock
+    tmp_path, pivotal_sandbox
 ) -> None:
     from pivotal_cli.jobs.runner import Runner
 
-    with running_server(rate_limit="off", seed="empty", clock=fake_clock) as server:
-        journal, client = _crashed_job(tmp_path, server, fake_clock, sent=4)
-        fake_clock.advance(25 * 3600)  # the server forgets the idempotency keys
-        tally = Runner(journal, client, clock=fake_clock.timestamp).run()
-        names = sorted(names_with(server, "No Slug") + names_with(server, "Slugged"))
+    now = sandbox_time(pivotal_sandbox)
+    journal, client = _crashed_job(tmp_path, pivotal_sandbox, now, sent=4)
+    pivotal_sandbox.advance("25h")  # the server forgets the idempotency keys
+    tally = Runner(journal, client, clock=now).run()
+    server = pivotal_sandbox.server
+    names = sorted(names_with(server, "No Slug") + names_with(server, "Slugged"))
     assert names == ["No Slug 1", "No Slug 2", "No Slug 4", "No Slug 5", "Slugged 3"]
     assert tally == {"existing": 4, "created": 1}
 
 
-def test_within_a_day_the_idempotency_key_replays_instead(tmp_path, fake_clock) -> None:
+@pytest.mark.pivotal_sandbox(seed="empty")
+def test_within_a_day_the_idempotency_key_replays_instead(tmp_path, pivotal_sandbox) -> None:
     from pivotal_cli.jobs.runner import Runner
 
-    with running_server(rate_limit="off", seed="empty", clock=fake_clock) as server:
-        journal, client = _crashed_job(tmp_path, server, fake_clock, sent=4)
-        fake_clock.advance(3600)
-        tally = Runner(journal, client, clock=fake_clock.timestamp).run()
-        names = names_with(server, "No Slug")
+    now = sandbox_time(pivotal_sandbox)
+    journal, client = _crashed_job(tmp_path, pivotal_sandbox, now, sent=4)
+    pivotal_sandbox.advance("1h")
+    tally = Runner(journal, client, clock=now).run()
+    names = names_with(pivotal_sandbox.server, "No Slug")
     assert sorted(names) == ["No Slug 1", "No Slug 2", "No Slug 4", "No Slug 5"]
     assert tally == {"created": 5}
 
 
-def test_without_the_lookup_an_expired_key_would_duplicate(tmp_path, fake_clock) -> None:
+@pytest.mark.pivotal_sandbox(seed="empty")
+def test_without_the_lookup_an_expired_key_would_duplicate(tmp_path, pivotal_sandbox) -> None:
     """What the lookup prevents: a runner that believes the keys still live resends."""
     from pivotal_cli.jobs.runner import Runner
 
-    with running_server(rate_limit="off", seed="empty", clock=fake_clock) as server:
-        journal, client = _crashed_job(tmp_path, server, fake_clock, sent=4)
-        fake_clock.advance(25 * 3600)
-        Runner(journal, client, clock=lambda: fake_clock.timestamp() - 25 * 3600).run()
-        names = names_with(server, "No Slug")
+    now = sandbox_time(pivotal_sandbox)
+    journal, client = _crashed_job(tmp_path, pivotal_sandbox, now, sent=4)
+    pivotal_sandbox.advance("25h")
+    Runner(journal, client, clock=lambda: now() - 25 * 3600).run()
+    names = names_with(pivotal_sandbox.server, "No Slug")
     assert len(names) == 7  # rows 1, 2 and 4 twice: the server had forgotten their keys
 
 

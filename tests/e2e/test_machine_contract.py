@@ -8,8 +8,6 @@ from typing import Any
 
 import pytest
 
-from pivotal_cli.sandbox.adapters.testing import running_server
-
 KEYS = ("code", "message", "http_status", "retryable", "retry_after", "request_id", "hint")
 
 
@@ -80,11 +78,12 @@ def test_conflict_exit_6(sandbox_cli, make_customer) -> None:
     assert (error["code"], error["http_status"]) == ("slug_taken", 409)
 
 
-def test_rate_limited_exit_7_is_retryable_with_retry_after(cli, slept) -> None:
-    with running_server(rate_limit=1) as server:
-        env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
-        cli("customers", "list", env=env)
-        result = cli("customers", "list", "--json", env=env)
+@pytest.mark.pivotal_sandbox(rate_limit=1)
+def test_rate_limited_exit_7_is_retryable_with_retry_after(cli, slept, pivotal_sandbox) -> None:
+    server = pivotal_sandbox
+    env = {"PIVOTAL_API_KEY": server.live_key, "PIVOTAL_BASE_URL": server.base_url}
+    cli("customers", "list", env=env)
+    result = cli("customers", "list", "--json", env=env)
     error = contract_error(result, 7)
     assert (error["code"], error["http_status"], error["retryable"]) == ("rate_limited", 429, True)
     assert error["retry_after"] > 0

@@ -117,3 +117,35 @@ def test_harness_catches_a_cross_workspace_leak(monkeypatch: pytest.MonkeyPatch)
     )
     assert result.returncode != 0, result.output[-3000:]
     assert "ST402" in result.output, result.output[-3000:]
+
+
+def test_a_sandbox_whose_clock_moved_a_month_on_still_conforms(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--clock-offset` (CI's second pass): seeded rows a month old, every instant later."""
+    from datetime import timedelta
+
+    conformance = load_conformance()
+    moved: list[timedelta] = []
+    advance = conformance.advance_clock
+
+    def watched(server: Any, offset: str) -> None:
+        before = server.sandbox.clock()
+        advance(server, offset)
+        moved.append(server.sandbox.clock() - before)
+
+    monkeypatch.setattr(conformance, "advance_clock", watched)
+    result = conformance.run(
+        max_examples=5, phases="examples,fuzzing,stateful", clock_offset="30d", echo=False
+    )
+    assert result.returncode == 0, result.output[-3000:]
+    assert "Tested: 18" in result.output, result.output[-3000:]
+    assert len(moved) == 1 and moved[0] >= timedelta(days=30), moved
+
+
+def test_clock_offset_must_be_a_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    conformance = load_conformance()
+    with pytest.raises(SystemExit) as exited:
+        conformance.main(["--clock-offset", "soon"])
+    assert exited.value.code == 2
+    assert "--clock-offset: not a duration: 'soon'" in capsys.readouterr().err

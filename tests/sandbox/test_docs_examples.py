@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -260,10 +261,27 @@ class Api:
 # ------------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Any]:
+def advance_clock(server: Any, by: str) -> None:
+    """Moves the sandbox clock as `pivotal sandbox clock advance` does."""
+    from pivotal_cli.sandbox import harness
+    from pivotal_cli.sandbox.data.timeutil import parse_duration
+
+    delta = parse_duration(by)
+    assert delta is not None
+    harness.advance(server.sandbox.store, delta, dispatcher=server.sandbox.webhooks)
+
+
+# Every snippet runs twice: on real time, and with the sandbox clock moved two weeks on
+# from its seed (the seeded rows, and any instant the snippets read back, then lie on
+# either side of the move).
+@pytest.fixture(scope="module", params=[None, "14d"], ids=["real-clock", "clock-14d"])
+def server(request: pytest.FixtureRequest) -> Iterator[Any]:
     testing = pytest.importorskip("pivotal_cli.sandbox.adapters.testing")
     with testing.running_server(rate_limit="off") as running:
+        if request.param:
+            before = running.sandbox.clock()
+            advance_clock(running, request.param)
+            assert running.sandbox.clock() - before >= timedelta(days=14)
         yield running
 
 
@@ -306,6 +324,9 @@ def test_quickstart_end_to_end(server: Any, key_env: str) -> None:
     assert customer["domain"] == "aurora.com"
     assert customer["status"] == "onboarding"
     assert isinstance(customer["display_id"], int)
+    # Stamped with the sandbox's time, which may be ahead of the real one.
+    created = datetime.fromisoformat(customer["created_at"].replace("Z", "+00:00"))
+    assert abs(server.sandbox.clock() - created) < timedelta(minutes=5)
 
     # The Quickstart's `245` is "the customer's display_id".
     display_id = {"/customers/245/": f"/customers/{customer['display_id']}/"}
@@ -332,14 +353,24 @@ def test_quickstart_end_to_end(server: Any, key_env: str) -> None:
     assert [o["id"] for o in onboardings] == [onboarding["id"]]
 
 
-def test_pagination_walk_sees_every_customer_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The Pagination guide's generator, over a sandbox with more than one page of rows."""
+@pytest.mark.parametrize("advance", [None, "14d"], ids=["real-clock", "clock-14d"])
+def test_pagination_walk_sees_every_customer_once(
+    monkeypatch: pytest.MonkeyPatch, advance: str | None
+) -> None:
+    """The Pagination guide's generator, over a sandbox with more than one page of rows.
+
+    With `advance`, the clock moves two weeks halfway through creating the rows, so the
+    walk's cursors cross the move (rows on both sides, sorted by sandbox time).
+    """
     testing = pytest.importorskip("pivotal_cli.sandbox.adapters.testing")
     with testing.running_server(rate_limit="off") as fresh:
         monkeypatch.setenv("PIVOTAL_API_KEY", fresh.live_key)
         api = Api(fresh.base_url, fresh.live_key)
         # Enough extra rows that the walk needs at least three pages of 100.
-        for n in range(max(0, 230 - seeded_customer_count(fresh))):
+        extra = max(0, 230 - seeded_customer_count(fresh))
+        for n in range(extra):
+            if advance and n == extra // 2:
+                advance_clock(fresh, advance)
             api.customer(name=f"Walk {n}", slug=f"walk-{n}")
         expected = seeded_customer_count(fresh)
         assert expected >= 201

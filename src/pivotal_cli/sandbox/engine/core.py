@@ -285,7 +285,10 @@ class Sandbox:
         if decision.latency:
             self.sleep(decision.latency)
         limit = self.rate_limiter.policy.limit_for(caller.mode)
-        error = decision.error(path=path, limit=limit, now_s=self.clock().timestamp())
+        # Real time: an injected 429's `X-RateLimit-Reset` is read against the client's
+        # clock, as a real one's is (see `ratelimit`).
+        now_s = self.clock.real_us(to_us(self.clock())) / 1_000_000
+        error = decision.error(path=path, limit=limit, now_s=now_s)
         if error is not None:
             raise error
 

@@ -4,7 +4,10 @@ Each key keeps a log of its request instants over the last 60 seconds. A request
 counted once its key is authenticated, whatever its outcome (401s never get here, as the
 docs say). A request refused with 429 is not added to the log, so a client that honours
 `Retry-After` gets through when it retries. `X-RateLimit-Reset` is the epoch second at
-which the oldest logged request leaves the window. State lives in memory, per sandbox.
+which the oldest logged request leaves the window, in real time even when the sandbox
+clock has been moved: clients compare it with their own wall clock (as they do the
+answer's `Date` and webhook signature timestamps), so it must end within a minute of
+the answer whatever the offset. State lives in memory, per sandbox.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
+from pivotal_cli.sandbox.data.clockstate import StoreClock
 from pivotal_cli.sandbox.data.timeutil import Clock, to_us
 from pivotal_cli.sandbox.engine.errors import ApiError
 
@@ -80,20 +84,29 @@ class RateLimiter:
         limit = self.policy.limit_for(mode)
         if limit is None:
             return None
-        now = to_us(self._clock()) / 1_000_000
+        now_us = to_us(self._clock())
+        now = now_us / 1_000_000
+        # Windows run on sandbox time (an advance empties them); the reset is told in
+        # real time (see the module docstring).
+        offset = now - _real_us(self._clock, now_us) / 1_000_000
         with self._lock:
             log = self._logs.setdefault(key_id, deque())
             while log and log[0] <= now - WINDOW_SECONDS:
                 log.popleft()
             if len(log) >= limit:
-                raise _throttled(limit, log[0], now)
+                raise _throttled(limit, log[0], now, offset)
             log.append(now)
-            return RateState(limit, limit - len(log), math.ceil(log[0] + WINDOW_SECONDS))
+            reset = math.ceil(log[0] + WINDOW_SECONDS - offset)
+            return RateState(limit, limit - len(log), reset)
 
 
-def _throttled(limit: int, oldest: float, now: float) -> ApiError:
+def _real_us(clock: Clock, sandbox_us: int) -> int:
+    return clock.real_us(sandbox_us) if isinstance(clock, StoreClock) else sandbox_us
+
+
+def _throttled(limit: int, oldest: float, now: float, offset: float) -> ApiError:
     retry_after = max(1, math.ceil(oldest + WINDOW_SECONDS - now))
-    state = RateState(limit, 0, math.ceil(oldest + WINDOW_SECONDS))
+    state = RateState(limit, 0, math.ceil(oldest + WINDOW_SECONDS - offset))
     return ApiError(
         "rate_limit_error",
         "rate_limited",
