@@ -23,7 +23,7 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.domain.bodies import BodyError
-from pivotal_cli.domain.import_cells import cell_value, json_text
+from pivotal_cli.domain.import_cells import json_text, typed_row, typed_value
 from pivotal_cli.domain.records import JSONValue, Record
 
 # The command words and the schema's resource names.
@@ -227,14 +227,17 @@ def plan_row(
     refs: dict[str, str] = {}
     raw_id: str | None = None
     given: set[str] = set()
+    typed = typed_row(resource, _field_cells(columns, row, from_text), from_text)
     for column, raw in row.items():
         target = columns.add(column)
         if raw is None or (from_text and raw == ""):
             continue
         given.add(target.name)
-        if target.kind == "field":
+        if target.kind == "field" and typed is not None:
+            values[target.name] = typed[target.name]
+        elif target.kind == "field":
             try:
-                values[target.name] = _typed(resource, target.name, raw, from_text)
+                values[target.name] = typed_value(resource, target.name, raw, from_text)
             except BodyError as exc:
                 plan.problems.append(_problem(number, column, exc))
         elif target.kind == "metadata":
@@ -295,18 +298,20 @@ def _problem(number: int, column: str, exc: BodyError) -> Problem:
     return Problem(number, column, exc.code, message, exc.field)
 
 
-def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
-    """One value typed from the schema and checked by the resource's import-row model."""
-    from pivotal_cli.domain import models
-    from pivotal_cli.domain.bodies import first_problem
-
-    specs = models.model(resource, "row", "import").specs
-    value = cell_value(specs[name], raw) if from_text and isinstance(raw, str) else raw
-    checked, errors = models.validate(resource, "row", "import", {name: value})
-    if errors:
-        raise first_problem(specs, errors)
-    typed: JSONValue = checked[name]
-    return typed
+def _field_cells(
+    columns: ColumnMap, row: Mapping[str, Any], from_text: bool
+) -> dict[str, Any] | None:
+    """The row's field cells by field; None if two columns name one field (then each
+    cell is checked on its own, and reported in its column)."""
+    cells: dict[str, Any] = {}
+    for column, raw in row.items():
+        target = columns.add(column)
+        if target.kind != "field" or raw is None or (from_text and raw == ""):
+            continue
+        if target.name in cells:
+            return None
+        cells[target.name] = raw
+    return cells
 
 
 def _customer_ref(refs: Mapping[str, str], customer_key: str | None) -> CustomerRef | None:
