@@ -110,3 +110,23 @@ def typed_row(
         return None
     checked, errors = models.validate(resource, "row", "import", values)
     return None if errors else checked
+
+
+def body_fields(resource: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """A row's create fields (but customer_id), update fields and required create fields:
+    worked out once per schema (the same objects `schema.fields` gives), not per row."""
+    create, update = schema.fields(resource, "create"), schema.fields(resource, "update")
+    known = _BODY_FIELDS.get(resource)
+    if known is None or known[0] is not create or known[1] is not update:
+        names = (
+            frozenset(spec.name for spec in create) - {"customer_id"},
+            frozenset(spec.name for spec in update),
+            tuple(s.name for s in create if s.required and s.name != "customer_id"),
+        )
+        known = _BODY_FIELDS[resource] = (create, update, names)
+    return known[2]
+
+
+_BODY_FIELDS: dict[
+    str, tuple[Any, Any, tuple[frozenset[str], frozenset[str], tuple[str, ...]]]
+] = {}

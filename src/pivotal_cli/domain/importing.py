@@ -23,7 +23,7 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.domain.bodies import BodyError
-from pivotal_cli.domain.import_cells import json_text, typed_row, typed_value
+from pivotal_cli.domain.import_cells import body_fields, json_text, typed_row, typed_value
 from pivotal_cli.domain.records import JSONValue, Record
 
 # The command words and the schema's resource names.
@@ -271,18 +271,15 @@ def plan_row(
                 )
             )
         values.pop("customer_id", None)
-    create_fields = set(schema.field_names(resource, "create")) - {"customer_id"}
-    update_fields = set(schema.field_names(resource, "update"))
+    create_fields, update_fields, required = body_fields(resource)
     plan.create = {k: v for k, v in values.items() if k in create_fields}
     plan.after_create = {
         k: v for k, v in values.items() if k in update_fields and k not in create_fields
     }
     plan.wanted = {k: v for k, v in values.items() if k in update_fields}
-    for spec in schema.fields(resource, "create"):
-        if spec.required and spec.name != "customer_id" and spec.name not in given:
-            plan.problems.append(
-                Problem(number, spec.name, "required", f"{spec.name} is required", spec.name)
-            )
+    for name in required:
+        if name not in given:
+            plan.problems.append(Problem(number, name, "required", f"{name} is required", name))
     if key is not None:
         plan.key = _key_value(key, values, raw_id, plan.customer)
         if plan.key is None:
