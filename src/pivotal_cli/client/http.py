@@ -342,6 +342,9 @@ class Client:
         if left <= 0:
             raise self._deadline_error(budget, last)
         base = self._http.timeout
+        limits = (base.connect, base.read, base.write, base.pool)
+        if all(value is not None and value <= left for value in limits):
+            return None  # no timeout reaches past the deadline: the defaults stand
 
         def cap(value: float | None) -> float:
             return left if value is None else min(value, left)
