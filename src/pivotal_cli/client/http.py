@@ -17,8 +17,6 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from http.cookiejar import CookieJar
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -148,8 +146,11 @@ class Client:
             timeout=timeout or httpx.Timeout(30.0, connect=10.0),
             transport=transport,
             follow_redirects=False,
-            cookies=_cookie_jar(),
         )
+        # The API sets no cookies and the client sends none; httpx's jar would still
+        # wrap every answer in urllib's request and response types to look for them.
+        # (Set where httpx keeps it: its setter would copy the jar into a plain one.)
+        self._http._cookies = _NoCookies()
         # Each path's absolute URL, parsed once: httpx parses a relative one twice per
         # request to join it to the base (a third of building a request), and a bulk
         # job sends thousands to the same few paths. Bounded: ids make paths unique.
@@ -412,15 +413,11 @@ class Client:
 _URL_CACHE = 256
 
 
-def _cookie_jar() -> CookieJar:
-    """A jar that keeps nothing: the API sets no cookies and the client sends none, and
-    httpx's default jar would parse every answer's headers looking for them."""
+class _NoCookies(httpx.Cookies):
+    """A cookie store that keeps nothing."""
 
-    class _NoCookies(CookieJar):
-        def extract_cookies(self, response: Any, request: Any) -> None:
-            return None
-
-    return _NoCookies()
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
 
 
 def _new_idempotency_key() -> str:
