@@ -16,11 +16,15 @@ Three measurements against a sandbox server (`running_server`, in this process):
   time to send the last window's share. That last part, and the whole ideal of a job
   that fits in one window, is the same job's unthrottled time, measured here first
   (median of `--runs` runs) on a fresh unlimited server;
+* `--callgrind`: each side once under `valgrind --tool=callgrind` (`--rows`, default
+  1,000), its instructions counted: the same figure however busy the machine is, so
+  this is the CPU ratio to quote from a shared machine;
 * `--memory`: the peak RSS of the `pivotal import` process at 1,000 and 100,000 rows
   (`--memory-rows`), which should be flat.
 
     python benchmarks/import_throughput.py [--rows 10000] [--runs 5]
     python benchmarks/import_throughput.py --rate 600 [--rows 1500] [--runs 3]
+    python benchmarks/import_throughput.py --callgrind [--rows 1000]
     python benchmarks/import_throughput.py --memory [--memory-rows 1000,100000]
 """
 
@@ -30,6 +34,9 @@ import argparse
 import csv
 import json
 import os
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -168,6 +175,42 @@ def throughput(rows: int, runs: int, concurrency: int) -> None:
         )
 
 
+def instructions(rows: int, concurrency: int) -> None:
+    """Each side's client process counted by callgrind, on a fresh server each."""
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--callgrind needs valgrind on PATH")
+    counted: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name in ("pivotal import", "minimal httpx"):
+            tag = f"v{len(counted)}"
+            with running_server(rate_limit="off", seed="empty") as server:
+                source = write_rows(folder / f"{tag}.csv", rows, tag)
+                if name == "pivotal import":
+                    argv = [sys.executable, PIVOTAL, "import", "customers", str(source)]
+                    argv += ["--concurrency", str(concurrency), "--json"]
+                    env = env_for(server, folder / f"state-{tag}")
+                else:
+                    argv = [sys.executable, "-c", MINIMAL, server.base_url, server.test_key]
+                    argv += [str(source), str(concurrency)]
+                    env = dict(os.environ)
+                out = folder / f"{tag}.callgrind"
+                done = subprocess.run(
+                    ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *argv],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                assert server.sandbox.count_customers("acme") == rows
+            found = re.search(r"Collected : (\d+)", done.stderr)
+            assert found, done.stderr[-2000:]
+            counted[name] = int(found.group(1))
+            print(f"{name:>15}: {counted[name] / 1e9:.2f} G instructions for {rows} rows")
+    ratio = counted["pivotal import"] / counted["minimal httpx"]
+    print(f"  pivotal/minimal, callgrind instructions: {ratio:.2f} (target <= 1.1)")
+
+
 def rate_mode(limit: int, rows: int, runs: int, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -241,9 +284,12 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rate", type=int, default=None, metavar="PER_MINUTE")
     parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--callgrind", action="store_true")
     parser.add_argument("--memory-rows", default="1000,100000")
     args = parser.parse_args()
-    if args.memory:
+    if args.callgrind:
+        instructions(args.rows or 1000, args.concurrency)
+    elif args.memory:
         memory([int(n) for n in args.memory_rows.split(",")])
     elif args.rate:
         rate_mode(args.rate, args.rows or args.rate * 5 // 2, min(args.runs, 3), args.concurrency)

@@ -12,12 +12,18 @@ most 1.05x the minimal client's, its peak RSS within 3 MiB of the client's.
 
     .venv/bin/python benchmarks/list_all_pipe.py                # 5,000 customers, 15 runs
     .venv/bin/python benchmarks/list_all_pipe.py --rows 50000 --runs 5
+    .venv/bin/python benchmarks/list_all_pipe.py --rows 50000 --callgrind
+
+`--callgrind` runs each side once under `valgrind --tool=callgrind` and compares the
+instructions each executed: a count no other load on the machine moves.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -96,10 +102,28 @@ def measured(cmd: list[str], env: dict[str, str], stdout: Any = subprocess.PIPE)
     return Run(float(cpu), int(rss) / 1024, size)
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> int:
+    """Instructions `cmd` executed (callgrind's count), its stdout a pipe read to the end."""
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "callgrind.out"
+        process = subprocess.Popen(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        _, err = process.communicate()
+    found = re.search(rb"Collected : (\d+)", err)
+    if process.returncode != 0 or found is None:
+        raise SystemExit(f"{cmd[0]} under valgrind failed: {err[-500:]!r}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000, help="customers in the workspace")
     parser.add_argument("--runs", type=int, default=15, help="runs of each side")
+    parser.add_argument("--callgrind", action="store_true", help="count instructions instead")
     args = parser.parse_args()
     compile_package()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIVOTAL_")}
@@ -118,6 +142,16 @@ def main() -> None:
                     env,
                 ),
             }
+            if args.callgrind:
+                if shutil.which("valgrind") is None:
+                    raise SystemExit("--callgrind needs valgrind on PATH")
+                counts = [instructions(cmd, side_env) for cmd, side_env in sides.values()]
+                for name, count in zip(sides, counts, strict=True):
+                    print(f"{name:<40} {count / 1e9:.3f} G instructions")
+                print(
+                    f"instructions pivotal / minimal: {counts[0] / counts[1]:.3f} (target <= 1.05)"
+                )
+                return
             for cmd, side_env in sides.values():  # warm caches once
                 measured(cmd, side_env)
             runs: dict[str, list[Run]] = {name: [] for name in sides}

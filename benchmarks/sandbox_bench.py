@@ -24,6 +24,11 @@ Run it from the repository root:
     .venv/bin/python benchmarks/sandbox_bench.py            # 100,000 rows, a few minutes
     .venv/bin/python benchmarks/sandbox_bench.py --quick    # 5,000 rows, ~30 s
     .venv/bin/python benchmarks/sandbox_bench.py --rows 20000 --duration 5 --strict
+    .venv/bin/python benchmarks/sandbox_bench.py --quick --vs /tmp/before/src   # (c) only
+
+`--vs SRC` measures only (c), alternating, round by round, a server run from another
+checkout's `src/` (an older commit in a `git worktree`) with this one's, on the same
+database, and prints both medians and their ratios: the before/after of a change.
 
 `--strict` exits 1 when the depth target is missed or any request failed. Only loopback
 is used; the database lives in a temporary directory removed at the end. This is a
@@ -135,13 +140,20 @@ def build_database(path: Path, rows: int) -> float:
 
 
 @contextmanager
-def server_process(db: Path) -> Iterator[tuple[str, str, int]]:
-    """(base_url, live key, process id) of a sandbox server running in a child process."""
+def server_process(db: Path, source: Path | None = None) -> Iterator[tuple[str, str, int]]:
+    """(base_url, live key, process id) of a sandbox server running in a child process.
+
+    `source` is another checkout's `src/` to serve from (`--vs`), else this one's.
+    """
+    env = dict(os.environ)
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     process = subprocess.Popen(
         [sys.executable, "-c", SERVER_CODE, str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        env=env,
     )
     try:
         assert process.stdout is not None
@@ -376,6 +388,36 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
+def versus(db: Path, source: Path, rows: int, clients: int, duration: float, rounds: int) -> str:
+    """(c) for another checkout's server and this one's, alternated, as medians and ratios."""
+    sides: dict[str, tuple[list[float], list[float]]] = {"vs": ([], []), "this": ([], [])}
+    for _ in range(rounds):
+        for side, src in (("vs", source), ("this", None)):
+            report = Report(rows=rows, clients=clients, duration_s=duration)
+            with server_process(db, src) as (base_url, key, pid):
+                list_pages(base_url, key, pid, report)
+            if report.page_errors:
+                raise RuntimeError(f"{side}: {report.page_errors} list requests failed")
+            sides[side][0].append(report.pages_per_s)
+            sides[side][1].append(report.page_server_cpu_ms)
+    (vs_pages, vs_cpu), (pages, cpu) = sides["vs"], sides["this"]
+    return "\n".join(
+        [
+            f"GET /customers?limit={PAGE}, {clients} clients, {rounds} alternated rounds "
+            f"of {duration:.0f} s, medians (min-max):",
+            f"  {source}: {statistics.median(vs_pages):,.0f} pages/s "
+            f"({min(vs_pages):,.0f}-{max(vs_pages):,.0f}), server CPU "
+            f"{statistics.median(vs_cpu):.2f} ms a page ({min(vs_cpu):.2f}-{max(vs_cpu):.2f})",
+            f"  this checkout: {statistics.median(pages):,.0f} pages/s "
+            f"({min(pages):,.0f}-{max(pages):,.0f}), server CPU "
+            f"{statistics.median(cpu):.2f} ms a page ({min(cpu):.2f}-{max(cpu):.2f})",
+            f"  pages/s ratio {statistics.median(pages) / statistics.median(vs_pages):.2f}x, "
+            f"server CPU a page {statistics.median(vs_cpu) / statistics.median(cpu):.2f}x less"
+            " (target: 2.5x)",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="5,000 rows, 3 s of load")
@@ -387,6 +429,14 @@ def main(argv: list[str] | None = None) -> int:
         "--list-only", action="store_true", help="skip (b): measure the depth and list pages"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    parser.add_argument(
+        "--vs",
+        type=Path,
+        metavar="SRC",
+        help="only (c), alternating with a server run from another checkout's src/ "
+        "(e.g. `git worktree add /tmp/before 807db73`, then --vs /tmp/before/src)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="alternated rounds for --vs")
     args = parser.parse_args(argv)
     rows = args.rows or (5_000 if args.quick else 100_000)
     duration = args.duration or (3.0 if args.quick else 10.0)
@@ -398,6 +448,9 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(scratch) / "bench.db"
         report.build_s = build_database(db, rows)
         print(f"built the store in {report.build_s:.1f} s; starting the server", flush=True)
+        if args.vs is not None:
+            print(versus(db, args.vs, rows, args.clients, duration, args.rounds))
+            return 0
         with server_process(db) as (base_url, key, pid):
             with httpx.Client(
                 base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60

@@ -119,7 +119,7 @@ def main() -> None:
         db = Path(tmp) / "sandbox.db"
         seconds = build_workspace(db, args.onboardings)
         print(f"building {args.onboardings:,} onboardings: {seconds:.1f} s")
-        with server_process(db) as (base_url, key):
+        with server_process(db) as (base_url, key, _):
             # A cache dir of its own, emptied before each run: no run is helped by the
             # index an earlier one wrote (the cold case the issue measured).
             cache = Path(tmp) / "cache"

@@ -825,3 +825,21 @@ def test_a_json_body_is_sent_compact_with_its_content_type(
     assert request is not None
     assert request.headers["Content-Type"] == "application/json"
     assert request.content == b'{"name":"Aurora","mrr":1200}'
+
+
+def test_paths_join_the_base_url_as_httpx_joins_them_and_cookies_are_not_kept(
+    httpx_mock: HTTPXMock,
+) -> None:
+    # The client parses each path's URL once; the result must be httpx's own join.
+    client = Client("http://127.0.0.1:9/v1", "sk_test_fake")
+    joined = httpx.Client(base_url="http://127.0.0.1:9/v1")
+    for path in ("/customers", "customers/c1", "/customers/a%20b", "/v1/x", "/a:b"):
+        assert client._url(path) == joined.build_request("GET", path).url
+    assert client._url("/customers") is client._url("/customers")
+    httpx_mock.add_response(
+        url="http://127.0.0.1:9/v1/customers", json={}, headers={"Set-Cookie": "s=1; Path=/"}
+    )
+    httpx_mock.add_response(url="http://127.0.0.1:9/v1/customers", json={})
+    client.get("/customers")
+    client.get("/customers")
+    assert [r.headers.get("cookie") for r in httpx_mock.get_requests()] == [None, None]

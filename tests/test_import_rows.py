@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from pivotal_cli.domain import importing
+from pivotal_cli.domain.import_cells import typed_row
 from pivotal_cli.domain.importing import ColumnMap, CustomerRef, changes, plan_row
 
 
@@ -207,3 +208,38 @@ def test_an_integer_cell_of_thousands_of_digits_is_a_row_problem_not_a_crash(tex
     with pytest.raises(BodyError, match="expected an integer") as raised:
         cell_value(mrr, text)
     assert len(str(raised.value)) < 200
+
+
+def test_a_row_checked_at_once_types_as_each_cell_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The whole-row check is the fast path; its values must be the cell-by-cell ones.
+    row = {
+        "customer_slug": "orbit",
+        "reminder_email": "false",
+        "target_launch_date": "2026-07-15",
+        "completed_at": "2026-08-01T10:00:00Z",
+        "reminder_frequency_days": "3",
+    }
+    fast = plan("onboarding", row)
+    assert (
+        typed_row(
+            "onboarding",
+            importing._field_cells(ColumnMap("onboarding", list(row)), row, True),
+            True,
+        )
+        is not None
+    )
+    monkeypatch.setattr(importing, "typed_row", lambda *args: None)
+    slow = plan("onboarding", row)
+    assert fast.ok and slow.ok
+    assert (fast.create, fast.after_create, fast.wanted) == (
+        slow.create,
+        slow.after_create,
+        slow.wanted,
+    )
+
+
+def test_a_row_with_two_bad_cells_reports_each_in_its_column() -> None:
+    got = plan("customer", {"name": "Orbit", "mrr": "lots", "status": "sleeping"})
+    assert not got.ok
+    assert [problem.column for problem in got.problems] == ["mrr", "status"]
+    assert typed_row("customer", {"mrr": "lots"}, True) is None

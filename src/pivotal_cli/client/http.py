@@ -147,6 +147,14 @@ class Client:
             transport=transport,
             follow_redirects=False,
         )
+        # The API sets no cookies and the client sends none; httpx's jar would still
+        # wrap every answer in urllib's request and response types to look for them.
+        # (Set where httpx keeps it: its setter would copy the jar into a plain one.)
+        self._http._cookies = _NoCookies()
+        # Each path's absolute URL, parsed once: httpx parses a relative one twice per
+        # request to join it to the base (a third of building a request), and a bulk
+        # job sends thousands to the same few paths. Bounded: ids make paths unique.
+        self._urls: dict[str, httpx.URL] = {}
 
     def close(self) -> None:
         # The `--verbose` log ends with the count (of every client sharing it), here
@@ -293,7 +301,7 @@ class Client:
     ) -> httpx.Response:
         request = self._http.build_request(
             method,
-            path,
+            self._url(path),
             params=query or None,
             headers=headers,
             content=content,
@@ -307,6 +315,18 @@ class Client:
         reply.read()
         self._exchange.response(reply, (time.perf_counter() - started) * 1000)
         return reply
+
+    def _url(self, path: str) -> httpx.URL:
+        url = self._urls.get(path)
+        if url is None:
+            if len(self._urls) >= _URL_CACHE:
+                self._urls.clear()
+            # httpx's own join of a client's base URL and a request's (Client._merge_url).
+            url, base = httpx.URL(path), self._http.base_url
+            if url.is_relative_url:
+                url = base.copy_with(raw_path=base.raw_path + url.raw_path.lstrip(b"/"))
+            self._urls[path] = url
+        return url
 
     # -- the deadline ---------------------------------------------------------------
 
@@ -323,6 +343,9 @@ class Client:
         if left <= 0:
             raise self._deadline_error(budget, last)
         base = self._http.timeout
+        limits = (base.connect, base.read, base.write, base.pool)
+        if all(value is not None and value <= left for value in limits):
+            return None  # no timeout reaches past the deadline: the defaults stand
 
         def cap(value: float | None) -> float:
             return left if value is None else min(value, left)
@@ -385,6 +408,16 @@ class Client:
 
     def _redact(self, text: str) -> str:
         return redact(text, self.api_key)
+
+
+_URL_CACHE = 256
+
+
+class _NoCookies(httpx.Cookies):
+    """A cookie store that keeps nothing."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
 
 
 def _new_idempotency_key() -> str:

@@ -16,6 +16,8 @@ class RateLimit:
     reset: float | None = None  # unix epoch seconds
 
     def update(self, headers: Mapping[str, str]) -> None:
+        # One pass over the answer's headers (httpx scans them all for each lookup).
+        headers = {k.lower(): v for k, v in headers.items() if k[:12].lower() == "x-ratelimit-"}
         self.limit = _int_header(headers, "x-ratelimit-limit", self.limit)
         self.remaining = _int_header(headers, "x-ratelimit-remaining", self.remaining)
         reset = _int_header(headers, "x-ratelimit-reset", None)

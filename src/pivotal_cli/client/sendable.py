@@ -52,6 +52,8 @@ def check_header_value(value: str, *, what: str, error: type[PivotalError], reas
     Keys are visible ASCII only; a pasted newline, a control character or a letter
     outside ASCII is named by kind and position, never shown.
     """
+    if value.isascii() and value.isprintable() and " " not in value:
+        return  # every character visible ASCII: the common case, without a loop
     for position, char in enumerate(value, start=1):
         if " " < char < "\x7f":
             continue

@@ -23,7 +23,7 @@ from typing import Any
 
 from pivotal_cli.domain import schema
 from pivotal_cli.domain.bodies import BodyError
-from pivotal_cli.domain.import_cells import cell_value, json_text
+from pivotal_cli.domain.import_cells import body_fields, json_text, typed_row, typed_value
 from pivotal_cli.domain.records import JSONValue, Record
 
 # The command words and the schema's resource names.
@@ -243,14 +243,17 @@ def plan_row(
     refs: dict[str, str] = {}
     raw_id: str | None = None
     given: set[str] = set()
+    typed = typed_row(resource, _field_cells(columns, row, from_text), from_text)
     for column, raw in row.items():
         target = columns.add(column)
         if raw is None or (from_text and raw == ""):
             continue
         given.add(target.name)
-        if target.kind == "field":
+        if target.kind == "field" and typed is not None:
+            values[target.name] = typed[target.name]
+        elif target.kind == "field":
             try:
-                values[target.name] = _typed(resource, target.name, raw, from_text)
+                values[target.name] = typed_value(resource, target.name, raw, from_text)
             except BodyError as exc:
                 plan.problems.append(_problem(number, column, exc))
         elif target.kind == "metadata":
@@ -284,18 +287,15 @@ def plan_row(
                 )
             )
         values.pop("customer_id", None)
-    create_fields = set(schema.field_names(resource, "create")) - {"customer_id"}
-    update_fields = set(schema.field_names(resource, "update"))
+    create_fields, update_fields, required = body_fields(resource)
     plan.create = {k: v for k, v in values.items() if k in create_fields}
     plan.after_create = {
         k: v for k, v in values.items() if k in update_fields and k not in create_fields
     }
     plan.wanted = {k: v for k, v in values.items() if k in update_fields}
-    for spec in schema.fields(resource, "create"):
-        if spec.required and spec.name != "customer_id" and spec.name not in given:
-            plan.problems.append(
-                Problem(number, spec.name, "required", f"{spec.name} is required", spec.name)
-            )
+    for name in required:
+        if name not in given:
+            plan.problems.append(Problem(number, name, "required", f"{name} is required", name))
     if key is not None:
         plan.key = _key_value(key, values, raw_id, plan.customer)
         if plan.key is None:
@@ -311,18 +311,20 @@ def _problem(number: int, column: str, exc: BodyError) -> Problem:
     return Problem(number, column, exc.code, message, exc.field)
 
 
-def _typed(resource: str, name: str, raw: Any, from_text: bool) -> JSONValue:
-    """One value typed from the schema and checked by the resource's import-row model."""
-    from pivotal_cli.domain import models
-    from pivotal_cli.domain.bodies import first_problem
-
-    specs = models.model(resource, "row", "import").specs
-    value = cell_value(specs[name], raw) if from_text and isinstance(raw, str) else raw
-    checked, errors = models.validate(resource, "row", "import", {name: value})
-    if errors:
-        raise first_problem(specs, errors)
-    typed: JSONValue = checked[name]
-    return typed
+def _field_cells(
+    columns: ColumnMap, row: Mapping[str, Any], from_text: bool
+) -> dict[str, Any] | None:
+    """The row's field cells by field; None if two columns name one field (then each
+    cell is checked on its own, and reported in its column)."""
+    cells: dict[str, Any] = {}
+    for column, raw in row.items():
+        target = columns.add(column)
+        if target.kind != "field" or raw is None or (from_text and raw == ""):
+            continue
+        if target.name in cells:
+            return None
+        cells[target.name] = raw
+    return cells
 
 
 def _customer_ref(refs: Mapping[str, str], customer_key: str | None) -> CustomerRef | None:

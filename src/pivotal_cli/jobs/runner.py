@@ -276,7 +276,12 @@ class Runner:
     ) -> None:
         """Fields only an update accepts, PATCHed after the create when they differ."""
         after = row.plan.get("after_create") or {}
-        patch = changes(self.resource, after, record) if record is not None else dict(after)
+        if not after:
+            patch: Record = {}
+        elif record is not None:
+            patch = changes(self.resource, after, record)
+        else:
+            patch = dict(after)
         if patch:
             self.journal.mark_patching(row.n, record_id, display_id, self.clock())
             if not self.pacer.acquire(self._stop):
