@@ -523,13 +523,14 @@ def test_listen_prints_one_line_per_event_and_answers_200(
     assert response.status_code == 200
     (line,) = running.lines()
     fields = line.split("  ")
-    assert fields[1:] == [
+    assert fields[1:-1] == [
         "onboarding.phase_changed",
         "evt_9",
         "phase review → launch",
         "valid",
-        "age 0s",
     ]
+    # Signed just now: the age is a second or two at most on a loaded machine.
+    assert fields[-1] in ("age 0s", "age 1s", "age 2s"), fields[-1]
     assert len(fields[0]) == 8 and fields[0][2] == ":"
 
 
