@@ -276,3 +276,18 @@ def test_status_me_and_the_sandbox_tools(tmp_path: Path) -> None:
     assert reset == {"reset": True, "seed": "empty"}
     assert empty["items"] == [] and empty["next_cursor"] is None
     assert bad_week.is_error and bad_week.structured_content["error"]["exit_code"] == 2
+
+
+def test_a_resource_is_named_either_way_in_every_tool() -> None:
+    async def body(session: ClientSession) -> Any:
+        listed = payload(await session.call_tool("list", {"resource": "customer", "limit": 1}))
+        ref = str(listed["items"][0]["display_id"])
+        plural = payload(await session.call_tool("get", {"resource": "customers", "ref": ref}))
+        wrong = await session.call_tool("get", {"resource": "widgets", "ref": ref})
+        return listed, plural, wrong
+
+    listed, plural, wrong = run(TEST, body)
+    assert plural["id"] == listed["items"][0]["id"]
+    assert (
+        wrong.is_error and "must be one of customer, contact, onboarding" in wrong.content[0].text
+    )

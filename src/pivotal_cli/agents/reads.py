@@ -26,7 +26,12 @@ def text(arguments: dict[str, Any], name: str, *, required: bool = True) -> str 
 
 
 def choice(arguments: dict[str, Any], name: str, allowed: tuple[str, ...]) -> str:
-    value = text(arguments, name)
+    value = str(text(arguments, name))
+    if name == "resource":
+        # Models mix "customer" and "customers" between tools: either names the resource.
+        for form in (f"{value}s", value.removesuffix("s")):
+            if value not in allowed and form in allowed:
+                value = form
     if value not in allowed:
         raise UsageError(
             f"'{name}' must be one of {', '.join(allowed)}, not {value!r}.",
