@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from pivotal_cli.agents.reads import choice, text
-from pivotal_cli.errors import PivotalError, UnknownRecordError, UsageError
+from pivotal_cli.errors import UnknownRecordError, UsageError
 
 if TYPE_CHECKING:
     from pivotal_cli.agents.session import Session
@@ -17,20 +17,11 @@ if TYPE_CHECKING:
 
 @contextmanager
 def _opened() -> Iterator[Sandbox]:
-    import sqlite3
-
     from pivotal_cli.sandbox.data.paths import default_db_path
-    from pivotal_cli.sandbox.engine.core import Sandbox
+    from pivotal_cli.sandbox.engine.core import opened
 
-    path = default_db_path()
-    try:
-        sandbox = Sandbox.open(path, seed="demo")
-    except (sqlite3.Error, OSError) as error:
-        raise PivotalError(f"Cannot open the sandbox database {path}: {error}.") from None
-    try:
+    with opened(default_db_path()) as sandbox:
         yield sandbox
-    finally:
-        sandbox.close()
 
 
 def events(session: Session, arguments: dict[str, Any]) -> Any:

@@ -50,16 +50,7 @@ def db_path(db: Path | None) -> Path:
 @contextmanager
 def opened(db: Path | None, seed: str = "demo", **options: Any) -> Iterator["Sandbox"]:
     """The sandbox at `db` (created and seeded on first use), closed afterwards."""
-    import sqlite3
+    from pivotal_cli.sandbox.engine.core import opened as open_sandbox
 
-    from pivotal_cli.sandbox.engine.core import Sandbox
-
-    path = db_path(db)
-    try:
-        sandbox = Sandbox.open(path, seed=seed, **options)
-    except (sqlite3.Error, OSError) as error:
-        raise PivotalError(f"cannot open the sandbox database {path}: {error}.") from None
-    try:
+    with open_sandbox(db_path(db), seed, **options) as sandbox:
         yield sandbox
-    finally:
-        sandbox.close()

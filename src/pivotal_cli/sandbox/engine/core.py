@@ -19,7 +19,8 @@ import os
 import random
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -312,6 +313,26 @@ class Sandbox:
         if ctx.queued:
             self.webhooks.wake()
         return response
+
+
+@contextmanager
+def opened(path: Path, seed: str = "demo", **options: Any) -> Iterator[Sandbox]:
+    """The sandbox at `path` (created and seeded on first use), closed afterwards.
+
+    A database that cannot be opened is one `PivotalError` naming the file.
+    """
+    import sqlite3
+
+    from pivotal_cli.errors import PivotalError
+
+    try:
+        sandbox = Sandbox.open(path, seed=seed, **options)
+    except (sqlite3.Error, OSError) as error:
+        raise PivotalError(f"Cannot open the sandbox database {path}: {error}.") from None
+    try:
+        yield sandbox
+    finally:
+        sandbox.close()
 
 
 def _entry(
