@@ -25,10 +25,15 @@ Run it from the repository root:
     .venv/bin/python benchmarks/sandbox_bench.py --quick    # 5,000 rows, ~30 s
     .venv/bin/python benchmarks/sandbox_bench.py --rows 20000 --duration 5 --strict
     .venv/bin/python benchmarks/sandbox_bench.py --quick --vs /tmp/before/src   # (c) only
+    .venv/bin/python benchmarks/sandbox_bench.py --quick --vs /tmp/before/src \
+        --vs-python /tmp/before-venv/bin/python   # that checkout with its own dependencies
 
 `--vs SRC` measures only (c), alternating, round by round, a server run from another
 checkout's `src/` (an older commit in a `git worktree`) with this one's, on the same
 database, and prints both medians and their ratios: the before/after of a change.
+`--vs-python` runs that side with another interpreter, one whose environment holds the
+older checkout's dependencies (this one's adds httptools and uvloop, which uvicorn would
+otherwise pick up for the older code too).
 
 `--strict` exits 1 when the depth target is missed or any request failed. Only loopback
 is used; the database lives in a temporary directory removed at the end. This is a
@@ -140,16 +145,19 @@ def build_database(path: Path, rows: int) -> float:
 
 
 @contextmanager
-def server_process(db: Path, source: Path | None = None) -> Iterator[tuple[str, str, int]]:
+def server_process(
+    db: Path, source: Path | None = None, python: str = sys.executable
+) -> Iterator[tuple[str, str, int]]:
     """(base_url, live key, process id) of a sandbox server running in a child process.
 
-    `source` is another checkout's `src/` to serve from (`--vs`), else this one's.
+    `source` is another checkout's `src/` to serve from (`--vs`), else this one's;
+    `python` the interpreter (`--vs-python`: one with that checkout's dependencies).
     """
     env = dict(os.environ)
     if source is not None:
         env["PYTHONPATH"] = str(source)
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CODE, str(db)],
+        [python, "-c", SERVER_CODE, str(db)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -388,13 +396,15 @@ def render(report: Report) -> str:
     return "\n".join(lines)
 
 
-def versus(db: Path, source: Path, rows: int, clients: int, duration: float, rounds: int) -> str:
+def versus(
+    db: Path, source: Path, python: str, rows: int, clients: int, duration: float, rounds: int
+) -> str:
     """(c) for another checkout's server and this one's, alternated, as medians and ratios."""
     sides: dict[str, tuple[list[float], list[float]]] = {"vs": ([], []), "this": ([], [])}
     for _ in range(rounds):
-        for side, src in (("vs", source), ("this", None)):
+        for side, src, interpreter in (("vs", source, python), ("this", None, sys.executable)):
             report = Report(rows=rows, clients=clients, duration_s=duration)
-            with server_process(db, src) as (base_url, key, pid):
+            with server_process(db, src, interpreter) as (base_url, key, pid):
                 list_pages(base_url, key, pid, report)
             if report.page_errors:
                 raise RuntimeError(f"{side}: {report.page_errors} list requests failed")
@@ -436,6 +446,13 @@ def main(argv: list[str] | None = None) -> int:
         help="only (c), alternating with a server run from another checkout's src/ "
         "(e.g. `git worktree add /tmp/before 807db73`, then --vs /tmp/before/src)",
     )
+    parser.add_argument(
+        "--vs-python",
+        default=sys.executable,
+        metavar="PYTHON",
+        help="the interpreter for the --vs side: one whose environment has that checkout's "
+        "dependencies (a venv with it installed), so its server runs as it did then",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="alternated rounds for --vs")
     args = parser.parse_args(argv)
     rows = args.rows or (5_000 if args.quick else 100_000)
@@ -449,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         report.build_s = build_database(db, rows)
         print(f"built the store in {report.build_s:.1f} s; starting the server", flush=True)
         if args.vs is not None:
-            print(versus(db, args.vs, rows, args.clients, duration, args.rounds))
+            print(versus(db, args.vs, args.vs_python, rows, args.clients, duration, args.rounds))
             return 0
         with server_process(db) as (base_url, key, pid):
             with httpx.Client(

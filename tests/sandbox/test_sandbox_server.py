@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -13,11 +14,19 @@ import pytest
 
 from pivotal_cli.sandbox.adapters.testing import RunningServer, running_server
 from pivotal_cli.sandbox.engine.core import load_openapi
+from pivotal_cli.sandbox.engine.faults import FaultInjector, FaultRules
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[RunningServer]:
     with running_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def each_parser(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
+    """A server per HTTP parser: httptools by default, h11 where it is not installed."""
+    with running_server(parser=request.param) as running:
         yield running
 
 
@@ -137,9 +146,9 @@ def _raw_exchange(server: RunningServer, request: bytes) -> bytes:
     ],
 )
 def test_malformed_http_is_answered_with_the_json_envelope(
-    server: RunningServer, request_bytes: bytes
+    each_parser: RunningServer, request_bytes: bytes
 ) -> None:
-    answer = _raw_exchange(server, request_bytes)
+    answer = _raw_exchange(each_parser, request_bytes)
     head, _, body = answer.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     headers = {
@@ -156,7 +165,95 @@ def test_malformed_http_is_answered_with_the_json_envelope(
     assert b"text/plain" not in answer and b"Invalid HTTP request" not in answer
 
 
-def test_the_server_still_answers_after_a_malformed_request(server: RunningServer) -> None:
-    _raw_exchange(server, b"GARBAGE\r\n\r\n")
-    with client(server, None) as anonymous:
+def _send_in_pieces(server: RunningServer, pieces: list[bytes]) -> bytes:
+    """Sends each piece on its own (so the server reads them as separate chunks), then
+    reads the answer; a server that hangs up early ends the sending."""
+    host, port = urlsplit(server.base_url).netloc.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            for piece in pieces:
+                sock.sendall(piece)
+                time.sleep(0.002)
+        except OSError:
+            pass  # refused before the end: the answer is already on its way
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+                if b"\r\n\r\n" in received and b"connection: close" not in received.lower():
+                    break  # a kept-alive answer: its head is all these tests read
+        except ConnectionResetError:
+            pass
+    return received
+
+
+@pytest.mark.parametrize(("lines", "refused"), [(12, False), (20, True)])
+def test_a_request_head_arriving_in_pieces_is_limited_to_16_kib(
+    each_parser: RunningServer, lines: int, refused: bool
+) -> None:
+    """The limit counts a head's bytes across reads, not per read."""
+    header = b"X-Filler: " + b"a" * 1000 + b"\r\n"  # 1 KiB a line
+    pieces = [b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n", *[header] * lines, b"\r\n"]
+    answer = _send_in_pieces(each_parser, pieces)
+    status_line = answer.split(b"\r\n", 1)[0]
+    assert status_line == (b"HTTP/1.1 400 Bad Request" if refused else b"HTTP/1.1 200 OK")
+
+
+def test_pipelined_requests_are_answered_in_order(each_parser: RunningServer) -> None:
+    request = b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    last = b"GET /api/v1/nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    answer = _raw_exchange(each_parser, request * 2 + last)
+    assert [
+        line.split(b" ", 2)[1] for line in answer.split(b"\r\n") if line.startswith(b"HTTP/1.1 ")
+    ] == [
+        b"200",
+        b"200",
+        b"404",
+    ]
+
+
+def test_the_server_still_answers_after_a_malformed_request(each_parser: RunningServer) -> None:
+    _raw_exchange(each_parser, b"GARBAGE\r\n\r\n")
+    with client(each_parser, None) as anonymous:
         assert anonymous.get("/health").json()["status"] == "ok"
+
+
+def test_a_slow_request_does_not_hold_up_the_others() -> None:
+    """Requests that may wait run in worker threads: a read answers during a slow one."""
+    with running_server(faults="GET /customers latency=1:2s") as slow_server:
+        with client(slow_server, slow_server.live_key) as api:
+            assert api.get("/me").status_code == 200  # the key is verified from here on
+        slow_answered = threading.Event()
+
+        def slow() -> None:
+            with client(slow_server, slow_server.live_key) as api:
+                api.get("/customers")
+            slow_answered.set()
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.1)  # the slow request is sleeping in the sandbox by now
+        with client(slow_server, slow_server.live_key) as api:
+            assert api.get("/me").status_code == 200
+        assert not slow_answered.is_set()
+        thread.join(timeout=10)
+    assert slow_answered.is_set()
+
+
+def test_which_requests_are_answered_at_once() -> None:
+    """Reads whose key is already verified skip the hand-off to a thread; nothing that
+    may sleep (a fault), hash (a first key) or write does."""
+    with running_server() as running:
+        sandbox = running.sandbox
+        bearer = f"Bearer {running.live_key}"
+        assert sandbox.answers_at_once("GET", None)  # refused without any work
+        assert sandbox.answers_at_once("GET", "Bearer not-a-key")
+        assert not sandbox.answers_at_once("GET", bearer)  # not verified yet: PBKDF2
+        with client(running, running.live_key) as api:
+            assert api.get("/me").status_code == 200
+        assert sandbox.answers_at_once("GET", bearer)
+        assert not sandbox.answers_at_once("POST", bearer)
+        assert not sandbox.answers_at_once("PATCH", bearer)
+        sandbox.faults = FaultInjector(FaultRules.parse("GET /nowhere 500=1"))
+        assert not sandbox.answers_at_once("GET", bearer)

@@ -1,8 +1,11 @@
 """The ASGI adapter that `pivotal sandbox serve` runs under uvicorn.
 
 A plain ASGI callable: it reads the body (keeping at most one byte past the limit, so
-the core can refuse it, while still draining the rest), runs the synchronous core in a
-worker thread so slow requests never block others, and writes the response. For a
+the core can refuse it, while still draining the rest), runs the synchronous core, and
+writes the response. A request that may wait (a write, a key still to verify, any
+fault rules: see `Sandbox.answers_at_once`) runs in a worker thread, so slow requests
+never block others; a read runs at once, on the event loop, as the hand-off to a
+thread cost more than the read (a list page: about 0.5 of 1.3 ms of CPU). For a
 `drop` fault it aborts the TCP connection without a byte of response, so the client
 sees a connection error rather than any HTTP status. Given a `RequestLog`, it appends
 one line per request to a file (see `RequestLog`).
@@ -66,15 +69,19 @@ class SandboxApp:
         for raw_name, raw_value in scope["headers"]:
             name, value = raw_name.decode("latin-1").lower(), raw_value.decode("latin-1")
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
-        response = await asyncio.get_running_loop().run_in_executor(
-            None,
-            self.sandbox.handle,
+        request = (
             scope["method"],
             raw_path.decode("latin-1"),
             scope.get("query_string", b""),
             headers,
             body,
         )
+        if self.sandbox.answers_at_once(scope["method"], headers.get("authorization")):
+            response = self.sandbox.handle(*request)
+        else:
+            response = await asyncio.get_running_loop().run_in_executor(
+                None, self.sandbox.handle, *request
+            )
         if self.request_log is not None:
             query = scope.get("query_string", b"").decode("latin-1")
             target = raw_path.decode("latin-1") + (f"?{query}" if query else "")

@@ -14,6 +14,7 @@ and `rng=random.Random(seed)`: then times, ids and keys depend only on the reque
 `request_log=PATH` appends one line per request to PATH, to compare two runs.
 The webhook worker runs in a thread of its own for the server's life;
 `webhook_time_scale=0.001` makes the retry schedule a thousand times faster.
+`parser="h11"` serves with the pure-Python HTTP parser instead of httptools.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pivotal_cli.sandbox.adapters.asgi import RequestLog
-from pivotal_cli.sandbox.adapters.server import base_url, bind_socket, make_server
+from pivotal_cli.sandbox.adapters.server import Parser, base_url, bind_socket, make_server
 from pivotal_cli.sandbox.data.keys import SandboxKey
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, utc_now
 from pivotal_cli.sandbox.engine.core import Sandbox
@@ -73,6 +74,7 @@ def running_server(
     rng: random.Random | None = None,
     request_log: Path | None = None,
     webhook_time_scale: float | None = None,
+    parser: Parser = "auto",
 ) -> Iterator[RunningServer]:
     """Starts a sandbox server on 127.0.0.1 (free port) and stops it after the block."""
     sandbox = Sandbox.open(
@@ -88,7 +90,7 @@ def running_server(
     )
     sock = bind_socket("127.0.0.1", 0)
     log = RequestLog(request_log) if request_log is not None else None
-    server = make_server(sandbox, sock, request_log=log)
+    server = make_server(sandbox, sock, request_log=log, parser=parser)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="pivotal-sandbox", daemon=True
     )

@@ -108,6 +108,10 @@ class VerificationCache:
         with self._lock:
             return self._known.get(fingerprint(key))
 
+    def knows(self, key: str) -> bool:
+        """Whether `key` has verified before (so no PBKDF2 runs for it now)."""
+        return self.get(key) is not None
+
     def put(self, key: str, key_id: str) -> None:
         with self._lock:
             if len(self._known) >= _CACHE_LIMIT:

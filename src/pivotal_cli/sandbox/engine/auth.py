@@ -27,6 +27,17 @@ def _auth_error(code: str, message: str) -> ApiError:
     return ApiError("authentication_error", code, message)
 
 
+def needs_hashing(cache: VerificationCache, header: str | None) -> bool:
+    """Whether authenticating `header` would run PBKDF2: a well-formed key not yet verified.
+
+    No header, a malformed one or a malformed key is refused without hashing anything.
+    """
+    match = _BEARER_RE.fullmatch(header or "")
+    if match is None or parse_key(match.group(1)) is None:
+        return False
+    return not cache.knows(match.group(1))
+
+
 def authenticate(store: Store, cache: VerificationCache, header: str | None) -> Caller:
     """The caller for an `Authorization` header value, or a 401 `ApiError`."""
     if not header:

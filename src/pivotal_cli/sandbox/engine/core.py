@@ -38,7 +38,7 @@ from pivotal_cli.sandbox.data.keys import (
 from pivotal_cli.sandbox.data.snapshots import RestoreWatch
 from pivotal_cli.sandbox.data.store import Store
 from pivotal_cli.sandbox.data.timeutil import Clock, Sleep, format_ms, to_us, utc_now
-from pivotal_cli.sandbox.engine.auth import authenticate
+from pivotal_cli.sandbox.engine.auth import authenticate, needs_hashing
 from pivotal_cli.sandbox.engine.context import Caller, Ctx
 from pivotal_cli.sandbox.engine.errors import ApiError, internal, not_found
 from pivotal_cli.sandbox.engine.faults import Decision, FaultInjector, FaultPlan, FaultRules
@@ -176,6 +176,18 @@ class Sandbox:
                 (workspace,),
             ).fetchone()
         return int(row["n"])
+
+    def answers_at_once(self, method: str, authorization: str | None) -> bool:
+        """Whether answering can wait on nothing but the store's lock.
+
+        True for a read with no fault rules (an injected latency sleeps) whose key needs
+        no PBKDF2 (it runs once per key). A server answers such requests where they
+        arrive rather than in a worker thread: handing a list page to a thread and back
+        cost more CPU than answering it, the threads contending for the GIL.
+        """
+        if method not in ("GET", "HEAD") or self.faults is not None:
+            return False
+        return not needs_hashing(self._verified, authorization)
 
     def forget_memory(self) -> None:
         """Drops what is kept in memory about the data, after a snapshot replaced it."""

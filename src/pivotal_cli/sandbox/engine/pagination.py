@@ -10,15 +10,16 @@ makes every walk see each row exactly once.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from pivotal_cli.sandbox.data.timeutil import format_us, parse_datetime
 from pivotal_cli.sandbox.engine.errors import invalid
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+
+Row = TypeVar("Row")
 
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 
@@ -57,16 +58,22 @@ def parse_cursor(query: Mapping[str, str]) -> int | None:
 
 
 def page(
-    rows: Sequence[sqlite3.Row], limit: int, render: Callable[[sqlite3.Row], dict[str, Any]]
+    rows: Sequence[Row],
+    limit: int,
+    render: Callable[[Row], dict[str, Any]],
+    created_us: Callable[[Row], int],
 ) -> dict[str, Any]:
-    """The list envelope for rows fetched with `LIMIT limit + 1`, newest first."""
+    """The list envelope for rows fetched with `LIMIT limit + 1`, newest first.
+
+    `created_us` reads a row's creation instant (its cursor).
+    """
     has_more = len(rows) > limit
     kept = rows[:limit]
     return {
         "object": "list",
         "data": [render(row) for row in kept],
         "has_more": has_more,
-        "next_cursor": format_us(kept[-1]["created_us"]) if has_more else None,
+        "next_cursor": format_us(created_us(kept[-1])) if has_more else None,
     }
 
 

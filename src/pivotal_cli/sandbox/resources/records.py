@@ -12,7 +12,6 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from pivotal_cli.domain import schema
@@ -24,8 +23,8 @@ TABLES = {resource: table for table, resource in TABLE_RESOURCES.items()}
 # Object fields read from a system column of another name.
 _SOURCES = {"created_at": "created_us", "updated_at": "updated_us"}
 
-# The fields whose stored value is not the API's as it stands: the constant `object`,
-# instants, booleans, JSON columns, and a None that has a fallback. Each is its name,
+# The fields whose stored value is not the API's as it stands: instants, booleans, JSON
+# columns, and a None that has a fallback. Each is its name,
 # how a stored value becomes the API's and the fallback for a None.
 _Fix = tuple[str, Callable[[Any], Any], Any]
 _MUTABLE = (dict, list)
@@ -42,38 +41,54 @@ def renderer(resource: str, names: tuple[str, ...]) -> Callable[[Sequence[Any]],
     """`render` for rows whose columns are `names`, in that order: rows or plain tuples.
 
     The schema is walked once per resource and column order, not once per row: a list
-    page renders a hundred rows with it, and that walk was most of a page's cost. Each
-    row is one `dict(zip(...))` of its columns in schema order, then the few fields
-    that need it are converted in place (the dict keeps the schema's order).
+    page renders a hundred rows with it. The walk writes the source of one function,
+    a single dict display in schema order (as `namedtuple` and `dataclass` write
+    theirs), so a row costs its conversions and nothing else: no loop, no lookups by
+    name. Names in the source are the schema's own fields, never request data.
     """
     fields = schema.fields(resource, "object")
     position = {name: index for index, name in enumerate(names)}
-    # `object` has no column: any index holds its place until its fix sets it.
-    pick = itemgetter(*(position.get(_SOURCES.get(f.name, f.name), 0) for f in fields))
-    keys = tuple(f.name for f in fields)
-    fixes = tuple(_fixes(resource, fields))
-
-    def render_row(row: Sequence[Any]) -> dict[str, Any]:
-        rendered = dict(zip(keys, pick(row), strict=True))
-        for name, convert, empty in fixes:
-            value = rendered[name]
-            if value is None:
-                # A row written before its column existed, or a default never stored;
-                # `{}` and `[]` fresh each time, as the caller may change what it gets.
-                rendered[name] = copy.deepcopy(empty) if type(empty) in _MUTABLE else empty
-            else:
-                rendered[name] = convert(value)
-        return rendered
-
+    fixes = {name: (convert, empty) for name, convert, empty in _fixes(resource, fields)}
+    namespace: dict[str, Any] = {"deepcopy": copy.deepcopy}
+    entries = []
+    for number, field in enumerate(fields):
+        if field.name == "object":
+            # The schema types it as a one-value enum: the resource's own name.
+            entries.append(f"{field.name!r}: {field.enum[0]!r}")
+            continue
+        convert, empty = fixes.get(field.name, (None, None))
+        namespace[f"empty{number}"] = empty
+        # A mutable fallback is fresh for each row, as the caller may change what it gets.
+        fresh = _fresh(empty, f"empty{number}")
+        index = position.get(_SOURCES.get(field.name, field.name))
+        if index is None:  # no such column in this query: the field's fallback
+            entries.append(f"{field.name!r}: {fresh}")
+        elif convert is None:
+            entries.append(f"{field.name!r}: row[{index}]")
+        else:
+            # None is a row written before its column existed, or a default never stored.
+            namespace[f"convert{number}"] = convert
+            entries.append(
+                f"{field.name!r}: {fresh} if (value := row[{index}]) is None"
+                f" else convert{number}(value)"
+            )
+    body = ",\n        ".join(entries)
+    source = f"def render_row(row):\n    return {{\n        {body}\n    }}\n"
+    exec(compile(source, f"<render {resource}>", "exec"), namespace)
+    render_row: Callable[[Sequence[Any]], dict[str, Any]] = namespace["render_row"]
     return render_row
+
+
+def _fresh(empty: Any, name: str) -> str:
+    if type(empty) in _MUTABLE:
+        return repr(empty) if not empty else f"deepcopy({name})"
+    return name
 
 
 def _fixes(resource: str, fields: Sequence[schema.Field]) -> Iterator[_Fix]:
     for field in fields:
         if field.name == "object":
-            # The schema types it as a one-value enum: the resource's own name.
-            yield field.name, _constant(field.enum[0]), field.enum[0]
-            continue
+            continue  # a constant, written into the renderer
         convert = _converter(field)
         empty = fallback(resource, field)
         if convert is not None or empty is not None:
@@ -94,10 +109,6 @@ def _from_json(text: str) -> Any:
     # Most stored objects and arrays are empty: no parser for those.
     empty = _EMPTY_JSON.get(text)
     return empty() if empty is not None else json.loads(text)
-
-
-def _constant(value: str) -> Callable[[Any], str]:
-    return lambda _: value
 
 
 def _as_stored(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from pivotal_cli.sandbox.data.ids import CuidFactory, parse_id
@@ -120,9 +121,13 @@ def newest_first(
         args.append(cursor)
     sql += f" ORDER BY {alias}created_us DESC LIMIT ?"
     args.append(limit + 1)
-    found = ctx.tx.execute(sql, args)
-    render = records.renderer(resource, tuple(column[0] for column in found.description))
-    return 200, page(found.fetchall(), limit, render)
+    # Plain tuples, not `sqlite3.Row`s: a page reads its rows by position only.
+    found = ctx.tx.cursor()
+    found.row_factory = None
+    found.execute(sql, args)
+    names = tuple(column[0] for column in found.description)
+    render = records.renderer(resource, names)
+    return 200, page(found.fetchall(), limit, render, itemgetter(names.index("created_us")))
 
 
 def created(ctx: Ctx, resource: str, row: sqlite3.Row) -> Reply:
