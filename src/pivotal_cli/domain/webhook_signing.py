@@ -121,25 +121,36 @@ def signing_headers(headers: Mapping[str, str]) -> tuple[str | None, str | None,
 
 
 def _signatures(header: str) -> tuple[list[bytes], bool]:
-    """The v1 signatures a header lists, read left to right, and whether one was malformed.
+    """The v1 signatures a header lists, as sent, and whether any entry was malformed.
 
-    Reading stops at the first malformed entry (not exactly one comma, or not base64),
-    as the Standard Webhooks and Svix Python libraries stop there: a signature after
-    it is never considered, so both verifiers accept and reject the same headers.
+    Every space-separated entry is considered on its own, as the Standard Webhooks
+    library (1.3 and later) does: a malformed one (not exactly one comma, or not
+    base64) is skipped rather than ending the reading, so a valid signature anywhere
+    in the header verifies. The flag only lets a rejection say why.
     """
     found: list[bytes] = []
+    malformed = False
     for pair in header.split(" "):
+        if not pair:  # a doubled, leading or trailing space
+            continue
         parts = pair.split(",")
         if len(parts) != 2:
-            return found, True
+            malformed = True
+            continue
         version, value = parts
         if version != "v1":  # other schemes (v1a, asymmetric) are not ours to check
             continue
         try:
-            found.append(base64.b64decode(value))
+            base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            return found, True
-    return found, False
+            malformed = True
+            continue
+        found.append(value.encode("ascii"))
+    return found, malformed
+
+
+def _encoded_hmac(key: bytes, content: bytes) -> bytes:
+    return base64.b64encode(hmac.new(key, content, hashlib.sha256).digest())
 
 
 def verify(
@@ -205,7 +216,9 @@ def verify(
         )
     offered, malformed = _signatures(header)
     signed = f"{msg_id}.{timestamp}.".encode() + body
-    expected = [hmac.new(key, signed, hashlib.sha256).digest() for key in key_bytes]
+    expected = [_encoded_hmac(key, signed) for key in key_bytes]
+    # Signatures are compared as sent, in their base64 form, as the library compares
+    # them (a decoded comparison would let an unpadded or oddly padded form through).
     # Compare every pair, so the time taken does not depend on which one matched.
     matched = False
     for candidate in offered:
@@ -228,7 +241,7 @@ def verify(
         )
     prefix = f"{msg_id}.{timestamp}.".encode()
     for variant in _json_variants(body):
-        attempt = [hmac.new(k, prefix + variant, hashlib.sha256).digest() for k in key_bytes]
+        attempt = [_encoded_hmac(k, prefix + variant) for k in key_bytes]
         if any(hmac.compare_digest(c, w) for c in offered for w in attempt):
             return Verdict(
                 False,
