@@ -90,15 +90,16 @@ class SandboxApp:
         if response.drop:
             await _drop_connection(send)
             return
+        headers_out = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in response.headers
+        ]
+        if response.status not in (204, 304) and response.header("content-length") is None:
+            # The whole body is known: its length, rather than chunks the client must
+            # reassemble (uvicorn would chunk a response that gives none).
+            headers_out.append((b"content-length", str(len(response.body)).encode("ascii")))
         await send(
-            {
-                "type": "http.response.start",
-                "status": response.status,
-                "headers": [
-                    (name.lower().encode("latin-1"), value.encode("latin-1"))
-                    for name, value in response.headers
-                ],
-            }
+            {"type": "http.response.start", "status": response.status, "headers": headers_out}
         )
         await send({"type": "http.response.body", "body": response.body})
 
