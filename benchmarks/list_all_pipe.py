@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compile_package
 from sandbox_bench import build_database, server_process
-from startup import compile_package
 
 PIVOTAL = str(Path(sys.executable).parent / "pivotal")
 

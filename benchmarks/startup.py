@@ -29,6 +29,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compile_package
+
 VENV_BIN = Path(sys.executable).parent
 PIVOTAL = str(VENV_BIN / "pivotal")
 
@@ -77,19 +80,6 @@ def measure(cases: Cases, runs: int) -> None:
 
 def _medians(values: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
-
-
-def compile_package() -> None:
-    """Write the package's .pyc files first, as any normal run would have done.
-
-    Where PYTHONDONTWRITEBYTECODE is set (some CI images), every run would otherwise
-    recompile the package from source and the figures would measure the compiler.
-    """
-    import compileall
-
-    import pivotal_cli
-
-    compileall.compile_dir(Path(pivotal_cli.__file__).parent, quiet=1)
 
 
 def main() -> None:

@@ -28,8 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import compile_package
 from sandbox_bench import BATCH, server_process
-from startup import compile_package
 
 PIVOTAL = str(Path(sys.executable).parent / "pivotal")
 DAY_US = 86_400 * 1_000_000

@@ -834,8 +834,8 @@ def test_paths_join_the_base_url_as_httpx_joins_them_and_cookies_are_not_kept(
     client = Client("http://127.0.0.1:9/v1", "sk_test_fake")
     joined = httpx.Client(base_url="http://127.0.0.1:9/v1")
     for path in ("/customers", "customers/c1", "/customers/a%20b", "/v1/x", "/a:b"):
-        assert client._url(path) == joined.build_request("GET", path).url
-    assert client._url("/customers") is client._url("/customers")
+        assert client._route(path)[0] == joined.build_request("GET", path).url
+    assert client._route("/customers") is client._route("/customers")
     httpx_mock.add_response(
         url="http://127.0.0.1:9/v1/customers", json={}, headers={"Set-Cookie": "s=1; Path=/"}
     )
@@ -843,3 +843,38 @@ def test_paths_join_the_base_url_as_httpx_joins_them_and_cookies_are_not_kept(
     client.get("/customers")
     client.get("/customers")
     assert [r.headers.get("cookie") for r in httpx_mock.get_requests()] == [None, None]
+
+
+def test_a_request_carries_what_httpx_s_client_would_have_built(httpx_mock: HTTPXMock) -> None:
+    """Requests are built without `Client.build_request`: the same headers (the client's
+    defaults, ours, then the caller's, a caller's replacing ours whatever its case), the
+    same query and the same timeouts."""
+    client = Client("http://127.0.0.1:9/v1", "sk_test_fake", timeout=httpx.Timeout(7.0))
+    httpx_mock.add_response(json={})
+    httpx_mock.add_response(json={})
+    client.get("/customers", params={"limit": 5, "after": None})
+    client.request("GET", "/customers", headers={"accept": "text/csv", "X-Extra": "1"})
+    plain, extra = httpx_mock.get_requests()
+    reference = client._http.build_request("GET", "/customers", params={"limit": 5})
+    assert plain.url == reference.url
+    assert plain.headers.multi_items() == reference.headers.multi_items()
+    assert plain.extensions["timeout"] == httpx.Timeout(7.0).as_dict()
+    assert extra.headers.get_list("accept") == ["text/csv"]
+    assert extra.headers["x-extra"] == "1"
+    assert extra.headers["authorization"] == "Bearer sk_test_fake"
+
+
+def test_a_proxy_named_by_the_environment_carries_the_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The transport is chosen per URL as httpx chooses it, so HTTPS_PROXY still applies."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = Client("https://api.pivotal.example/v1", "sk_test_fake")
+    _, transport = client._route("/customers")
+    assert transport is not client._http._transport
+    assert transport is client._http._transport_for_url(client._route("/customers")[0])
+    monkeypatch.setenv("NO_PROXY", "api.pivotal.example")
+    direct = Client("https://api.pivotal.example/v1", "sk_test_fake")
+    assert direct._route("/customers")[1] is direct._http._transport

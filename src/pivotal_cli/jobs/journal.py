@@ -73,8 +73,10 @@ CREATE TABLE IF NOT EXISTS rows (
     error_message TEXT
 );
 CREATE INDEX IF NOT EXISTS rows_by_key ON rows (row_key);
-CREATE INDEX IF NOT EXISTS rows_by_status ON rows (status, n);
 """
+# No index on status: every row changes status two or three times, and keeping such an
+# index cost more per row than the scans it saves (the readers by status walk the rows
+# in order a chunk at a time, or count them all). Journals made with one keep it.
 
 
 @dataclass
