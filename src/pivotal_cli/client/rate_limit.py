@@ -16,8 +16,17 @@ class RateLimit:
     reset: float | None = None  # unix epoch seconds
 
     def update(self, headers: Mapping[str, str]) -> None:
-        # One pass over the answer's headers (httpx scans them all for each lookup).
-        headers = {k.lower(): v for k, v in headers.items() if k[:12].lower() == "x-ratelimit-"}
+        # One pass over the answer's headers (httpx scans them all for each lookup), over
+        # httpx's raw bytes when it has them: `items()` decodes every header first.
+        raw = getattr(headers, "raw", None)
+        if raw is not None:
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1")
+                for k, v in raw
+                if k[:12].lower() == b"x-ratelimit-"
+            }
+        else:
+            headers = {k.lower(): v for k, v in headers.items() if k[:12].lower() == "x-ratelimit-"}
         self.limit = _int_header(headers, "x-ratelimit-limit", self.limit)
         self.remaining = _int_header(headers, "x-ratelimit-remaining", self.remaining)
         reset = _int_header(headers, "x-ratelimit-reset", None)

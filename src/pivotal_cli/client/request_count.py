@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 ID = "{id}"
 
 
+@lru_cache(maxsize=256)  # a bulk job sends thousands of requests to the same few paths
 def path_template(path: str) -> str:
     """`/customers/cus_1/contacts` -> `/customers/{id}/contacts`; the query left out.
 
