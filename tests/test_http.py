@@ -880,13 +880,13 @@ def test_a_proxy_named_by_the_environment_carries_the_requests(
     assert direct._route("/customers")[1] is direct._http._transport
 
 
-def test_the_rate_limit_reads_httpx_headers_and_plain_mappings_alike() -> None:
+def test_the_rate_limit_reads_an_answer_s_raw_headers_in_any_case() -> None:
     from pivotal_cli.client.rate_limit import RateLimit
 
     pairs = {"X-RateLimit-Limit": "60", "x-ratelimit-remaining": "7.0", "X-RATELIMIT-RESET": "99"}
-    for headers in (httpx.Headers(pairs), pairs):
+    for raw in (httpx.Headers(pairs).raw, [(k.encode(), v.encode()) for k, v in pairs.items()]):
         bucket = RateLimit()
-        bucket.update(headers)
+        bucket.update(raw)
         assert (bucket.limit, bucket.remaining, bucket.reset) == (60, 7, 99.0)
-        bucket.update(httpx.Headers({"X-RateLimit-Remaining": "not a number"}))
+        bucket.update(httpx.Headers({"X-RateLimit-Remaining": "not a number"}).raw)
         assert bucket.remaining == 7  # a value that cannot be read keeps the last one

@@ -270,7 +270,7 @@ class Client:
                 if self._past(deadline):
                     raise self._deadline_error(budget, last) from None
                 raise self._network_error(exc, attempt) from None
-            self.rate_limit.update(reply.headers)
+            self.rate_limit.update(reply.headers.raw)
             if reply.status_code < 300:
                 return Response(reply.status_code, decode_success(reply), reply.headers, path)
             if reply.status_code < 400:
@@ -336,7 +336,7 @@ class Client:
         the environment names for its host, if any), both worked out once per path."""
         known = self._routes.get(path)
         if known is None:
-            if len(self._routes) >= _URL_CACHE:
+            if len(self._routes) >= _ROUTE_CACHE:
                 self._routes.clear()
             url = self._url(path)
             known = self._routes[path] = (url, self._http._transport_for_url(url))
@@ -431,7 +431,7 @@ class Client:
         return redact(text, self.api_key)
 
 
-_URL_CACHE = 256
+_ROUTE_CACHE = 256
 
 
 class _NoCookies(httpx.Cookies):

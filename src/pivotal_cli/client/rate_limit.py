@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -15,18 +15,14 @@ class RateLimit:
     remaining: int | None = None
     reset: float | None = None  # unix epoch seconds
 
-    def update(self, headers: Mapping[str, str]) -> None:
-        # One pass over the answer's headers (httpx scans them all for each lookup), over
-        # httpx's raw bytes when it has them: `items()` decodes every header first.
-        raw = getattr(headers, "raw", None)
-        if raw is not None:
-            headers = {
-                k.decode("latin-1").lower(): v.decode("latin-1")
-                for k, v in raw
-                if k[:12].lower() == b"x-ratelimit-"
-            }
-        else:
-            headers = {k.lower(): v for k, v in headers.items() if k[:12].lower() == "x-ratelimit-"}
+    def update(self, raw_headers: Iterable[tuple[bytes, bytes]]) -> None:
+        """Read the bucket from an answer's headers, as httpx's raw byte pairs: one pass,
+        decoding only the rate-limit ones (httpx would decode them all for each lookup)."""
+        headers = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in raw_headers
+            if name[:12].lower() == b"x-ratelimit-"
+        }
         self.limit = _int_header(headers, "x-ratelimit-limit", self.limit)
         self.remaining = _int_header(headers, "x-ratelimit-remaining", self.remaining)
         reset = _int_header(headers, "x-ratelimit-reset", None)
